@@ -1,0 +1,52 @@
+# Two commands a new developer needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+BROWSER_STAMP := node_modules/axe-core/axe.min.js
+DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
+
+.PHONY: install run serve migrate seed test test-fast e2e-deps lint messages benchmark clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11（$(PYTHON)）"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+migrate: install
+	$(DEV) $(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(DEV) $(PY) manage.py seed_demo
+
+run: seed
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm.
+e2e-deps: $(BROWSER_STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	  else echo "请先安装浏览器：sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi; }
+
+$(BROWSER_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(BROWSER_STAMP)
+
+test: install e2e-deps
+	$(VENV)/bin/pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+messages:
+	cd locale && for po in zh_Hans/LC_MESSAGES/*.po; do msgfmt --check -o $${po%.po}.mo $$po; done
+
+benchmark: install
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/run_benchmarks.py
+
+clean:
+	rm -rf $(VENV) node_modules var db.sqlite3

@@ -1,0 +1,112 @@
+"""Unit-based page permissions.
+
+Each unit has one Wagtail group. A membership puts the user in the unit's group; a column
+owned by the unit grants that group add/change (never publish) on the column's subtree.
+Wagtail's own explorer, menus and choosers therefore work unchanged. Because a grant on a
+column also covers sub-columns owned by other units, the page permission tester narrows
+the result to pages whose owning unit is one where the user holds a role.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, PagePermissionTester
+
+# Editors write and submit; publishing only ever comes from the review workflow.
+UNIT_PAGE_PERMISSIONS = ("add_page", "change_page")
+UNIT_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "choose_document"),
+)
+# Actions that depend on owning the page; anything else (e.g. from other groups) is kept.
+OWNERSHIP_ACTIONS = {"add", "change", "bulk_delete", "lock", "unlock", "publish"}
+
+
+def unit_group_name(unit):
+    return f"{unit.name}（单位编辑组）"
+
+
+@transaction.atomic
+def ensure_unit_group(unit):
+    """Create or rename the unit's group and give it admin access and media permissions."""
+    from .models import Unit
+
+    group = unit.editor_group
+    name = unit_group_name(unit)
+    if group is None:
+        group, _ = Group.objects.get_or_create(name=name)
+        Unit.objects.filter(pk=unit.pk).update(editor_group=group)
+        unit.editor_group = group
+    elif group.name != name:
+        group.name = name
+        group.save(update_fields=["name"])
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    root = Collection.get_first_root_node()
+    if root is not None:
+        for app_label, codename in UNIT_COLLECTION_PERMISSIONS:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group,
+                collection=root,
+                permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+            )
+    return group
+
+
+def sync_user_groups(user):
+    """Make the user's unit groups match their memberships in active units."""
+    from .models import Unit
+
+    wanted = set(
+        Unit.objects.filter(memberships__user=user, active=True, editor_group__isnull=False).values_list(
+            "editor_group_id", flat=True
+        )
+    )
+    current = set(user.groups.filter(unit__isnull=False).values_list("id", flat=True))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+    for cache in ("_unit_ids_cache", "_page_permission_cache"):
+        user.__dict__.pop(cache, None)
+
+
+@transaction.atomic
+def grant_page_to_unit(page, unit):
+    """Grant the unit's group add/change on the page's subtree and revoke other units' grants on it."""
+    GroupPagePermission.objects.filter(page=page, group__unit__isnull=False).exclude(
+        group__unit=unit
+    ).delete()
+    if unit is None:
+        return
+    group = unit.editor_group or ensure_unit_group(unit)
+    for codename in UNIT_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group,
+            page=page,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+
+
+def user_unit_ids(user):
+    """Ids of active units where the user holds any role, cached on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = user.__dict__.get("_unit_ids_cache")
+    if cached is None:
+        from .models import Membership
+
+        cached = frozenset(Membership.objects.active().filter(user=user).values_list("unit_id", flat=True))
+        user.__dict__["_unit_ids_cache"] = cached
+    return cached
+
+
+class UnitPagePermissionTester(PagePermissionTester):
+    """Wagtail's tester, limited to pages owned by one of the user's units."""
+
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if user.is_active and not user.is_superuser:
+            unit_id = getattr(page, "owning_unit_id", None)
+            if unit_id is not None and unit_id not in user_unit_ids(user):
+                self.permissions = self.permissions - OWNERSHIP_ACTIONS

@@ -1,0 +1,24 @@
+from django.utils.functional import SimpleLazyObject
+
+
+def _top_navigation(request):
+    from wagtail.models import Site
+
+    from .models import ColumnPage
+
+    site = Site.find_for_request(request)
+    if site is None:
+        return []
+    return list(
+        ColumnPage.objects.child_of(site.root_page).live().in_menu().order_by("path").only(
+            "id", "title", "url_path", "path", "depth"
+        )
+    )
+
+
+def portal(request):
+    """Lazy: the admin shares these context processors and must not pay for the public navigation."""
+    return {
+        "portal_nav": SimpleLazyObject(lambda: _top_navigation(request)),
+        "large_text": request.COOKIES.get("large_text") == "1",
+    }

@@ -1,0 +1,258 @@
+"""Builds the demo county (安岳县): units, one user per role per unit, the column tree and content.
+
+Idempotent: existing units, users, columns and pages are kept as they are; only what is
+missing is created. Refused unless settings.DEMO_SEED_ALLOWED is true (never in production).
+"""
+
+import datetime
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+from wagtail.rich_text import RichText
+
+from cms.organisation.models import Membership, Unit
+from cms.organisation.validators import uscc_check_character
+from site_pages.demo import structure
+from site_pages.demo.emblem import emblem_png
+from site_pages.models import (
+    ArticlePage,
+    ColumnPage,
+    HomePage,
+    InterpretationPage,
+    NoticePage,
+    PolicyDocumentPage,
+    PortalSettings,
+    SpecialTopicPage,
+)
+
+PAGES_FILE = Path(__file__).resolve().parents[2] / "demo" / "pages.json"
+PAGE_TYPES = {
+    "article": ArticlePage,
+    "notice": NoticePage,
+    "policy": PolicyDocumentPage,
+    "interpretation": InterpretationPage,
+}
+EMBLEM_TITLE = "安岳县人民政府网站标志"
+
+
+def body_blocks(blocks):
+    """JSON blocks -> StreamField value; consecutive text blocks become one rich-text block."""
+    stream, html = [], []
+    for block in blocks:
+        (kind, value), = block.items()
+        if kind in ("p", "h2", "h3"):
+            html.append(f"<{kind}>{escape(value)}</{kind}>")
+            continue
+        if html:
+            stream.append(("paragraph", RichText("".join(html))))
+            html = []
+        if kind == "table":
+            stream.append(
+                (
+                    "table",
+                    {
+                        "data": value["rows"],
+                        "first_row_is_table_header": True,
+                        "first_col_is_header": False,
+                        "table_caption": value.get("caption", ""),
+                    },
+                )
+            )
+        else:
+            raise CommandError(f"Unknown block type {kind!r} in {PAGES_FILE.name}")
+    if html:
+        stream.append(("paragraph", RichText("".join(html))))
+    return stream
+
+
+class Command(BaseCommand):
+    help = "创建演示数据：安岳县的单位、演示用户、栏目和信息（可重复运行）。"
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_SEED_ALLOWED", False):
+            raise CommandError("当前环境不允许生成演示数据（DEMO_SEED_ALLOWED 未开启），生产环境不得创建演示用户。")
+        self.now = timezone.now()
+        with transaction.atomic():
+            units = self.seed_units()
+            self.seed_users(units)
+            home = self.seed_home()
+            columns = self.seed_columns(home, units)
+            created = self.seed_pages(columns, units)
+            self.seed_settings(home, columns)
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。"))
+
+    def seed_units(self):
+        units = {}
+        for key, name, short, kind, code_body in structure.UNITS:
+            code = code_body + uscc_check_character(code_body)
+            unit, _ = Unit.objects.get_or_create(
+                name=name, defaults={"short_name": short, "kind": kind, "organisation_code": code}
+            )
+            units[key] = unit
+        parent = units[structure.SUPERVISED_UNITS_PARENT]
+        Unit.objects.filter(pk__in=[u.pk for k, u in units.items() if k != structure.SUPERVISED_UNITS_PARENT]).filter(
+            parent__isnull=True
+        ).update(parent=parent)
+        return units
+
+    def seed_users(self, units):
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.invalid", structure.DEMO_PASSWORD, first_name="系统管理员")
+        for key, unit in units.items():
+            for role in structure.ROLES:
+                username = f"{key}_{role}"
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    user = User.objects.create_user(
+                        username,
+                        f"{username}@example.invalid",
+                        structure.DEMO_PASSWORD,
+                        first_name=f"{unit.short_name}{structure.ROLE_NAMES[role]}",
+                    )
+                Membership.objects.get_or_create(user=user, unit=unit, role=role)
+
+    def seed_home(self):
+        site = Site.objects.filter(is_default_site=True).first()
+        home = HomePage.objects.first()
+        if home is None:
+            root = Page.get_first_root_node()
+            home = HomePage(title="首页", slug="home", seo_title="安岳县人民政府")
+            root.add_child(instance=home)
+            home.save_revision().publish()
+        if site is None:
+            site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+        if site.root_page_id != home.pk:
+            old_root = site.root_page
+            site.root_page = home
+            site.site_name = structure.PORTAL_SETTINGS["site_name"]
+            site.save()
+            # Wagtail's placeholder welcome page is not part of the portal.
+            if not isinstance(old_root.specific, HomePage) and old_root.depth == 2:
+                old_root.delete()
+        return home
+
+    def seed_columns(self, home, units):
+        columns = {}
+        for path, title, update_class, owner, lead, in_menu in structure.COLUMNS:
+            parent_path, _, slug = path.rpartition("/")
+            parent = columns[parent_path] if parent_path else home
+            column = ColumnPage.objects.child_of(parent).filter(slug=slug).first()
+            if column is None:
+                column = ColumnPage(
+                    title=title,
+                    slug=slug,
+                    owning_unit=units[owner],
+                    lead_unit=units[lead] if lead else None,
+                    update_class=update_class,
+                    show_in_menus=in_menu,
+                )
+                parent.add_child(instance=column)
+                column.save_revision().publish()
+            columns[path] = column
+        for parent_path, slug, title, intro in structure.TOPICS:
+            parent = columns[parent_path]
+            topic = SpecialTopicPage.objects.child_of(parent).filter(slug=slug).first()
+            if topic is None:
+                topic = SpecialTopicPage(title=title, slug=slug, intro=intro, show_in_menus=True)
+                parent.add_child(instance=topic)
+                topic.save_revision().publish()
+            columns[f"{parent_path}/{slug}"] = topic
+        return columns
+
+    def seed_pages(self, columns, units):
+        entries = json.loads(PAGES_FILE.read_text(encoding="utf-8"))
+        # Policies first: interpretations link to them.
+        entries.sort(key=lambda e: e["type"] == "interpretation")
+        created = 0
+        for entry in entries:
+            column = columns[entry["column"]]
+            if Page.objects.child_of(column).filter(slug=entry["slug"]).exists():
+                continue
+            page = self.build_page(entry, units)
+            column.add_child(instance=page)
+            revision = page.save_revision()
+            revision.publish()
+            published = self.entry_time(entry)
+            type(page).objects.filter(pk=page.pk).update(
+                first_published_at=published, last_published_at=published, latest_revision_created_at=published
+            )
+            revision.__class__.objects.filter(pk=revision.pk).update(created_at=published)
+            created += 1
+        return created
+
+    def entry_time(self, entry):
+        if "published" in entry:
+            naive = datetime.datetime.strptime(entry["published"], "%Y-%m-%d %H:%M")
+            return timezone.make_aware(naive)
+        hour, minute = (int(x) for x in entry.get("time", "09:00").split(":"))
+        day = timezone.localdate(self.now) - datetime.timedelta(days=entry["days_ago"])
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+
+    def build_page(self, entry, units):
+        model = PAGE_TYPES[entry["type"]]
+        fields = {
+            "title": entry["title"],
+            "slug": entry["slug"],
+            "summary": entry.get("summary", ""),
+            "body": body_blocks(entry.get("body", [])),
+        }
+        if entry.get("repost"):
+            fields.update(
+                is_repost=True,
+                source_organisation=entry["repost"]["organisation"],
+                source_url=entry["repost"]["url"],
+            )
+        if model is PolicyDocumentPage:
+            if "written_date" in entry:
+                written = datetime.date.fromisoformat(entry["written_date"])
+            else:
+                written = timezone.localdate(self.now) - datetime.timedelta(days=entry["written_days_ago"])
+            fields.update(
+                document_number=entry["doc_number"],
+                written_date=written,
+                issuing_authority=entry["issuer"],
+                validity=entry.get("validity", "valid"),
+                important=entry.get("important", False),
+            )
+        page = model(**fields)
+        if model is InterpretationPage:
+            page.policy_documents = list(PolicyDocumentPage.objects.filter(slug__in=entry.get("interprets", [])))
+        return page
+
+    def seed_settings(self, home, columns):
+        site = Site.objects.get(root_page=home)
+        portal = PortalSettings.for_site(site)
+        if not portal.site_name:
+            for field, value in structure.PORTAL_SETTINGS.items():
+                setattr(portal, field, value)
+        if portal.emblem_id is None:
+            portal.emblem = self.emblem_image()
+        portal.save()
+        changed = False
+        for field, path in structure.HOME_SECTIONS.items():
+            if getattr(home, f"{field}_id") is None:
+                setattr(home, field, columns[path])
+                changed = True
+        if changed:
+            home.save_revision().publish()
+
+    def emblem_image(self):
+        Image = get_image_model()
+        image = Image.objects.filter(title=EMBLEM_TITLE).first()
+        if image is None:
+            from io import BytesIO
+
+            image = Image(title=EMBLEM_TITLE)
+            image.file = ImageFile(BytesIO(emblem_png()), name="anyue-emblem.png")
+            image.save()
+        return image

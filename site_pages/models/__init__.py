@@ -1,0 +1,20 @@
+from .base import ContentPage, PortalPage, UpdateClass
+from .columns import ColumnPage, SpecialTopicPage
+from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
+from .home import HomePage
+from .settings import PortalSettings
+
+__all__ = [
+    "ArticlePage",
+    "ColumnPage",
+    "ContentPage",
+    "HomePage",
+    "InterpretationPage",
+    "NoticePage",
+    "PolicyDocumentPage",
+    "PortalPage",
+    "PortalSettings",
+    "SpecialTopicPage",
+    "UpdateClass",
+    "Validity",
+]

@@ -1,0 +1,182 @@
+"""What every portal page shares: an owning unit, unit-scoped permissions, segmented search text."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.organisation.permissions import UnitPagePermissionTester
+
+from ..blocks import BodyBlock
+from ..forms import PortalPageForm
+from ..segmentation import segment_for_index
+
+
+class UpdateClass(models.TextChoices):
+    NEWS = "news", _("动态类（14天）")
+    NOTICE_POLICY = "notice_policy", _("通知公告、政策文件类（6个月）")
+    MONTHLY = "monthly", _("按月更新（1个月）")
+    QUARTERLY = "quarterly", _("按季度更新（3个月）")
+    ANNUAL = "annual", _("按年更新（1年）")
+    UNCLASSIFIED = "unclassified", _("其他（1年）")
+
+
+# Longest allowed gap between updates: (months, days) per update class.
+UPDATE_PERIODS = {
+    UpdateClass.NEWS: (0, 14),
+    UpdateClass.NOTICE_POLICY: (6, 0),
+    UpdateClass.MONTHLY: (1, 0),
+    UpdateClass.QUARTERLY: (3, 0),
+    UpdateClass.ANNUAL: (12, 0),
+    UpdateClass.UNCLASSIFIED: (12, 0),
+}
+
+
+def add_months(moment, months):
+    """Same day `months` later, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = moment.month - 1 + months
+    year, month = moment.year + month_index // 12, month_index % 12 + 1
+    next_month = datetime.date(year + month // 12, month % 12 + 1, 1)
+    last_day = (next_month - datetime.timedelta(days=1)).day
+    return moment.replace(year=year, month=month, day=min(moment.day, last_day))
+
+
+def update_due(update_class, last_update):
+    """When a column whose last update was `last_update` must next be updated."""
+    months, days = UPDATE_PERIODS[update_class]
+    return add_months(last_update, months) + datetime.timedelta(days=days)
+
+
+class PortalPage(Page):
+    """Abstract base for every page below the home page."""
+
+    owning_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("所属单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("留空则继承上级栏目的所属单位。"),
+    )
+
+    search_fields = Page.search_fields + [
+        index.SearchField("search_text"),
+        index.FilterField("owning_unit"),
+    ]
+
+    base_form_class = PortalPageForm
+
+    class Meta:
+        abstract = True
+
+    def permissions_for_user(self, user):
+        return UnitPagePermissionTester(user, self)
+
+    def parent_owning_unit_id(self):
+        if self.depth is None or self.depth <= 2:
+            return None
+        parent = self.get_parent()
+        return getattr(parent.specific, "owning_unit_id", None) if parent else None
+
+    def save(self, *args, **kwargs):
+        if self.owning_unit_id is None and self.path:
+            self.owning_unit_id = self.parent_owning_unit_id()
+        return super().save(*args, **kwargs)
+
+    def search_text(self):
+        """Title and body, segmented into words so that Chinese is found by its words."""
+        return segment_for_index(" ".join(filter(None, [self.title, *self.extra_search_texts()])))
+
+    def extra_search_texts(self):
+        return []
+
+
+class ContentPage(PortalPage):
+    """Abstract base of articles, notices, policy documents and interpretations."""
+
+    summary = models.TextField(_("摘要"), max_length=300, blank=True)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    is_repost = models.BooleanField(
+        _("转载"), default=False, help_text=_("转载信息须注明来源单位和原文链接，来源限党政机关和权威媒体。")
+    )
+    source_organisation = models.CharField(_("来源单位"), max_length=100, blank=True)
+    source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+
+    parent_page_types = ["site_pages.ColumnPage", "site_pages.SpecialTopicPage"]
+    subpage_types = []
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel(
+            [
+                FieldPanel("is_repost"),
+                FieldRowPanel([FieldPanel("source_organisation"), FieldPanel("source_url")]),
+            ],
+            heading=_("来源"),
+        ),
+    ]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+    # Publication is server-timed at final approval; no scheduling fields for editors.
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.is_repost:
+            if not self.source_organisation.strip():
+                errors["source_organisation"] = _("转载信息必须填写来源单位。")
+            if not self.source_url.strip():
+                errors["source_url"] = _("转载信息必须填写原文链接。")
+        elif self.source_organisation.strip() or self.source_url.strip():
+            errors["is_repost"] = _("填写了来源单位或原文链接，请勾选“转载”；原创信息请清空来源。")
+        if errors:
+            raise ValidationError(errors)
+
+    def extra_search_texts(self):
+        return [self.summary, self.body_text]
+
+    @cached_property
+    def body_text(self):
+        parts = []
+        for block in self.body:
+            if block.block_type == "paragraph":
+                parts.append(strip_tags(block.value.source))
+            elif block.block_type == "table":
+                parts.extend(str(cell) for row in (block.value.get("data") or []) for cell in row if cell)
+            elif block.block_type in ("image", "attachment", "video"):
+                parts.append(block.value.get("caption") or block.value.get("title") or "")
+        return "\n".join(p for p in parts if p)
+
+    @property
+    def published_at(self):
+        """Server-assigned time of first publication (editors cannot set it)."""
+        return self.first_published_at
+
+    @property
+    def published_at_local(self):
+        return timezone.localtime(self.first_published_at) if self.first_published_at else None
+
+    def source_display(self):
+        """What the page shows as 来源."""
+        if self.is_repost:
+            return self.source_organisation
+        unit = self.owning_unit
+        return unit.name if unit else ""
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["print_view"] = request.GET.get("print") == "1"
+        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        return context

@@ -1,0 +1,141 @@
+"""Columns (栏目) and special topics (专题专栏): containers of content with a paginated listing."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import Page
+
+from cms.organisation.permissions import grant_page_to_unit
+
+from ..forms import ColumnPageForm
+from .base import PortalPage, UpdateClass
+
+LISTING_PAGE_SIZE = 20
+CONTENT_PAGE_TYPES = (
+    "site_pages.ArticlePage",
+    "site_pages.NoticePage",
+    "site_pages.PolicyDocumentPage",
+    "site_pages.InterpretationPage",
+)
+
+
+def content_models():
+    from django.apps import apps
+
+    return [apps.get_model(label) for label in CONTENT_PAGE_TYPES]
+
+
+class ListingMixin:
+    """Live content below this page, newest first, a fixed number of queries per page."""
+
+    def listing_queryset(self):
+        return (
+            Page.objects.live()
+            .public()
+            .descendant_of(self)
+            .type(*content_models())
+            .order_by("-first_published_at", "-pk")
+        )
+
+    def paginate_listing(self, request):
+        paginator = Paginator(self.listing_queryset(), LISTING_PAGE_SIZE)
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            page = paginator.page(1)
+        except EmptyPage:
+            page = paginator.page(paginator.num_pages)
+        page.object_list = list(page.object_list.specific(defer=True))
+        return page
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # Draft saves of a live page pass update_fields; the grant follows the saved row only.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "owning_unit" in update_fields:
+            grant_page_to_unit(self, self.owning_unit)
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = self.paginate_listing(request)
+        context["subcolumns"] = self.get_children().live().in_menu().type(ColumnPage, SpecialTopicPage)
+        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        return context
+
+
+class ColumnPage(ListingMixin, PortalPage):
+    """栏目: owned by a unit, updated on the schedule of its update class."""
+
+    lead_unit = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("牵头单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    update_class = models.CharField(
+        _("更新类别"), max_length=20, choices=UpdateClass.choices, default=UpdateClass.UNCLASSIFIED
+    )
+    intro = models.TextField(_("栏目简介"), blank=True, max_length=500)
+
+    parent_page_types = ["site_pages.HomePage", "site_pages.ColumnPage"]
+    subpage_types = [
+        "site_pages.ColumnPage",
+        "site_pages.SpecialTopicPage",
+        *CONTENT_PAGE_TYPES,
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("owning_unit", permission="organisation.change_unit"),
+                        FieldPanel("lead_unit", permission="organisation.change_unit"),
+                    ]
+                ),
+                FieldPanel("update_class", permission="organisation.change_unit"),
+            ],
+            heading=_("栏目管理"),
+        ),
+    ]
+    settings_panels = []
+    base_form_class = ColumnPageForm
+
+    class Meta:
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+
+    def extra_search_texts(self):
+        return [self.intro]
+
+
+class SpecialTopicPage(ListingMixin, PortalPage):
+    """专题专栏: a themed landing page with its own content."""
+
+    intro = models.TextField(_("专题简介"), blank=True, max_length=1000)
+    banner = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("专题横幅"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    parent_page_types = ["site_pages.ColumnPage"]
+    subpage_types = list(CONTENT_PAGE_TYPES)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("banner")]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+
+    class Meta:
+        verbose_name = _("专题专栏")
+        verbose_name_plural = _("专题专栏")
+
+    def extra_search_texts(self):
+        return [self.intro]

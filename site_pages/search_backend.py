@@ -1,0 +1,68 @@
+"""A search backend wrapper that segments Chinese queries before the configured backend runs them.
+
+Configured as WAGTAILSEARCH_BACKENDS["default"] = {"BACKEND": "site_pages.search_backend",
+"INNER": <any Wagtail backend path>}. The indexed side is segmented by the pages' own
+search fields (see site_pages.models.base).
+"""
+
+from wagtail.search.backends import import_backend
+from wagtail.search.backends.base import EmptySearchResults
+from wagtail.search.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+
+from .segmentation import segment_query
+
+
+def segment_search_query(query):
+    """Return the query with every text part segmented, or None when nothing searchable remains."""
+    if isinstance(query, str):
+        text = segment_query(query)
+        return PlainText(text, operator="and") if text else None
+    if isinstance(query, PlainText):
+        text = segment_query(query.query_string)
+        return PlainText(text, operator=query.operator, boost=query.boost) if text else None
+    if isinstance(query, Phrase):
+        text = segment_query(query.query_string)
+        return Phrase(text) if text else None
+    if isinstance(query, Fuzzy):
+        text = segment_query(query.query_string)
+        return Fuzzy(text, operator=query.operator, unaccent=query.unaccent) if text else None
+    if isinstance(query, Boost):
+        sub = segment_search_query(query.subquery)
+        return Boost(sub, query.boost) if sub is not None else None
+    if isinstance(query, And | Or):
+        subs = [s for s in (segment_search_query(q) for q in query.subqueries) if s is not None]
+        return type(query)(subs) if subs else None
+    if isinstance(query, Not):
+        sub = segment_search_query(query.subquery)
+        return Not(sub) if sub is not None else None
+    if isinstance(query, MatchAll):
+        return query
+    return query
+
+
+class SegmentingBackendMixin:
+    def search(self, query, model_or_queryset, **kwargs):
+        segmented = segment_search_query(query)
+        if segmented is None:
+            return EmptySearchResults()
+        if isinstance(query, str) and kwargs.get("operator"):
+            segmented = PlainText(segmented.query_string, operator=kwargs["operator"])
+        kwargs.pop("operator", None)
+        return super().search(segmented, model_or_queryset, **kwargs)
+
+    def autocomplete(self, query, model_or_queryset, **kwargs):
+        # Autocomplete backends expect a plain string; segmenting still splits Chinese runs.
+        text = segment_query(query if isinstance(query, str) else getattr(query, "query_string", ""))
+        if not text:
+            return EmptySearchResults()
+        return super().autocomplete(text, model_or_queryset, **kwargs)
+
+
+def SearchBackend(params):  # noqa: N802 - Wagtail looks the factory up by this name
+    params = dict(params)
+    inner_path = params.pop("INNER", "wagtail.search.backends.database")
+    inner = import_backend(inner_path)(params)
+    wrapped = type(f"Segmenting{type(inner).__name__}", (SegmentingBackendMixin, type(inner)), {})
+    instance = wrapped.__new__(wrapped)
+    instance.__dict__.update(inner.__dict__)
+    return instance
