@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
@@ -21,4 +22,5 @@ def portal(request):
     return {
         "portal_nav": SimpleLazyObject(lambda: _top_navigation(request)),
         "large_text": request.COOKIES.get("large_text") == "1",
+        "site_name": settings.WAGTAIL_SITE_NAME,
     }

@@ -48,16 +48,25 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        from .columns import ColumnPage
+        from .content import InterpretationPage, PolicyDocumentPage
+
+        specs = (
+            ("news", _("安岳要闻"), self.news_column_id, None),
+            ("notices", _("通知公告"), self.notice_column_id, None),
+            ("policies", _("政策文件"), self.policy_column_id, PolicyDocumentPage),
+            ("interpretations", _("政策解读"), self.interpretation_column_id, InterpretationPage),
+        )
+        columns = ColumnPage.objects.live().in_bulk([spec[2] for spec in specs if spec[2]])
         sections = []
-        for key, title, column in (
-            ("news", _("安岳要闻"), self.news_column),
-            ("notices", _("通知公告"), self.notice_column),
-            ("policies", _("政策文件"), self.policy_column),
-            ("interpretations", _("政策解读"), self.interpretation_column),
-        ):
-            if column is None or not column.live:
+        for key, title, column_id, only_type in specs:
+            column = columns.get(column_id)
+            if column is None:
                 continue
-            items = list(column.listing_queryset()[:HOME_LISTING_SIZE])
+            listing = column.listing_queryset()
+            if only_type is not None:
+                listing = listing.type(only_type)
+            items = list(listing[:HOME_LISTING_SIZE])
             sections.append({"key": key, "title": column.title or title, "column": column, "items": items})
         context["sections"] = sections
         return context

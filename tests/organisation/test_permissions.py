@@ -61,7 +61,9 @@ def test_editor_creates_a_draft_in_own_column_but_cannot_publish(client, portal,
     login(client, editor_a)
     response = client.get(add_url(portal["a"]))
     assert response.status_code == 200
-    response = client.post(add_url(portal["a"]), article_form("石羊镇乡村振兴推进会", **{"action-publish": "action-publish"}))
+    response = client.post(
+        add_url(portal["a"]), article_form("石羊镇乡村振兴推进会", **{"action-publish": "action-publish"})
+    )
     assert response.status_code == 302
     page = ArticlePage.objects.get(title="石羊镇乡村振兴推进会")
     assert not page.live

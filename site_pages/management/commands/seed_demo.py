@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -48,7 +49,7 @@ def body_blocks(blocks):
     """JSON blocks -> StreamField value; consecutive text blocks become one rich-text block."""
     stream, html = [], []
     for block in blocks:
-        (kind, value), = block.items()
+        ((kind, value),) = block.items()
         if kind in ("p", "h2", "h3"):
             html.append(f"<{kind}>{escape(value)}</{kind}>")
             continue
@@ -88,7 +89,9 @@ class Command(BaseCommand):
             columns = self.seed_columns(home, units)
             created = self.seed_pages(columns, units)
             self.seed_settings(home, columns)
-        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。"))
+        self.stdout.write(
+            self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。")
+        )
 
     def seed_units(self):
         units = {}
@@ -106,19 +109,28 @@ class Command(BaseCommand):
 
     def seed_users(self, units):
         User = get_user_model()
+        # Hashing is deliberately slow; the demo users share one password, so hash it once.
+        password = make_password(structure.DEMO_PASSWORD)
         if not User.objects.filter(username="admin").exists():
-            User.objects.create_superuser("admin", "admin@example.invalid", structure.DEMO_PASSWORD, first_name="系统管理员")
+            User.objects.create(
+                username="admin",
+                email="admin@example.invalid",
+                password=password,
+                first_name="系统管理员",
+                is_staff=True,
+                is_superuser=True,
+            )
         for key, unit in units.items():
             for role in structure.ROLES:
                 username = f"{key}_{role}"
-                user = User.objects.filter(username=username).first()
-                if user is None:
-                    user = User.objects.create_user(
-                        username,
-                        f"{username}@example.invalid",
-                        structure.DEMO_PASSWORD,
-                        first_name=f"{unit.short_name}{structure.ROLE_NAMES[role]}",
-                    )
+                user, _ = User.objects.get_or_create(
+                    username=username,
+                    defaults={
+                        "email": f"{username}@example.invalid",
+                        "password": password,
+                        "first_name": f"{unit.short_name}{structure.ROLE_NAMES[role]}",
+                    },
+                )
                 Membership.objects.get_or_create(user=user, unit=unit, role=role)
 
     def seed_home(self):
@@ -126,19 +138,19 @@ class Command(BaseCommand):
         home = HomePage.objects.first()
         if home is None:
             root = Page.get_first_root_node()
-            home = HomePage(title="首页", slug="home", seo_title="安岳县人民政府")
+            # Wagtail's placeholder welcome page is not part of the portal (and holds the slug "home").
+            Page.objects.child_of(root).filter(
+                content_type__app_label="wagtailcore", content_type__model="page", numchild=0
+            ).delete()
+            home = HomePage(title="首页", slug="home", seo_title=structure.PORTAL_SETTINGS["site_name"])
             root.add_child(instance=home)
             home.save_revision().publish()
         if site is None:
-            site = Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+            site = Site(hostname="localhost", port=80, is_default_site=True)
         if site.root_page_id != home.pk:
-            old_root = site.root_page
             site.root_page = home
             site.site_name = structure.PORTAL_SETTINGS["site_name"]
             site.save()
-            # Wagtail's placeholder welcome page is not part of the portal.
-            if not isinstance(old_root.specific, HomePage) and old_root.depth == 2:
-                old_root.delete()
         return home
 
     def seed_columns(self, home, units):
@@ -224,6 +236,8 @@ class Command(BaseCommand):
                 validity=entry.get("validity", "valid"),
                 important=entry.get("important", False),
             )
+        if entry.get("owning_unit"):
+            fields["owning_unit"] = units[entry["owning_unit"]]
         page = model(**fields)
         if model is InterpretationPage:
             page.policy_documents = list(PolicyDocumentPage.objects.filter(slug__in=entry.get("interprets", [])))
