@@ -25,8 +25,12 @@ def _tokens(text):
     return [t.strip().lower() for t in jieba.cut_for_search(text or "") if _WORDLIKE.search(t)]
 
 
+@lru_cache(maxsize=512)
 def segment_for_index(text):
-    """Words and their sub-words, space separated, as stored in the search index."""
+    """Words and their sub-words, space separated, as stored in the search index.
+
+    Cached: one save indexes the same text several times (one call per index field).
+    """
     return " ".join(_tokens(text))
 
 

@@ -71,7 +71,11 @@ def make_home():
 
 def make_column(parent, title, unit, update_class="news", slug=None):
     column = ColumnPage(
-        title=title, slug=slug or f"col-{Page.objects.count()}", owning_unit=unit, update_class=update_class
+        title=title,
+        slug=slug or f"col-{Page.objects.count()}",
+        owning_unit=unit,
+        update_class=update_class,
+        show_in_menus=True,
     )
     parent.add_child(instance=column)
     column.save_revision().publish()
@@ -83,7 +87,9 @@ def paragraph(text):
 
 
 def make_content(column, model=ArticlePage, title="测试信息", text="正文", publish=True, **fields):
-    page = model(title=title, slug=fields.pop("slug", f"page-{Page.objects.count()}"), body=paragraph(text), **fields)
+    page = model(
+        title=title, slug=fields.pop("slug", f"page-{Page.objects.count()}"), body=paragraph(text), live=False, **fields
+    )
     column.add_child(instance=page)
     revision = page.save_revision()
     if publish:

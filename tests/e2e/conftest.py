@@ -1,0 +1,146 @@
+"""Fixtures for the browser smoke tests: Debian's headless Chromium driven by Playwright's sync API.
+
+Nothing is downloaded: the browser is /usr/bin/chromium and axe-core comes from npm (node_modules).
+When either is missing the tests are skipped, or fail when E2E_REQUIRED=1 (CI must not skip silently).
+"""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an asyncio event loop in the main thread; Django would otherwise refuse
+# ORM access from the test (seeding) while that loop exists. The live server runs in its own thread.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOT_DIR = Path(settings.BASE_DIR) / "var" / "e2e-screenshots"
+VIEWPORT = {"width": 1280, "height": 800}
+# Generous for a loaded CI machine, short enough that a hang fails the run quickly.
+TIMEOUT_MS = 15_000
+
+
+def _unavailable(reason):
+    """Skip, or fail when the environment promises a browser (E2E_REQUIRED=1)."""
+    if os.environ.get("E2E_REQUIRED") == "1":
+        pytest.fail(f"E2E_REQUIRED=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# Autouse and session-scoped, so that a missing browser skips before the test database is built.
+@pytest.fixture(scope="session", autouse=True)
+def e2e_prerequisites():
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"{CHROMIUM} not found or not executable (apt-get install chromium fonts-noto-cjk)")
+    if not AXE_JS.is_file():
+        _unavailable(f"{AXE_JS} not found (run `npm ci` in {settings.BASE_DIR})")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the playwright Python package is not installed (pip install -e '.[test]')")
+    return {"axe": AXE_JS, "screenshots": SCREENSHOT_DIR}
+
+
+@pytest.fixture(scope="session")
+def browser(e2e_prerequisites):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            chromium = playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, timeout=60_000
+            )
+        except Exception as exc:  # noqa: BLE001 - any launch failure means "no usable browser"
+            _unavailable(f"{CHROMIUM} could not be started: {exc}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def demo_site(live_server, e2e_prerequisites):
+    """The live server with the demo county seeded into this test's (transactional) database.
+
+    Transactional tests flush the database afterwards, so every test seeds again; the tests
+    using it are marked serialized_rollback=True so that the data created by migrations (Wagtail's
+    root page, locale, collection, default site) is restored before seed_demo runs.
+    """
+    call_command("seed_demo", stdout=io.StringIO())
+    return live_server
+
+
+class RequestLog:
+    """Every URL the browser requested, and every response with an error status."""
+
+    def __init__(self):
+        self.urls = []
+        self.failed = []
+
+    def on_request(self, request):
+        self.urls.append(request.url)
+
+    def on_response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.status} {response.url}")
+
+    def on_request_failed(self, request):
+        self.failed.append(f"{request.failure} {request.url}")
+
+
+@pytest.fixture
+def context(browser, demo_site):
+    """A fresh browser context (no cookies) per test. Requests to any other host than the live
+    server are aborted, so the suite never touches the internet whatever a template links to; they
+    are still recorded in context.request_log (see test_no_request_leaves_the_site)."""
+    ctx = browser.new_context(base_url=demo_site.url, viewport=VIEWPORT, locale="zh-CN")
+    ctx.set_default_timeout(TIMEOUT_MS)
+    ctx.set_default_navigation_timeout(TIMEOUT_MS)
+    log = RequestLog()
+    ctx.on("request", log.on_request)
+    ctx.on("response", log.on_response)
+    ctx.on("requestfailed", log.on_request_failed)
+    origin = demo_site.url.rstrip("/") + "/"
+
+    def stay_offline(route):
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    ctx.route("**/*", stay_offline)
+    ctx.request_log = log
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    return context.new_page()
+
+
+@pytest.fixture
+def run_axe(e2e_prerequisites):
+    """Injects axe-core into the current document and returns axe.run()'s results."""
+
+    def run(page):
+        page.add_script_tag(path=str(e2e_prerequisites["axe"]))
+        return page.evaluate("axe.run()")
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(e2e_prerequisites):
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOT_DIR

@@ -1,0 +1,97 @@
+"""Chinese search: segmented index and queries on the configured database backend."""
+
+import pytest
+from django.db import connection
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+from wagtail.search.query import Phrase, PlainText
+
+from site_pages.models import ArticlePage, NoticePage
+from site_pages.search_backend import segment_search_query
+from site_pages.segmentation import segment_for_index, segment_query
+from tests.factories import make_content
+
+
+@pytest.fixture
+def searchable(portal):
+    a, b = portal["a"], portal["b"]
+    return {
+        "disclosure": make_content(a, title="县政府召开政府信息公开工作推进会", text="会议部署全县政务公开重点任务。"),
+        "lemon": make_content(b, model=NoticePage, title="关于举办柠檬产业发展论坛的通知", text="论坛将在安岳县城举行。"),
+        "carving": make_content(a, title="卧佛院石刻数字化保护启动", text="石刻文物保护利用取得新进展。"),
+        "draft": make_content(a, title="未发布的信息公开草稿", publish=False),
+    }
+
+
+def titles(results):
+    return {page.title for page in results}
+
+
+
+def test_a_word_inside_a_longer_chinese_run_is_found(searchable):
+    found = titles(Page.objects.live().search("信息公开"))
+    assert "县政府召开政府信息公开工作推进会" in found
+    assert "未发布的信息公开草稿" not in found
+
+
+def test_body_text_is_searched(searchable):
+    assert "卧佛院石刻数字化保护启动" in titles(Page.objects.live().search("文物保护"))
+    assert "关于举办柠檬产业发展论坛的通知" in titles(Page.objects.live().search("安岳县城"))
+
+
+def test_unrelated_words_do_not_match(searchable):
+    assert titles(Page.objects.live().search("养老保险")) == set()
+
+
+def test_specific_model_search(searchable):
+    assert titles(ArticlePage.objects.live().search("柠檬")) == set()
+    assert titles(NoticePage.objects.live().search("柠檬产业")) == {"关于举办柠檬产业发展论坛的通知"}
+
+
+def test_admin_style_plaintext_and_phrase_queries_are_segmented(searchable):
+    assert "县政府召开政府信息公开工作推进会" in titles(Page.objects.search(PlainText("信息公开")))
+    assert "卧佛院石刻数字化保护启动" in titles(Page.objects.search(Phrase("石刻")))
+
+
+def test_query_segmentation_drops_compounds_covered_by_their_parts():
+    assert segment_query("信息公开").split() == ["信息", "公开"]
+    assert segment_query("  ") == ""
+    assert segment_query("<script>'\";--") == "script"
+    assert segment_search_query("!!!") is None
+
+
+def test_index_text_contains_words_and_sub_words():
+    tokens = segment_for_index("政府信息公开工作").split()
+    assert {"信息", "公开", "工作"} <= set(tokens)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "   ", "信" * 500, "' OR 1=1; --", '"; DROP TABLE wagtailcore_page; --', "<script>alert(1)</script>",
+     "%_\\*?[]()", "AND OR NOT", "“信息公开” AND", "\x00\x01"],
+)
+def test_odd_queries_give_a_normal_page(client, searchable, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "全站搜索" in html
+    assert "<script>alert(1)</script>" not in html
+
+
+def test_search_page_lists_results_with_pagination(client, portal):
+    for i in range(12):
+        make_content(portal["a"], title=f"乡村振兴工作简报第{i + 1}期", slug=f"brief-{i}")
+    first = client.get("/search/", {"q": "乡村振兴"}).content.decode()
+    assert "共找到 12 条结果" in first
+    assert "page=2" in first
+    second = client.get("/search/", {"q": "乡村振兴", "page": "2"}).content.decode()
+    assert second.count('<li>\n          <a href=') == 2
+    assert client.get("/search/", {"q": "乡村振兴", "page": "abc"}).status_code == 200
+    assert client.get("/search/", {"q": "乡村振兴", "page": "999"}).status_code == 200
+
+
+def test_configured_backend_wraps_the_database_backend_of_this_connection():
+    backend = get_search_backend()
+    assert type(backend).__name__.startswith("Segmenting")
+    expected = {"postgresql": "Postgres", "sqlite": "SQLite"}[connection.vendor]
+    assert expected in type(backend).__name__
