@@ -146,3 +146,5 @@ LOGIN_URL = "wagtailadmin_login"
 
 # seed_demo creates demo users with a published password: never in production.
 DEMO_SEED_ALLOWED = False
+# No avatars from an outside host: the portal must work without internet.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

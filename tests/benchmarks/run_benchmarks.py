@@ -352,8 +352,10 @@ def main():
     test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     if connection.vendor == "sqlite":
         database = "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
+    elif connection.vendor == "postgresql":
+        database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
     else:
-        database = f"{connection.display_name} {connection.pg_version if connection.vendor == 'postgresql' else ''}"
+        database = connection.display_name
     print(
         f"Python {platform.python_version()}, Django {django.get_version()}, Wagtail {wagtail.__version__}, "
         f"{database}, test database {test_name!r} (migrated in {time.perf_counter() - started:.1f}s)"
