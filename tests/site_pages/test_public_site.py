@@ -9,7 +9,9 @@ from site_pages.models import NoticePage, PortalSettings
 from site_pages.models.columns import LISTING_PAGE_SIZE
 from tests.factories import make_column, make_content
 
-EXTERNAL_ASSET = re.compile(r'<(?:script|link|img|iframe|source|video)\b[^>]*(?:src|href)="(?:https?:)?//', re.IGNORECASE)
+EXTERNAL_ASSET = re.compile(
+    r'<(?:script|link|img|iframe|source|video)\b[^>]*(?:src|href)="(?:https?:)?//', re.IGNORECASE
+)
 
 
 @pytest.fixture
@@ -42,9 +44,16 @@ def test_home_lists_latest_news_notices_policies_and_interpretations(client, por
 
 def test_header_and_footer_come_from_site_settings(client, portal, footer_settings):
     html = client.get("/").content.decode()
-    for text in ("测试县人民政府", "主办单位：测试县人民政府办公室", "承办单位：测试县电子政务办", "028-24520000",
-                 "网站标识码：5120219999", "蜀ICP备00000001号", "川公网安备 51202102000999号",
-                 "https://bszs.conac.cn/sitename?method=show&amp;id=TEST"):
+    for text in (
+        "测试县人民政府",
+        "主办单位：测试县人民政府办公室",
+        "承办单位：测试县电子政务办",
+        "028-24520000",
+        "网站标识码：5120219999",
+        "蜀ICP备00000001号",
+        "川公网安备 51202102000999号",
+        "https://bszs.conac.cn/sitename?method=show&amp;id=TEST",
+    ):
         assert text in html
     footer_settings.icp_number = "蜀ICP备00000002号"
     footer_settings.save()

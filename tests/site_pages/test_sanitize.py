@@ -12,7 +12,20 @@ from tests.factories import make_content
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data" / "xss"
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "background", "poster", "data"}
-SCRIPTABLE_TAGS = {"script", "iframe", "object", "embed", "style", "svg", "math", "form", "base", "meta", "link", "frame"}
+SCRIPTABLE_TAGS = {
+    "script",
+    "iframe",
+    "object",
+    "embed",
+    "style",
+    "svg",
+    "math",
+    "form",
+    "base",
+    "meta",
+    "link",
+    "frame",
+}
 
 
 def corpus():
@@ -62,8 +75,15 @@ def test_every_corpus_payload_is_harmless_after_cleaning():
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "java\u2028script:alert(1)", " JaVaScRiPt:alert(1)", "java\tscript:x", "vbscript:x",
-     "data:text/html;base64,PHNjcmlwdD4=", "java\x00script:x"],
+    [
+        "javascript:alert(1)",
+        "java\u2028script:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "java\tscript:x",
+        "vbscript:x",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "java\x00script:x",
+    ],
 )
 def test_script_urls_are_dropped_even_when_split_by_whitespace(url):
     assert "href" not in clean_html(f'<a href="{url}">x</a>')

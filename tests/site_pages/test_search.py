@@ -17,7 +17,9 @@ def searchable(portal):
     a, b = portal["a"], portal["b"]
     return {
         "disclosure": make_content(a, title="县政府召开政府信息公开工作推进会", text="会议部署全县政务公开重点任务。"),
-        "lemon": make_content(b, model=NoticePage, title="关于举办柠檬产业发展论坛的通知", text="论坛将在安岳县城举行。"),
+        "lemon": make_content(
+            b, model=NoticePage, title="关于举办柠檬产业发展论坛的通知", text="论坛将在安岳县城举行。"
+        ),
         "carving": make_content(a, title="卧佛院石刻数字化保护启动", text="石刻文物保护利用取得新进展。"),
         "draft": make_content(a, title="未发布的信息公开草稿", publish=False),
     }
@@ -25,7 +27,6 @@ def searchable(portal):
 
 def titles(results):
     return {page.title for page in results}
-
 
 
 def test_a_word_inside_a_longer_chinese_run_is_found(searchable):
@@ -67,8 +68,18 @@ def test_index_text_contains_words_and_sub_words():
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "信" * 500, "' OR 1=1; --", '"; DROP TABLE wagtailcore_page; --', "<script>alert(1)</script>",
-     "%_\\*?[]()", "AND OR NOT", "“信息公开” AND", "\x00\x01"],
+    [
+        "",
+        "   ",
+        "信" * 500,
+        "' OR 1=1; --",
+        '"; DROP TABLE wagtailcore_page; --',
+        "<script>alert(1)</script>",
+        "%_\\*?[]()",
+        "AND OR NOT",
+        "“信息公开” AND",
+        "\x00\x01",
+    ],
 )
 def test_odd_queries_give_a_normal_page(client, searchable, query):
     response = client.get("/search/", {"q": query})
@@ -85,7 +96,7 @@ def test_search_page_lists_results_with_pagination(client, portal):
     assert "共找到 12 条结果" in first
     assert "page=2" in first
     second = client.get("/search/", {"q": "乡村振兴", "page": "2"}).content.decode()
-    assert second.count('<li>\n          <a href=') == 2
+    assert second.count("<li>\n          <a href=") == 2
     assert client.get("/search/", {"q": "乡村振兴", "page": "abc"}).status_code == 200
     assert client.get("/search/", {"q": "乡村振兴", "page": "999"}).status_code == 200
 
