@@ -2,6 +2,7 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -26,17 +27,24 @@ def content_models():
     return [apps.get_model(label) for label in CONTENT_PAGE_TYPES]
 
 
+def public_content():
+    """Live, unrestricted content pages as base Page rows, with the 文号 the listings show.
+
+    Annotating the one specific field a listing needs keeps the query count flat; `.public()`
+    reads the view restrictions once, so callers listing several columns should share it.
+    """
+    from .content import PolicyDocumentPage
+
+    document_number = PolicyDocumentPage.objects.filter(pk=OuterRef("pk")).order_by().values("document_number")[:1]
+    return Page.objects.live().public().type(*content_models()).annotate(document_number=Subquery(document_number))
+
+
 class ListingMixin:
     """Live content below this page, newest first, a fixed number of queries per page."""
 
-    def listing_queryset(self):
-        return (
-            Page.objects.live()
-            .public()
-            .descendant_of(self)
-            .type(*content_models())
-            .order_by("-first_published_at", "-pk")
-        )
+    def listing_queryset(self, base=None):
+        base = public_content() if base is None else base
+        return base.descendant_of(self).order_by("-first_published_at", "-pk")
 
     def paginate_listing(self, request):
         paginator = Paginator(self.listing_queryset(), LISTING_PAGE_SIZE)
@@ -46,7 +54,7 @@ class ListingMixin:
             page = paginator.page(1)
         except EmptyPage:
             page = paginator.page(paginator.num_pages)
-        page.object_list = list(page.object_list.specific(defer=True))
+        page.object_list = list(page.object_list)
         return page
 
     def save(self, *args, **kwargs):

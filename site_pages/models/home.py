@@ -48,7 +48,7 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from .columns import ColumnPage
+        from .columns import ColumnPage, public_content
         from .content import InterpretationPage, PolicyDocumentPage
 
         specs = (
@@ -58,12 +58,13 @@ class HomePage(Page):
             ("interpretations", _("政策解读"), self.interpretation_column_id, InterpretationPage),
         )
         columns = ColumnPage.objects.live().in_bulk([spec[2] for spec in specs if spec[2]])
+        base = public_content()
         sections = []
         for key, title, column_id, only_type in specs:
             column = columns.get(column_id)
             if column is None:
                 continue
-            listing = column.listing_queryset()
+            listing = column.listing_queryset(base)
             if only_type is not None:
                 listing = listing.type(only_type)
             items = list(listing[:HOME_LISTING_SIZE])

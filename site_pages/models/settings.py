@@ -29,6 +29,8 @@ class PortalSettings(BaseSiteSetting):
     police_url = models.URLField(_("公安机关备案查询链接"), blank=True)
     conac_url = models.URLField(_("党政机关网站标识链接"), blank=True)
 
+    select_related = ["emblem"]
+
     panels = [
         MultiFieldPanel([FieldPanel("site_name"), FieldPanel("emblem")], heading=_("网站名称与标志")),
         MultiFieldPanel(

@@ -330,6 +330,18 @@ def figure_b(client, runs, warmup, verbose):
 # --------------------------------------------------------------------------- main
 
 
+def database_description():
+    if connection.vendor == "sqlite":
+        return "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return connection.display_name
+
+
+def load_average():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--verbose", "-v", action="store_true", help="print the SQL of every counted request")
@@ -349,19 +361,18 @@ def main():
         # Not test_<name>: a concurrent pytest run on the same server uses (and autoclobbers) that one.
         settings_dict["TEST"]["NAME"] = f"test_{old_name}_benchmark"
     started = time.perf_counter()
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    if connection.vendor == "sqlite":
-        database = "SQLite " + ".".join(map(str, connection.Database.sqlite_version_info))
-    elif connection.vendor == "postgresql":
-        database = f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
-    else:
-        database = connection.display_name
-    print(
-        f"Python {platform.python_version()}, Django {django.get_version()}, Wagtail {wagtail.__version__}, "
-        f"{database}, test database {test_name!r} (migrated in {time.perf_counter() - started:.1f}s)"
-    )
-    print(f"{platform.machine()}, {os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
+        test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    except BaseException:
+        media.disable()
+        shutil.rmtree(media_root, ignore_errors=True)
+        raise
+    try:
+        print(
+            f"Python {platform.python_version()}, Django {django.get_version()}, Wagtail {wagtail.__version__}, "
+            f"{database_description()}, test database {test_name!r} (migrated in {time.perf_counter() - started:.1f}s)"
+        )
+        print(f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load_average()}")
         client = Client()
 
         heading("Figure A: column listing query count (warm requests, anonymous visitor)")
@@ -396,7 +407,7 @@ def main():
             ["<", "<", ">", ">", ">", "<"],
         )
         print("Reference: Wagtail's bakerydemo home page takes about 40 ms and 43 queries on this machine.")
-        print(f"Load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())} (timings are wall-clock).")
+        print(f"Load average at the end: {load_average()} (timings are wall-clock).")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         media.disable()
