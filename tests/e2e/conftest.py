@@ -2,6 +2,22 @@
 
 Nothing is downloaded: the browser is /usr/bin/chromium and axe-core comes from npm (node_modules).
 When either is missing the tests are skipped, or fail when E2E_REQUIRED=1 (CI must not skip silently).
+
+How the pieces fit (and why the browser is started per test, after seeding):
+
+* pytest-django's ``live_server`` makes every test transactional: the database is flushed after each
+  test, so each test seeds the demo county again (serialized_rollback restores what the migrations
+  created, e.g. Wagtail's root page, before seed_demo runs).
+* Playwright's sync API keeps an asyncio event loop registered as *running* in the main thread for as
+  long as Playwright is started. While it is, Django refuses ORM calls (SynchronousOnlyOperation) unless
+  DJANGO_ALLOW_ASYNC_UNSAFE is set, and, worse, ``django.db.connections`` then hands out *another*
+  connection object (asgiref's thread-critical Local switches to context-variable storage), one that
+  pytest-django never set up: its serialized-rollback snapshot is missing, and the second test of the
+  module found no root page. So Playwright starts only after the seed and stops before pytest-django
+  flushes the database: all of the test's own database work happens with no event loop around.
+* DJANGO_ALLOW_ASYNC_UNSAFE=true is still set for the browser's lifetime (a test that queries the ORM
+  while the page is open must not crash), but only then: set for the whole run, it leaked into
+  tests/test_settings.py, whose `manage.py check --deploy` subprocess then reports async.E001.
 """
 
 import io
@@ -11,10 +27,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-
-# Playwright's sync API runs an asyncio event loop in the main thread; Django would otherwise refuse
-# ORM access from the test (seeding) while that loop exists. The live server runs in its own thread.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -53,10 +65,12 @@ def e2e_prerequisites():
     return {"axe": AXE_JS, "screenshots": SCREENSHOT_DIR}
 
 
-@pytest.fixture(scope="session")
-def browser(e2e_prerequisites):
+@pytest.fixture
+def browser(e2e_prerequisites, demo_site, monkeypatch):
+    """Headless Chromium, started after demo_site's seed and stopped before the flush (see above)."""
     from playwright.sync_api import sync_playwright
 
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         try:
             chromium = playwright.chromium.launch(
@@ -72,9 +86,9 @@ def browser(e2e_prerequisites):
 def demo_site(live_server, e2e_prerequisites):
     """The live server with the demo county seeded into this test's (transactional) database.
 
-    Transactional tests flush the database afterwards, so every test seeds again; the tests
-    using it are marked serialized_rollback=True so that the data created by migrations (Wagtail's
-    root page, locale, collection, default site) is restored before seed_demo runs.
+    Transactional tests flush the database afterwards, so every test seeds again (a few seconds);
+    the tests are marked serialized_rollback=True so that the data created by migrations (Wagtail's
+    root page, locale, collection, default site) is back before seed_demo runs.
     """
     call_command("seed_demo", stdout=io.StringIO())
     return live_server
@@ -102,7 +116,7 @@ class RequestLog:
 def context(browser, demo_site):
     """A fresh browser context (no cookies) per test. Requests to any other host than the live
     server are aborted, so the suite never touches the internet whatever a template links to; they
-    are still recorded in context.request_log (see test_no_request_leaves_the_site)."""
+    are still recorded in context.request_log (see assert_stayed_on_site in test_smoke.py)."""
     ctx = browser.new_context(base_url=demo_site.url, viewport=VIEWPORT, locale="zh-CN")
     ctx.set_default_timeout(TIMEOUT_MS)
     ctx.set_default_navigation_timeout(TIMEOUT_MS)
