@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from wagtail.models import GroupPagePermission, Page
+from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.organisation.models import Membership
@@ -120,11 +120,12 @@ def test_changing_a_columns_owner_moves_the_grant(portal, township_a, township_b
     assert GroupPagePermission.objects.filter(page=column, group=township_b.editor_group).exists()
 
 
-def test_explorer_lists_only_reachable_columns(client, portal, editor_a):
+def test_explorer_offers_adding_pages_only_in_own_column(client, portal, editor_a):
     login(client, editor_a)
-    response = client.get(reverse("wagtailadmin_explore", args=(portal["a"].pk,)))
-    assert response.status_code == 200
-    assert Page.objects.filter(pk=portal["a"].pk).exists()
+    own = client.get(reverse("wagtailadmin_explore", args=(portal["a"].pk,))).content.decode()
+    assert reverse("wagtailadmin_pages:add_subpage", args=(portal["a"].pk,)) in own
+    other = client.get(reverse("wagtailadmin_explore", args=(portal["b"].pk,)))
+    assert reverse("wagtailadmin_pages:add_subpage", args=(portal["b"].pk,)) not in other.content.decode()
 
 
 @pytest.mark.parametrize("role", ["typesetter", "section_chief", "deputy_head", "head"])
