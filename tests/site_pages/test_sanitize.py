@@ -60,13 +60,15 @@ def dangers(html):
 
 
 PAYLOADS = corpus()
+needs_corpus = pytest.mark.skipif(not PAYLOADS, reason=f"XSS corpus not found at {DATA}")
 
 
-@pytest.mark.skipif(not PAYLOADS, reason="shared/data/xss not present")
+@needs_corpus
 def test_corpus_is_loaded():
     assert len(PAYLOADS) > 500
 
 
+@needs_corpus
 def test_every_corpus_payload_is_harmless_after_cleaning():
     failures = [(p, dangers(clean_html(p))) for p in PAYLOADS]
     failures = [f for f in failures if f[1]]
@@ -94,6 +96,7 @@ def test_ordinary_rich_text_survives():
     assert clean_html(html) == html
 
 
+@needs_corpus
 def test_rendered_page_with_hostile_stored_rich_text_is_harmless(client, portal):
     sample = PAYLOADS[:: max(1, len(PAYLOADS) // 150)]
     page = make_content(portal["a"], title="导入的旧稿件")
