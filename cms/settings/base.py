@@ -24,7 +24,6 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
-    "wagtail_modeladmin",
     "modelcluster",
     "taggit",
     "django_filters",
