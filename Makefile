@@ -26,11 +26,12 @@ seed: migrate
 run: seed
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm.
+# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm;
+# the PDF of the 信息发布审核单 is checked with poppler's pdftotext.
 e2e-deps: $(BROWSER_STAMP)
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	  else echo "请先安装浏览器：sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi; }
+	@{ test -x /usr/bin/chromium && command -v pdftotext >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; \
+	  else echo "请先安装浏览器和 PDF 工具：sudo apt-get install -y chromium fonts-noto-cjk poppler-utils"; exit 1; fi; }
 
 $(BROWSER_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -47,6 +48,7 @@ messages:
 
 benchmark: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/run_benchmarks.py
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_autocheck.py
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3

@@ -6,3 +6,6 @@ class DisclosureConfig(AppConfig):
     name = "disclosure"
     verbose_name = _("信息公开")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

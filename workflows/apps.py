@@ -6,3 +6,6 @@ class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("审核发布")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -9,7 +9,9 @@ BASE_DIR = PROJECT_DIR.parent
 
 INSTALLED_APPS = [
     "cms.organisation",
+    "cms.security",
     "workflows",
+    "workflows.lexicon",
     "site_pages",
     "disclosure",
     "newmedia",
@@ -147,3 +149,29 @@ LOGIN_URL = "wagtailadmin_login"
 DEMO_SEED_ALLOWED = False
 # No avatars from an outside host: the portal must work without internet.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+
+# --- 三审三校 (workflows) ---
+# Only the final approval publishes, and it publishes exactly the approved revision without needing
+# the approver to hold Wagtail's publish permission (nobody does).
+WAGTAIL_FINISH_WORKFLOW_ACTION = "workflows.finish.publish_approved_revision"
+# Approvals count only for the revision they were given on.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# Approvers are told by the workflows app; superusers are not copied on every submission.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# --- Security and operations (cms.security): uploads, tamper monitoring, backups ---
+# Upload forms that check a file's content against its extension and refuse active content.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.security.uploads.SafeDocumentForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.security.uploads.SafeImageForm"
+# Only PDF may open in the browser; every other document is served as a download.
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+# Office documents, PDF, OFD and archives; videos keep WAGTAILDOCS_MAX_UPLOAD_SIZE above.
+SECURITY_DOCUMENT_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+SECURITY_VIDEO_MAX_UPLOAD_SIZE = WAGTAILDOCS_MAX_UPLOAD_SIZE
+# check_tamper alerts go to these addresses, or to ADMINS when the list is empty.
+SECURITY_ALERT_EMAILS = []
+SECURITY_TAMPER_BASE_URL = "http://127.0.0.1:8000"
+SECURITY_INTEGRITY_MANIFEST = BASE_DIR / "var" / "integrity-manifest.json"
+# None: the template and static directories of the project's own apps.
+SECURITY_INTEGRITY_PATHS = None
+SECURITY_BACKUP_DIR = BASE_DIR / "var" / "backups"

@@ -13,3 +13,5 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 DEMO_SEED_ALLOWED = True
+# A workflow-enabled snippet model used only by the tests (no migrations: created with the test database).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

@@ -2,18 +2,21 @@
 
 import datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from cms.organisation.permissions import UnitPagePermissionTester
+from workflows.panels import ReviewStatusPanel
+from workflows.permissions import ReviewedPagePermissionTester
 
 from ..blocks import BodyBlock
 from ..forms import PortalPageForm
@@ -79,7 +82,7 @@ class PortalPage(Page):
         abstract = True
 
     def permissions_for_user(self, user):
-        return UnitPagePermissionTester(user, self)
+        return ReviewedPagePermissionTester(user, self)
 
     def parent_owning_unit_id(self):
         if self.depth is None or self.depth <= 2:
@@ -110,11 +113,18 @@ class ContentPage(PortalPage):
     )
     source_organisation = models.CharField(_("来源单位"), max_length=100, blank=True)
     source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    co_issuing_units = ParentalManyToManyField(
+        "organisation.Unit",
+        verbose_name=_("联合发文单位"),
+        blank=True,
+        related_name="+",
+        help_text=_("两个以上单位共同形成的信息：签发前须经各联合发文单位主要负责人在系统中会签。"),
+    )
 
     parent_page_types = ["site_pages.ColumnPage", "site_pages.SpecialTopicPage"]
     subpage_types = []
 
-    content_panels = Page.content_panels + [
+    content_panels = [ReviewStatusPanel(heading=_("审核与检查"))] + Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("body"),
         MultiFieldPanel(
@@ -124,6 +134,7 @@ class ContentPage(PortalPage):
             ],
             heading=_("来源"),
         ),
+        FieldPanel("co_issuing_units", widget=forms.CheckboxSelectMultiple),
     ]
     settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
     # Publication is server-timed at final approval; no scheduling fields for editors.
@@ -143,6 +154,10 @@ class ContentPage(PortalPage):
             errors["is_repost"] = _("填写了来源单位或原文链接，请勾选“转载”；原创信息请清空来源。")
         if errors:
             raise ValidationError(errors)
+
+    def get_repost_source(self):
+        """(来源单位, 原文链接) for the workflow's authoritative-source check, or None for original content."""
+        return (self.source_organisation.strip(), self.source_url.strip()) if self.is_repost else None
 
     def extra_search_texts(self):
         return [self.summary, self.body_text]

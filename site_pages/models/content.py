@@ -26,7 +26,7 @@ class ArticlePage(ContentPage):
         related_name="+",
     )
 
-    content_panels = ContentPage.content_panels[:1] + [FieldPanel("cover")] + ContentPage.content_panels[1:]
+    content_panels = ContentPage.content_panels[:2] + [FieldPanel("cover")] + ContentPage.content_panels[2:]
 
     class Meta:
         verbose_name = _("动态")
@@ -67,7 +67,7 @@ class PolicyDocumentPage(ContentPage):
         _("重要政策"), default=False, help_text=_("重要政策文件须同步发布政策解读。")
     )
 
-    content_panels = ContentPage.content_panels[:1] + [
+    content_panels = ContentPage.content_panels[:2] + [
         MultiFieldPanel(
             [
                 FieldRowPanel([FieldPanel("document_number"), FieldPanel("written_date")]),
@@ -76,7 +76,7 @@ class PolicyDocumentPage(ContentPage):
             ],
             heading=_("文件信息"),
         )
-    ] + ContentPage.content_panels[1:]
+    ] + ContentPage.content_panels[2:]
 
     search_fields = ContentPage.search_fields + [
         index.SearchField("document_number"),
@@ -106,6 +106,19 @@ class PolicyDocumentPage(ContentPage):
     def live_interpretations(self):
         return self.interpretations.live().order_by("-first_published_at")
 
+    def publication_requirements(self, phase):
+        """An important policy is submitted with an interpretation linked and published with or after it."""
+        if not self.important or self.pk is None:
+            return []
+        linked = self.interpretations.all()
+        if not linked.exists():
+            return [_("重要政策文件须至少关联一篇政策解读（在政策解读的“被解读的政策文件”中选择本文件）。")]
+        if phase == "publish" and not linked.live().exists():
+            return [
+                _("重要政策文件须与政策解读同步发布：关联的政策解读须先于或与本文件同时发布，目前尚无已发布的解读。")
+            ]
+        return []
+
 
 class InterpretationPage(ContentPage):
     """政策解读 of one or more policy documents; both sides link to each other publicly."""
@@ -116,7 +129,7 @@ class InterpretationPage(ContentPage):
         related_name="interpretations",
     )
 
-    content_panels = ContentPage.content_panels[:1] + [FieldPanel("policy_documents")] + ContentPage.content_panels[1:]
+    content_panels = ContentPage.content_panels[:2] + [FieldPanel("policy_documents")] + ContentPage.content_panels[2:]
     base_form_class = InterpretationPageForm
 
     class Meta:

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from workflows.permissions import ReviewedPagePermissionTester
+
 HOME_LISTING_SIZE = 8
 
 
@@ -41,6 +43,9 @@ class HomePage(Page):
             heading=_("首页栏目"),
         )
     ]
+
+    def permissions_for_user(self, user):
+        return ReviewedPagePermissionTester(user, self)
 
     class Meta:
         verbose_name = _("首页")

@@ -1,0 +1,18 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from cms.security.backup import BackupError, create_backup
+
+
+class Command(BaseCommand):
+    help = _("备份数据库和上传文件到一个归档文件（tar.gz）")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--output", default=None, help=_("输出目录，默认为 SECURITY_BACKUP_DIR（var/backups）"))
+
+    def handle(self, *args, output, **options):
+        try:
+            path = create_backup(output)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(_("备份完成：%(path)s") % {"path": path})

@@ -1,0 +1,92 @@
+"""词库: the terms the pre-publication scanner looks for, with whitelists that make them legitimate."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .matcher import whitelist_phrases
+from .normalise import normalise
+
+
+class Category(models.TextChoices):
+    SENSITIVE = "sensitive", _("敏感词")
+    ADVERTISING = "advertising", _("广告用语")
+    WORDING = "wording", _("规范表述")
+    CUSTOM = "custom", _("自定义")
+
+
+class Severity(models.TextChoices):
+    BLOCK = "block", _("阻止发布")
+    WARN = "warn", _("提示")
+
+
+class LexiconEntry(models.Model):
+    term = models.CharField(
+        _("词条"),
+        max_length=100,
+        help_text=_("匹配时忽略全角半角、大小写、繁简体、夹杂的空格符号和重复字。"),
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, default=Category.SENSITIVE)
+    severity = models.CharField(_("处理方式"), max_length=10, choices=Severity.choices, default=Severity.WARN)
+    suggestion = models.CharField(
+        _("正确表述"),
+        max_length=200,
+        blank=True,
+        help_text=_("规范表述类必填：应当使用的正确写法；其他类别可填写修改建议。"),
+    )
+    whitelist = models.TextField(
+        _("白名单"),
+        blank=True,
+        help_text=_("每行一个包含该词条的合法短语，例如词条“第一”的“第一条”“第一季度”。出现在这些短语中时不提示。"),
+    )
+    active = models.BooleanField(_("启用"), default=True)
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("词条")
+        verbose_name_plural = _("词库")
+        ordering = ["category", "term"]
+        constraints = [models.UniqueConstraint(fields=["term", "category"], name="lexicon_unique_term_category")]
+        indexes = [models.Index(fields=["active", "category"])]
+
+    def __str__(self):
+        return self.term
+
+    @property
+    def whitelist_phrases(self):
+        return whitelist_phrases(self.whitelist)
+
+    def clean(self):
+        super().clean()
+        self.term = (self.term or "").strip()
+        self.suggestion = (self.suggestion or "").strip()
+        errors = {}
+        term_norm = normalise(self.term)
+        if not self.term:
+            errors["term"] = _("词条不能为空。")
+        elif not term_norm:
+            errors["term"] = _("词条只含空格或标点符号，无法用于匹配。")
+        if "|" in self.term or "\t" in self.term:
+            errors["term"] = _("词条不能包含“|”或制表符。")
+        if self.category == Category.WORDING and not self.suggestion:
+            errors["suggestion"] = _("规范表述类词条必须填写正确表述。")
+        if self.category == Category.WORDING and self.suggestion and self.suggestion == self.term:
+            errors["suggestion"] = _("正确表述与词条相同。")
+        if term_norm and not errors.get("term"):
+            problems = []
+            for phrase in self.whitelist_phrases:
+                phrase_norm = normalise(phrase)
+                if term_norm not in phrase_norm:
+                    message = _("白名单短语“%(phrase)s”不包含词条“%(term)s”。")
+                    problems.append(message % {"phrase": phrase, "term": self.term})
+                elif phrase_norm == term_norm:
+                    problems.append(
+                        _("白名单短语“%(phrase)s”与词条本身相同，会使词条失效。") % {"phrase": phrase}
+                    )
+            if problems:
+                errors["whitelist"] = problems
+        if errors:
+            raise ValidationError(errors)
+        self.whitelist = "\n".join(self.whitelist_phrases)

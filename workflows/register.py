@@ -1,0 +1,610 @@
+"""信息发布登记 and 退回情况统计: admin reports, their spreadsheet exports, and the 信息发布审核单 (HTML and PDF).
+
+Who sees what: superusers and holders of ``workflows.view_publicationrecord`` (the county office's
+supervisors) see every unit. Any other admin user sees the records of the units where they hold a
+role, because the register is each unit's own account of what it published (records without a unit,
+such as the home page, are for the all-units readers only); for rejections that is the reviewing unit.
+A user with neither is refused (PermissionDenied, which Wagtail's admin turns into a redirect to the
+dashboard with a message). Anonymous users never reach these views: they are mounted under the admin
+URLs, which require ``wagtailadmin.access_admin``.
+
+Everything shown comes from the snapshots frozen in ``PublicationRecord`` at publication, so a
+renamed user or unit does not rewrite history.
+"""
+
+import datetime
+from collections import Counter, OrderedDict
+from functools import partial
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView, View
+from openpyxl import Workbook
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, StatusFlagColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.admin.widgets import ListingButton
+from wagtail.models import Page, TaskState
+
+from cms.organisation.models import Membership, Unit
+
+from .checks import CATEGORY_LABELS, SEVERITY_LABELS
+from .models import CheckRun, PublicationRecord, RejectionReason, Stage, UnitTaskState
+
+VIEW_ALL_PERMISSION = "workflows.view_publicationrecord"
+# The listing's six columns of 三审三校 in the order the regulation names them; the exports and the form
+# also show 分级审核.
+LISTED_STAGES = (Stage.REVIEW_1, Stage.REVIEW_2, Stage.REVIEW_3, Stage.PROOF_1, Stage.PROOF_2, Stage.PROOF_3)
+# Built into reportlab's CID support and rendered by every PDF reader with the Adobe-GB1 collection,
+# so no font file has to be shipped or found on the server.
+PDF_FONT = "STSong-Light"
+# Symbols used in labels that the font's GB character collection lacks, and their nearest GB equivalents.
+PDF_SUBSTITUTES = str.maketrans({"›": "＞", "‹": "＜", "•": "·", "✓": "√"})
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+# Access
+
+
+def sees_all_units(user):
+    return user.is_active and user.has_perm(VIEW_ALL_PERMISSION)
+
+
+def can_view_register(user):
+    if not user.is_authenticated:
+        return False
+    return sees_all_units(user) or Membership.objects.filter(user=user).exists()
+
+
+def visible_units(user):
+    if sees_all_units(user):
+        return Unit.objects.all()
+    return Unit.objects.for_user(user)
+
+
+def records_for(user):
+    records = PublicationRecord.objects.all()
+    if sees_all_units(user):
+        return records
+    return records.filter(unit__in=visible_units(user))
+
+
+def rejections_for(user):
+    states = UnitTaskState.objects.filter(status=TaskState.STATUS_REJECTED).select_related(
+        "unit", "finished_by", "revision"
+    )
+    if sees_all_units(user):
+        return states
+    return states.filter(unit__in=visible_units(user))
+
+
+class RegisterAccessMixin:
+    def dispatch(self, request, *args, **kwargs):
+        if not can_view_register(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RegisterMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_view_register(request.user)
+
+
+# Snapshot helpers
+
+
+def local_naive(value):
+    """Local wall-clock time without tzinfo: what the spreadsheets show and what Excel can store."""
+    if not value:
+        return None
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+
+
+def local_text(value):
+    value = local_naive(value)
+    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def person_name(user):
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def record_number(record):
+    return f"{record.published_at.year}-{record.pk:06d}"
+
+
+def stage_entries(record, stage):
+    return [entry for entry in record.stages or [] if entry.get("stage") == stage]
+
+
+def stage_approvers(record, stage):
+    return "、".join(entry.get("user", "") for entry in stage_entries(record, stage))
+
+
+def stage_time(record, stage):
+    times = [entry["finished_at"] for entry in stage_entries(record, stage) if entry.get("finished_at")]
+    return local_naive(max(times)) if times else None
+
+
+def override_text(item):
+    basis = f"（{item['legal_basis']}）" if item.get("legal_basis") else ""
+    who = f"{item.get('user', '')} {local_text(item.get('at'))}"
+    return f"{item.get('kind_label', '')}{basis}：{item.get('reason', '')}（{who}）"
+
+
+def consent_text(item):
+    comment = f"：{item['comment']}" if item.get("comment") else ""
+    return f"{item.get('unit', '')} {item.get('user', '')} {local_text(item.get('at'))}{comment}"
+
+
+def acknowledgement_text(item):
+    phase = item.get("phase", "")
+    phase_label = CheckRun.Phase(phase).label if phase in CheckRun.Phase.values else phase
+    return f"{item.get('user', '')} {local_text(item.get('at'))}（{phase_label}）"
+
+
+def yes_no(value):
+    return gettext("是") if value else gettext("否")
+
+
+def reason_labels(reasons):
+    return "、".join(str(RejectionReason(r).label) for r in reasons or [] if r in RejectionReason.values)
+
+
+def approval_form(record):
+    """Everything the 审核单 shows, shared by the HTML print view and the PDF."""
+    return {
+        "record": record,
+        "number": record_number(record),
+        "published_at": local_text(record.published_at),
+        "submitted_at": local_text(record.submitted_at),
+        "published_by": person_name(record.published_by),
+        "stages": [
+            {
+                "label": entry.get("stage_label", ""),
+                "role": "\n".join(filter(None, [entry.get("role_label", ""), entry.get("unit", "")])),
+                "user": entry.get("user", ""),
+                "time": local_text(entry.get("finished_at")),
+                "checked": "、".join(entry.get("checked_labels") or []),
+                "comment": entry.get("comment", ""),
+            }
+            for entry in record.stages or []
+        ],
+        "findings": [
+            {
+                "category": str(CATEGORY_LABELS.get(item.get("category"), item.get("category", ""))),
+                "severity": str(SEVERITY_LABELS.get(item.get("severity"), item.get("severity", ""))),
+                "field": item.get("field_label") or item.get("field", ""),
+                "matched": item.get("matched") or item.get("term", ""),
+                "suggestion": item.get("suggestion", ""),
+                "overridden": yes_no(item.get("overridden")),
+            }
+            for item in record.findings or []
+        ],
+        "acknowledgements": [acknowledgement_text(item) for item in record.acknowledgements or []],
+        "overrides": [override_text(item) for item in record.overrides or []],
+        "consents": [consent_text(item) for item in record.consents or []],
+    }
+
+
+# Spreadsheet exports
+
+
+def neutralise_formula(value):
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+class RegisterReportView(RegisterAccessMixin, ReportView):
+    """ReportView with exports fit for Chinese Excel users: BOM-marked CSV, local times, named sheets."""
+
+    sheet_title = ""
+    export_values = {}  # key -> function of one listed object, in list_export order
+    custom_value_preprocess = {
+        **ReportView.custom_value_preprocess,
+        str: {ReportView.FORMAT_CSV: neutralise_formula},
+    }
+
+    def get_filename(self):
+        return f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
+
+    def stream_csv(self, queryset):
+        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark; otherwise Chinese is garbled.
+        yield "\ufeff"
+        yield from super().stream_csv(queryset)
+
+    def write_csv_response(self, queryset):
+        response = super().write_csv_response(queryset)
+        response["Content-Type"] = "text/csv; charset=utf-8"
+        return response
+
+    def to_row_dict(self, item):
+        return OrderedDict((key, self.export_values[key](item)) for key in self.list_export)
+
+    def extra_sheets(self, queryset):
+        """(title, rows) pairs written after the listing's own sheet."""
+        return []
+
+    def write_xlsx(self, queryset, output):
+        workbook = Workbook(write_only=True, iso_dates=True)
+        worksheet = workbook.create_sheet(title=str(self.sheet_title))
+        worksheet.append(self.get_heading(queryset, field) for field in self.list_export)
+        for item in queryset:
+            worksheet.append(self.generate_xlsx_row(worksheet, self.to_row_dict(item), date_format="yyyy-mm-dd hh:mm"))
+        for title, rows in self.extra_sheets(queryset):
+            sheet = workbook.create_sheet(title=str(title))
+            for row in rows:
+                sheet.append(row)
+        workbook.save(output)
+
+
+# 信息发布登记
+
+
+def register_columns(request):
+    return Page.objects.filter(pk__in=records_for(request.user).values("column")).order_by("title")
+
+
+class PublicationRecordFilterSet(WagtailFilterSet):
+    unit = django_filters.ModelChoiceFilter(label=_("单位"), queryset=lambda request: visible_units(request.user))
+    column = django_filters.ModelChoiceFilter(label=_("栏目"), queryset=register_columns)
+    published_at = django_filters.DateFromToRangeFilter(label=_("发布时间"), widget=DateRangePickerWidget)
+    # A choice rather than a BooleanFilter so the active-filter chip reads 是/否 instead of True/False.
+    emergency = django_filters.ChoiceFilter(
+        label=_("紧急发布"),
+        choices=(("true", _("是")), ("false", _("否"))),
+        empty_label=_("全部"),
+        widget=forms.RadioSelect,
+        method="filter_emergency",
+    )
+
+    class Meta:
+        model = PublicationRecord
+        fields = ["unit", "column", "published_at", "emergency"]
+
+    def filter_emergency(self, queryset, name, value):
+        return queryset.filter(emergency=value == "true")
+
+
+class RecordTitleColumn(ButtonsColumnMixin, TitleColumn):
+    """The title opens the printable 审核单; a button beside it downloads the same form as PDF."""
+
+    def get_buttons(self, instance, parent_context):
+        return [
+            ListingButton(
+                _("PDF"),
+                url=reverse("workflows_register:form_pdf", args=[instance.pk]),
+                icon_name="download",
+                attrs={"aria-label": _("下载审核单 PDF")},
+            )
+        ]
+
+
+# (key, heading, value) for every column of the register export: one row per publication.
+REGISTER_EXPORT = [
+    ("number", _("登记号"), record_number),
+    ("published_at", _("发布时间"), lambda r: local_naive(r.published_at)),
+    ("title", _("标题"), lambda r: r.title),
+    ("content_kind", _("信息类型"), lambda r: r.content_kind),
+    ("unit", _("单位"), lambda r: r.unit_name),
+    ("column", _("栏目"), lambda r: r.column_title),
+    ("url", _("网址"), lambda r: r.url),
+    ("workflow", _("审核流程"), lambda r: r.workflow_name),
+    ("submitted_by", _("提交人"), lambda r: r.submitted_by_name),
+    ("submitted_at", _("提交时间"), lambda r: local_naive(r.submitted_at)),
+    *(
+        column
+        for stage in Stage
+        for column in (
+            (
+                f"{stage.value}_user",
+                format_lazy(_("{stage}办理人"), stage=stage.label),
+                partial(stage_approvers, stage=stage),
+            ),
+            (f"{stage.value}_at", format_lazy(_("{stage}时间"), stage=stage.label), partial(stage_time, stage=stage)),
+        )
+    ),
+    ("published_by", _("发布人"), lambda r: person_name(r.published_by)),
+    ("findings", _("自动检查发现（条）"), lambda r: len(r.findings or [])),
+    ("acknowledgements", _("提示确认"), lambda r: "；".join(map(acknowledgement_text, r.acknowledgements or []))),
+    ("overrides", _("主要负责人决定"), lambda r: "；".join(map(override_text, r.overrides or []))),
+    ("consents", _("联合发文会签"), lambda r: "；".join(map(consent_text, r.consents or []))),
+    ("emergency", _("紧急发布"), lambda r: yes_no(r.emergency)),
+    ("emergency_reason", _("紧急发布理由"), lambda r: r.emergency_reason),
+]
+
+
+class RegisterView(RegisterReportView):
+    page_title = _("信息发布登记")
+    header_icon = "list-ul"
+    verbose_name_plural = _("发布登记")
+    index_url_name = "workflows_register:index"
+    index_results_url_name = "workflows_register:index_results"
+    filterset_class = PublicationRecordFilterSet
+    is_searchable = True
+    search_fields = ["title"]
+    export_filename = "publication-register"
+    sheet_title = _("信息发布登记")
+
+    list_export = [key for key, _heading, _value in REGISTER_EXPORT]
+    export_headings = {key: heading for key, heading, _value in REGISTER_EXPORT}
+    export_values = {key: value for key, _heading, value in REGISTER_EXPORT}
+    columns = [
+        Column(
+            "published_at",
+            label=_("发布时间"),
+            accessor=lambda r: local_text(r.published_at),
+            classname="w-whitespace-nowrap",
+        ),
+        RecordTitleColumn(
+            "title",
+            label=_("标题"),
+            get_url=lambda r: reverse("workflows_register:form", args=[r.pk]),
+            link_attrs={"target": "_blank", "rel": "noopener"},
+        ),
+        Column("column_title", label=_("栏目")),
+        Column("unit_name", label=_("单位")),
+        *(
+            Column(
+                f"stage_{stage.value}",
+                label=stage.label,
+                accessor=partial(stage_approvers, stage=stage),
+                classname="w-whitespace-nowrap",
+            )
+            for stage in LISTED_STAGES
+        ),
+        StatusFlagColumn("emergency", label=_("紧急发布"), true_label=_("紧急发布")),
+    ]
+
+    def get_base_queryset(self):
+        return records_for(self.request.user).select_related("published_by")
+
+
+# 信息发布审核单
+
+
+class ApprovalFormView(RegisterAccessMixin, TemplateView):
+    template_name = "workflows/register/approval_form.html"
+
+    def get_context_data(self, **kwargs):
+        record = get_object_or_404(records_for(self.request.user).select_related("published_by"), pk=kwargs["pk"])
+        return {**super().get_context_data(**kwargs), **approval_form(record)}
+
+
+class ApprovalFormPdfView(RegisterAccessMixin, View):
+    def get(self, request, pk):
+        record = get_object_or_404(records_for(request.user).select_related("published_by"), pk=pk)
+        response = HttpResponse(render_approval_form_pdf(approval_form(record)), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="approval-form-{record.pk}.pdf"'
+        return response
+
+
+STAGE_HEADINGS = (_("环节"), _("审核角色"), _("审核人"), _("时间"), _("已确认要点"), _("意见"))
+FINDING_HEADINGS = (_("类别"), _("处理方式"), _("位置"), _("内容"), _("建议"), _("负责人放行"))
+
+
+def _pdf_styles():
+    base = ParagraphStyle("cell", fontName=PDF_FONT, fontSize=9.5, leading=13, wordWrap="CJK")
+    return {
+        "cell": base,
+        "title": ParagraphStyle("title", parent=base, fontSize=18, leading=24, alignment=TA_CENTER, spaceAfter=2),
+        "number": ParagraphStyle("number", parent=base, fontSize=9, alignment=TA_CENTER, textColor=colors.grey),
+        "heading": ParagraphStyle("heading", parent=base, fontSize=12, leading=16, spaceBefore=8, spaceAfter=4),
+        "alert": ParagraphStyle("alert", parent=base, fontSize=10.5, leading=15, textColor=colors.red),
+    }
+
+
+def _para(text, style):
+    # Paragraph parses its text as markup, so user-entered text is escaped and line breaks kept.
+    text = str(text or "").translate(PDF_SUBSTITUTES)
+    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+
+
+def _grid(rows, widths, style, header=True):
+    table = Table([[_para(cell, style) for cell in row] for row in rows], colWidths=widths, repeatRows=int(header))
+    commands = [
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def render_approval_form_pdf(form):
+    pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    styles = _pdf_styles()
+    cell = styles["cell"]
+    record = form["record"]
+    width = A4[0] - 30 * mm
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=18 * mm,
+        title=gettext("信息发布审核单：%(title)s") % {"title": record.title},
+        author=gettext("县政府门户网站内容管理系统"),
+    )
+    story = [
+        _para(gettext("信息发布审核单"), styles["title"]),
+        _para(gettext("登记号：%(number)s") % {"number": form["number"]}, styles["number"]),
+        Spacer(0, 4 * mm),
+    ]
+    if record.emergency:
+        story += [
+            _para(gettext("紧急发布：%(reason)s") % {"reason": record.emergency_reason}, styles["alert"]),
+            Spacer(0, 2 * mm),
+        ]
+    label_width, value_width = 24 * mm, width / 2 - 24 * mm
+    story.append(
+        _grid(
+            [
+                [gettext("单位"), record.unit_name, gettext("栏目"), record.column_title],
+                [gettext("标题"), record.title, gettext("信息类型"), record.content_kind],
+                [gettext("网址"), record.url, gettext("审核流程"), record.workflow_name],
+                [gettext("提交人"), record.submitted_by_name, gettext("提交时间"), form["submitted_at"]],
+                [gettext("发布人"), form["published_by"], gettext("发布时间"), form["published_at"]],
+            ],
+            [label_width, value_width, label_width, value_width],
+            cell,
+            header=False,
+        )
+    )
+    story.append(_para(gettext("审核环节"), styles["heading"]))
+    stage_rows = [list(map(str, STAGE_HEADINGS))]
+    stage_rows += [[s["label"], s["role"], s["user"], s["time"], s["checked"], s["comment"]] for s in form["stages"]]
+    if not form["stages"]:
+        stage_rows.append([gettext("无审核环节记录（紧急发布）"), "", "", "", "", ""])
+    story.append(_grid(stage_rows, [w * mm for w in (25, 36, 18, 27, 38, 36)], cell))
+
+    story.append(_para(gettext("自动检查"), styles["heading"]))
+    if form["findings"]:
+        finding_rows = [list(map(str, FINDING_HEADINGS))]
+        finding_rows += [
+            [f["category"], f["severity"], f["field"], f["matched"], f["suggestion"], f["overridden"]]
+            for f in form["findings"]
+        ]
+        story.append(_grid(finding_rows, [w * mm for w in (22, 20, 34, 38, 44, 22)], cell))
+    else:
+        story.append(_para(gettext("未发现问题。"), cell))
+    for text in form["acknowledgements"]:
+        story.append(_para(gettext("提示确认：%(text)s") % {"text": text}, cell))
+
+    for heading, items, empty in (
+        (gettext("主要负责人决定"), form["overrides"], gettext("无。")),
+        (gettext("联合发文会签"), form["consents"], gettext("无。")),
+    ):
+        story.append(_para(heading, styles["heading"]))
+        story += [_para(item, cell) for item in items] or [_para(empty, cell)]
+
+    footer = gettext("本审核单由系统根据审核记录自动生成　登记号：%(number)s") % {"number": form["number"]}
+
+    def draw_footer(canvas, document):
+        canvas.saveState()
+        canvas.setFont(PDF_FONT, 8)
+        canvas.setFillColor(colors.grey)
+        canvas.drawString(15 * mm, 10 * mm, footer)
+        canvas.drawRightString(A4[0] - 15 * mm, 10 * mm, gettext("第 %(page)d 页") % {"page": document.page})
+        canvas.restoreState()
+
+    doc.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    return buffer.getvalue()
+
+
+# 退回情况统计
+
+
+class RejectionFilterSet(WagtailFilterSet):
+    finished_at = django_filters.DateFromToRangeFilter(label=_("退回时间"), widget=DateRangePickerWidget)
+    unit = django_filters.ModelChoiceFilter(label=_("审核单位"), queryset=lambda request: visible_units(request.user))
+    stage = django_filters.ChoiceFilter(label=_("环节"), choices=Stage.choices, empty_label=_("全部"))
+    reason = django_filters.ChoiceFilter(
+        label=_("退回理由"), choices=RejectionReason.choices, empty_label=_("全部"), method="filter_reason"
+    )
+
+    class Meta:
+        model = UnitTaskState
+        fields = ["finished_at", "unit", "stage", "reason"]
+
+    def filter_reason(self, queryset, name, value):
+        # JSON containment lookups are unavailable on SQLite and rejections are few, so match the lists here.
+        pks = [pk for pk, reasons in queryset.values_list("pk", "reasons") if value in (reasons or [])]
+        return queryset.filter(pk__in=pks)
+
+
+def rejection_summary(states):
+    """Rejections per unit and per reason; one rejection citing two reasons counts once under each."""
+    by_unit = {}
+    for unit_name, reasons in states.order_by().values_list("unit__name", "reasons"):
+        counts = by_unit.setdefault(unit_name or gettext("（未指定单位）"), Counter())
+        counts["total"] += 1
+        counts.update(set(reasons or []) & set(RejectionReason.values))
+    rows = [
+        {"unit": name, "counts": [counts[value] for value in RejectionReason.values], "total": counts["total"]}
+        for name, counts in sorted(by_unit.items())
+    ]
+    return {
+        "reasons": RejectionReason.labels,
+        "rows": rows,
+        "totals": [sum(row["counts"][i] for row in rows) for i in range(len(RejectionReason.values))],
+        "total": sum(row["total"] for row in rows),
+    }
+
+
+REJECTION_EXPORT = [
+    ("finished_at", _("退回时间"), lambda s: local_naive(s.finished_at)),
+    ("title", _("标题"), lambda s: s.revision.object_str),
+    ("unit", _("审核单位"), lambda s: s.unit.name if s.unit else ""),
+    ("stage", _("环节"), lambda s: s.get_stage_display()),
+    ("role", _("审核角色"), lambda s: s.get_role_display()),
+    ("reviewer", _("审核人"), lambda s: person_name(s.finished_by)),
+    ("reasons", _("退回理由"), lambda s: reason_labels(s.reasons)),
+    ("comment", _("修改意见"), lambda s: s.comment),
+]
+
+
+class RejectionsView(RegisterReportView):
+    page_title = _("退回情况统计")
+    header_icon = "warning"
+    verbose_name_plural = _("退回记录")
+    index_url_name = "workflows_register:rejections"
+    index_results_url_name = "workflows_register:rejections_results"
+    results_template_name = "workflows/register/rejections_results.html"
+    filterset_class = RejectionFilterSet
+    export_filename = "rejections"
+    sheet_title = _("退回明细")
+
+    list_export = [key for key, _heading, _value in REJECTION_EXPORT]
+    export_headings = {key: heading for key, heading, _value in REJECTION_EXPORT}
+    export_values = {key: value for key, _heading, value in REJECTION_EXPORT}
+    columns = [
+        Column("finished_at", label=_("退回时间"), accessor=lambda s: local_text(s.finished_at)),
+        Column("title", label=_("标题"), accessor="revision.object_str"),
+        Column("unit", label=_("审核单位")),
+        Column("stage", label=_("环节"), accessor="get_stage_display"),
+        Column("reviewer", label=_("审核人"), accessor=lambda s: person_name(s.finished_by)),
+        Column("reasons", label=_("退回理由"), accessor=lambda s: reason_labels(s.reasons)),
+        Column("comment", label=_("修改意见")),
+    ]
+
+    def get_base_queryset(self):
+        return rejections_for(self.request.user).order_by("-finished_at", "-pk")
+
+    def get_context_data(self, *args, **kwargs):
+        context = super().get_context_data(*args, **kwargs)
+        context["summary"] = rejection_summary(self.object_list)
+        return context
+
+    def extra_sheets(self, queryset):
+        summary = rejection_summary(queryset)
+        heading = [gettext("审核单位"), *map(str, summary["reasons"]), gettext("退回次数")]
+        rows = [[row["unit"], *row["counts"], row["total"]] for row in summary["rows"]]
+        rows.append([gettext("合计"), *summary["totals"], summary["total"]])
+        return [(gettext("分类统计"), [heading, *rows])]

@@ -1,0 +1,50 @@
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from wagtail.models import Page
+
+from ..api import latest_check_run, missing_consents, specific
+from ..models import ACKNOWLEDGE_KEY, CHECKLISTS, RejectionReason, UnitTaskState, checklist_labels
+
+register = template.Library()
+
+
+@register.simple_tag
+def review_context(task_state):
+    """What the approve/reject modal shows: stage, checklist, findings, preview (排版出样)."""
+    obj = specific(task_state.workflow_state.content_object)
+    run = latest_check_run(obj, task_state.revision)
+    items = []
+    is_proof = False
+    if isinstance(task_state, UnitTaskState):
+        task = task_state.task.specific
+        items = list(CHECKLISTS.get(task.stage, []))
+        is_proof = task.is_proof
+        if run is not None and run.warnings() and run.acknowledged_by_id is None:
+            items.append((ACKNOWLEDGE_KEY, checklist_labels()[ACKNOWLEDGE_KEY]))
+    preview_url = None
+    if isinstance(obj, Page):
+        try:
+            preview_url = reverse("wagtailadmin_pages:workflow_preview", args=[obj.pk, task_state.task_id])
+        except NoReverseMatch:
+            preview_url = None
+    return {
+        "object": obj,
+        "items": items,
+        "is_proof": is_proof,
+        "preview_url": preview_url,
+        "run": run,
+        "missing_consents": missing_consents(obj, task_state.revision),
+        "reasons": RejectionReason.choices,
+    }
+
+
+@register.simple_tag
+def highlighted(finding):
+    """The finding's text in context with the hit marked, as the editor and reviewers see it."""
+    excerpt = finding.get("excerpt") or ""
+    matched = finding.get("matched") or finding.get("term") or ""
+    if excerpt and matched and matched in excerpt:
+        before, _sep, after = excerpt.partition(matched)
+        return format_html("{}<mark>{}</mark>{}", before, matched, after)
+    return format_html("<mark>{}</mark>", matched)

@@ -1,0 +1,129 @@
+"""Admin views around the workflow: de-identification, a head's override, co-issuer consent, emergency publish."""
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin import messages
+from wagtail.admin.admin_url_finder import AdminURLFinder
+
+from . import api
+from .models import Override
+
+
+def _object(content_type_id, object_id):
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+    except ContentType.DoesNotExist as e:
+        raise Http404 from e
+    if model is None:
+        raise Http404
+    obj = model._default_manager.filter(pk=object_id).first()
+    if obj is None:
+        raise Http404
+    return api.specific(obj)
+
+
+def _edit_url(request, obj):
+    return AdminURLFinder(request.user).get_edit_url(obj) or "/admin/"
+
+
+def _render(request, obj, template, form, **extra):
+    context = {"object": obj, "form": form, "edit_url": _edit_url(request, obj), **extra}
+    return TemplateResponse(request, template, context)
+
+
+def deidentify(request, content_type_id, object_id):
+    """Mask every ID number, mobile number, bank card and e-mail address in the latest revision."""
+    obj = _object(content_type_id, object_id)
+    if not api.can_edit(obj, request.user):
+        raise PermissionDenied
+    latest = api.newest_revision(obj)
+    content = latest.as_object() if latest else obj
+    if request.method == "POST":
+        from .checks import mask_object_personal_data
+
+        count = mask_object_personal_data(content)
+        if count:
+            content.save_revision(user=request.user, log_action=True)
+            messages.success(request, _("已脱敏%(count)s处个人信息并保存为新版本，请重新提交审核。") % {"count": count})
+        else:
+            messages.info(request, _("没有发现需要脱敏的个人信息。"))
+        return redirect(_edit_url(request, obj))
+    run = api.latest_check_run(obj)
+    findings = [f for f in (run.findings if run else []) if f.get("category") == "personal_data"]
+    return _render(request, obj, "workflows/deidentify.html", None, findings=findings)
+
+
+class OverrideForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("放行事项"), choices=Override.Kind.choices)
+    legal_basis = forms.ChoiceField(
+        label=gettext_lazy("法定依据（公开个人信息时必选）"),
+        choices=[("", "——")] + list(Override.LegalBasis.choices),
+        required=False,
+    )
+    reason = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def override(request, content_type_id, object_id):
+    obj = _object(content_type_id, object_id)
+    form = OverrideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api.override(
+                obj,
+                request.user,
+                kind=form.cleaned_data["kind"],
+                reason=form.cleaned_data["reason"],
+                legal_basis=form.cleaned_data["legal_basis"],
+            )
+        except api.WorkflowError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("决定已记录，将在发布登记中留存。请重新提交审核。"))
+            return redirect(_edit_url(request, obj))
+    return _render(request, obj, "workflows/override.html", form)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+def emergency_publish(request, content_type_id, object_id):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    obj = _object(content_type_id, object_id)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api.emergency_publish(obj, request.user, reason=form.cleaned_data["reason"])
+        except api.WorkflowError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.warning(request, _("已紧急发布，发布登记中已标注紧急发布及理由。"))
+            return redirect(_edit_url(request, obj))
+    return _render(request, obj, "workflows/emergency_publish.html", form)
+
+
+class ConsentForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("会签意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def consent(request, content_type_id, object_id):
+    obj = _object(content_type_id, object_id)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            api.consent(obj, request.user, comment=form.cleaned_data["comment"])
+        except api.WorkflowError as e:
+            form.add_error(None, e.message)
+        else:
+            messages.success(request, _("已会签。"))
+            return redirect("wagtailadmin_home")
+    latest = api.newest_revision(obj)
+    content = latest.as_object() if latest else obj
+    return _render(request, obj, "workflows/consent.html", form, content=content)

@@ -1,0 +1,119 @@
+"""Admin wiring for 三审三校: action views, the authoritative-source list, dashboard panels."""
+
+from django.apps import apps
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.ui.components import Component
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from cms.organisation.models import Membership, Role
+
+from . import register, register_urls, views
+from .api import active_workflow_state, missing_consents, specific
+from .models import AuthoritativeSource
+
+
+class AuthoritativeSourceViewSet(ModelViewSet):
+    model = AuthoritativeSource
+    icon = "link"
+    menu_label = _("权威来源名录")
+    list_display = ["name", "domain", "level", "active"]
+    list_filter = ["level", "active"]
+    search_fields = ["name", "domain"]
+    form_fields = ["name", "domain", "level", "active"]
+    copy_view_enabled = False
+
+
+class ReviewViewSetGroup(ModelViewSetGroup):
+    menu_label = _("审核发布")
+    menu_icon = "clipboard-list"
+    menu_order = 240
+    items = (AuthoritativeSourceViewSet("authoritative-sources"),)
+    submenu_hook = "register_review_menu_item"
+
+
+@hooks.register("register_admin_viewset")
+def register_review_viewsets():
+    return ReviewViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_workflow_urls():
+    urls = [
+        path("deidentify/<int:content_type_id>/<str:object_id>/", views.deidentify, name="deidentify"),
+        path("override/<int:content_type_id>/<str:object_id>/", views.override, name="override"),
+        path("consent/<int:content_type_id>/<str:object_id>/", views.consent, name="consent"),
+        path("emergency/<int:content_type_id>/<str:object_id>/", views.emergency_publish, name="emergency_publish"),
+    ]
+    return [path("review/", include((urls, "workflows"), namespace="workflows"))]
+
+
+@hooks.register("register_admin_urls")
+def register_publication_register_urls():
+    return [path("register/", include(register_urls))]
+
+
+@hooks.register("register_review_menu_item")
+def register_publication_register_menu_item():
+    return register.RegisterMenuItem(
+        _("信息发布登记"),
+        reverse("workflows_register:index"),
+        name="publication-register",
+        icon_name="list-ul",
+        order=10,
+    )
+
+
+@hooks.register("register_review_menu_item")
+def register_rejection_report_menu_item():
+    return register.RegisterMenuItem(
+        _("退回情况统计"),
+        reverse("workflows_register:rejections"),
+        name="rejection-report",
+        icon_name="warning",
+        order=20,
+    )
+
+
+class ConsentsAwaitingPanel(Component):
+    """联合发文会签待办: content co-issued by a unit whose head is this user, still without their consent."""
+
+    name = "consents_awaiting"
+    template_name = "workflows/panels/consents_awaiting.html"
+    order = 90
+
+    def __init__(self, items):
+        self.items = items
+
+    def get_context_data(self, parent_context):
+        return {"items": self.items}
+
+
+def co_issued_models():
+    """Every model (page type or snippet) that can list co-issuing units; workflows imports no page type."""
+    return [m for m in apps.get_models() if any(f.name == "co_issuing_units" for f in m._meta.many_to_many)]
+
+
+def consents_awaiting(user):
+    head_units = list(Membership.objects.active().filter(user=user, role=Role.HEAD).values_list("unit_id", flat=True))
+    if not head_units:
+        return []
+    items = []
+    for model in co_issued_models():
+        for page in model.objects.filter(co_issuing_units__in=head_units).distinct():
+            if active_workflow_state(page) is None:
+                continue
+            revision = page.get_latest_revision()
+            waiting = [u for u in missing_consents(page, revision) if u.pk in head_units]
+            if waiting:
+                items.append((specific(page), waiting, page.get_base_content_type().pk))
+    return items
+
+
+@hooks.register("construct_homepage_panels")
+def add_consent_panel(request, panels):
+    items = consents_awaiting(request.user)
+    if items:
+        panels.append(ConsentsAwaitingPanel(items))
+
