@@ -65,7 +65,10 @@ def main():
             run = run_checks(page, revision, "submit")
             timings.append((time.perf_counter() - started) * 1000)
         timings.sort()
-        print(f"自动检查 stage on the longest demo page: {page.title!r} ({characters} characters of text), {connection.vendor}")
+        print(
+            f"自动检查 stage on the longest demo page: {page.title!r} ({characters} characters of text), "
+            f"{connection.vendor}"
+        )
         print(
             f"  median {statistics.median(timings):.1f} ms, p90 {timings[int(len(timings) * 0.9) - 1]:.1f} ms, "
             f"min {timings[0]:.1f} ms over {args.runs} runs; {len(run.findings)} findings, "

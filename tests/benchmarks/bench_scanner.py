@@ -108,15 +108,30 @@ def corpus(megabytes, rng):
     return out
 
 
+def resident_megabytes():
+    """Current resident set size (Linux /proc; 0 elsewhere)."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return 0.0
+    return pages * resource.getpagesize() / 1_000_000
+
+
 def timed(function, *args, repeat=3):
-    best, result = None, None
+    """Best of `repeat` runs as (CPU seconds, wall seconds, result).
+
+    CPU time is the headline figure: on a shared machine wall time also counts the time other
+    processes hold the CPU, which says nothing about the scanner.
+    """
+    best_cpu = best_wall = result = None
     for _ in range(repeat):
         gc.collect()
-        started = time.perf_counter()
+        cpu, wall = time.process_time(), time.perf_counter()
         result = function(*args)
-        elapsed = time.perf_counter() - started
-        best = elapsed if best is None else min(best, elapsed)
-    return best, result
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+        best_wall = wall if best_wall is None else min(best_wall, wall)
+    return best_cpu, best_wall, result
 
 
 def main():
@@ -158,13 +173,18 @@ def run(args, rng):
     )
     total_terms = LexiconEntry.objects.filter(active=True).count()
 
-    build_seconds, matcher = timed(build_matcher)
+    rss_before = resident_megabytes()
+    build_seconds, _build_wall, matcher = timed(build_matcher, repeat=1)
+    matcher_rss = resident_megabytes() - rss_before
     matcher_cache.invalidate()
     matcher_cache.get()  # the scanner's own cached copy, as scan_text uses it
 
-    match_seconds, hits = timed(matcher.find, text)
-    scan_seconds, findings = timed(checks.scan_text, text)
-    paragraph_seconds, paragraph_findings = timed(lambda: sum(len(checks.scan_text(p)) for p in paragraphs))
+    match_times = timed(matcher.find, text)
+    hits = match_times[2]
+    scan_times = timed(checks.scan_text, text)
+    findings = scan_times[2]
+    paragraph_times = timed(lambda: sum(len(checks.scan_text(p)) for p in paragraphs))
+    paragraph_findings = paragraph_times[2]
 
     gc.collect()
     tracemalloc.start()
@@ -177,25 +197,31 @@ def run(args, rng):
     for finding in findings:
         categories[finding.category] = categories.get(finding.category, 0) + 1
 
-    def rate(seconds):
-        value = megabytes / seconds
-        flag = "ok" if value >= TARGET_MB_PER_SECOND else f"below target {TARGET_MB_PER_SECOND}"
-        return f"{value:7.1f} MB/s  ({seconds:.3f} s, {flag})"
+    def rate(times):
+        cpu, wall, _result = times
+        value = megabytes / cpu
+        flag = "ok" if value >= TARGET_MB_PER_SECOND else f"below the {TARGET_MB_PER_SECOND} MB/s target"
+        return f"{value:6.1f} MB/s CPU, {megabytes / wall:6.1f} MB/s wall  ({cpu:.3f} s CPU, {flag})"
 
     print("Content scanner benchmark")
-    print(f"  text                         {megabytes:.1f} MB UTF-8, {len(text):,} characters, {len(paragraphs):,} paragraphs")
+    print(
+        f"  text                         {megabytes:.1f} MB UTF-8, {len(text):,} characters, "
+        f"{len(paragraphs):,} paragraphs"
+    )
     print(f"  lexicon                      {total_terms:,} active terms ({seeded} seeded + generated), "
           f"{matcher.pattern_count:,} patterns incl. whitelist phrases")
     print(f"  normalisation tables         {tables_seconds:.3f} s (once per process)")
-    print(f"  lexicon build                {build_seconds:.3f} s")
-    print(f"  lexicon matcher, one string  {rate(match_seconds)}")
-    print(f"  scan_text, one string        {rate(scan_seconds)}")
-    print(f"  scan_text, per paragraph     {rate(paragraph_seconds)}")
+    print(f"  lexicon build                {build_seconds:.3f} s CPU, resident memory +{matcher_rss:.1f} MB")
+    print(f"  lexicon matcher, one string  {rate(match_times)}")
+    print(f"  scan_text, one string        {rate(scan_times)}")
+    print(f"  scan_text, per paragraph     {rate(paragraph_times)}")
     print(f"  lexicon hits                 {len(hits):,}")
     print(f"  findings                     {len(findings):,} "
           f"({', '.join(f'{k} {v:,}' for k, v in sorted(categories.items()))}); per paragraph {paragraph_findings:,}")
     print(f"  peak memory                  {traced_peak / 1_000_000:.1f} MB traced (build + match), "
           f"max RSS {max_rss_mb:.0f} MB")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"  machine                      {os.cpu_count()} CPUs, load average {load}")
 
 
 if __name__ == "__main__":

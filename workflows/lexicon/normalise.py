@@ -3,10 +3,11 @@
 Evasion is undone in three steps, all of them shared by lexicon terms and scanned text so both
 sides meet in the same form:
 
-1. One ``str.translate`` pass (C speed, a tuple indexed by code point) folds every character to one character: NFKC
-   width folding (full-width Ａ１！ → A1!), lower case, traditional → simplified (OpenCC's
-   character tables) and noise (spaces, zero-width and format characters, punctuation,
-   symbols, ·) → a NUL marker. The fold is 1:1, so offsets are unchanged by it.
+1. One ``str.translate`` pass (C speed, a tuple indexed by code point) folds every character
+   to one character: NFKC width folding (full-width Ａ１！ → A1!), lower case, traditional →
+   simplified (OpenCC's character tables) and noise (spaces, zero-width and format characters,
+   punctuation, symbols, ·, emoji) → a NUL marker. The fold is 1:1, so offsets are unchanged.
+   Line breaks are kept: a term never matches across lines.
 2. The NUL markers are split out; the list of part start positions is the map back to the
    original (a part's original start is its start in the joined stream plus its index).
 3. Runs of one repeated CJK character are collapsed (毒毒品 → 毒品); a second, usually tiny,

@@ -172,7 +172,7 @@ def import_rows(rows, default_category, default_severity):
         LexiconEntry.objects.bulk_create(to_create, batch_size=500)
         LexiconEntry.objects.bulk_update(to_update, [*IMPORTED_FIELDS, "term", "updated_at"], batch_size=500)
     # Bulk operations send no post_save: tell this process's scanner directly.
-    transaction.on_commit(matcher_cache.invalidate)
+    matcher_cache.invalidate()
     result.created, result.updated = len(to_create), len(to_update)
     return result
 
