@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import TaskState
 
 from . import api
 from .models import Override
@@ -127,3 +128,20 @@ def consent(request, content_type_id, object_id):
     latest = api.newest_revision(obj)
     content = latest.as_object() if latest else obj
     return _render(request, obj, "workflows/consent.html", form, content=content)
+
+
+def proof_preview(request, task_state_id):
+    """排版出样: the revision under review as the public will see it, framed inside the proof modal."""
+    state = TaskState.objects.filter(pk=task_state_id).select_related("revision").first()
+    if state is None:
+        raise Http404
+    obj = api.specific(state.workflow_state.content_object)
+    if api.refusal(state.specific, request.user) and not api.can_edit(obj, request.user):
+        raise PermissionDenied
+    content = state.revision.as_object()
+    if not getattr(content, "is_previewable", lambda: False)():
+        raise Http404
+    response = content.make_preview_request(request, content.default_preview_mode)
+    # The simulated request went through the middleware, which denies framing; the proof modal frames it.
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    return response

@@ -1,16 +1,18 @@
 """Admin wiring for 三审三校: action views, the authoritative-source list, dashboard panels."""
 
 from django.apps import apps
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from cms.organisation.models import Membership, Role
 
 from . import register, register_urls, views
-from .api import active_workflow_state, missing_consents, specific
+from .api import active_workflow_state, latest_check_run, missing_consents, newest_revision, specific, summarise
 from .models import AuthoritativeSource
 
 
@@ -45,6 +47,7 @@ def register_workflow_urls():
         path("override/<int:content_type_id>/<str:object_id>/", views.override, name="override"),
         path("consent/<int:content_type_id>/<str:object_id>/", views.consent, name="consent"),
         path("emergency/<int:content_type_id>/<str:object_id>/", views.emergency_publish, name="emergency_publish"),
+        path("proof/<int:task_state_id>/", views.proof_preview, name="proof_preview"),
     ]
     return [path("review/", include((urls, "workflows"), namespace="workflows"))]
 
@@ -74,6 +77,22 @@ def register_rejection_report_menu_item():
         icon_name="warning",
         order=20,
     )
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def tell_editor_when_checks_bounce(request, page):
+    """Wagtail reports "submitted" either way; when the automated check sent it straight back, say why."""
+    if "action-submit" not in request.POST and "action-restart-workflow" not in request.POST:
+        return None
+    state = active_workflow_state(page)
+    if state is None or state.status != state.STATUS_NEEDS_CHANGES:
+        return None
+    run = latest_check_run(page, newest_revision(page))
+    if run is None or not (run.blocking() or run.requirements):
+        return None
+    messages.error(request, summarise(run))
+    return redirect("wagtailadmin_pages:edit", page.pk)
 
 
 class ConsentsAwaitingPanel(Component):

@@ -141,10 +141,31 @@ def test_editor_cannot_unpublish(client, portal, reviewers):
 def test_editor_sees_highlighted_finding(client, admin_draft, reviewers):
     client.force_login(reviewers["info_officer"])
     data = edit_data(admin_draft, "action-submit", title="石羊镇代开发票服务点开放")
-    client.post(reverse("wagtailadmin_pages:edit", args=[admin_draft.pk]), data)
-    html = client.get(reverse("wagtailadmin_pages:edit", args=[admin_draft.pk])).content.decode()
+    edit_url = reverse("wagtailadmin_pages:edit", args=[admin_draft.pk])
+    response = client.post(edit_url, data)
+    assert response.status_code == 302 and response.url == edit_url  # back to the editor, not the explorer
+    html = client.get(edit_url).content.decode()
+    assert "自动检查未通过" in html  # the error message naming the field and the text
     assert "<mark>代开发票</mark>" in html
     assert "阻止发布" in html
+
+
+def test_proof_stage_preview_can_be_framed(client, admin_draft, reviewers, editor_b):
+    api.submit(admin_draft, reviewers["info_officer"])
+    for _stage, who in ORDER[:3]:
+        api.approve(admin_draft, reviewers[who], checked=api.checklist_for(admin_draft))
+    state = api.current_stage(admin_draft).task_state
+    client.force_login(reviewers["typesetter"])
+    action_url = reverse("wagtailadmin_pages:workflow_action", args=(admin_draft.pk, "approve", state.pk))
+    modal = json.loads(client.get(action_url, **AJAX).content)["html"]
+    preview_url = reverse("workflows:proof_preview", args=[state.pk])
+    assert f'src="{preview_url}"' in modal
+    response = client.get(preview_url)
+    assert response.status_code == 200
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "石羊镇开展春耕督导" in response.content.decode()
+    client.force_login(editor_b)
+    assert client.get(preview_url).status_code in (302, 403)
 
 
 def test_emergency_publish_view(client, admin_draft, admin_user, reviewers):

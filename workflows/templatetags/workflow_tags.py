@@ -1,7 +1,6 @@
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.html import format_html
-from wagtail.models import Page
 
 from ..api import latest_check_run, missing_consents, specific
 from ..models import ACKNOWLEDGE_KEY, CHECKLISTS, RejectionReason, UnitTaskState, checklist_labels
@@ -23,11 +22,8 @@ def review_context(task_state):
         if run is not None and run.warnings() and run.acknowledged_by_id is None:
             items.append((ACKNOWLEDGE_KEY, checklist_labels()[ACKNOWLEDGE_KEY]))
     preview_url = None
-    if isinstance(obj, Page):
-        try:
-            preview_url = reverse("wagtailadmin_pages:workflow_preview", args=[obj.pk, task_state.task_id])
-        except NoReverseMatch:
-            preview_url = None
+    if getattr(obj, "is_previewable", lambda: False)():
+        preview_url = reverse("workflows:proof_preview", args=[task_state.pk])
     return {
         "object": obj,
         "items": items,
