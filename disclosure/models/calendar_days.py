@@ -4,7 +4,7 @@ from django.utils import dateformat
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import calendar
+from .. import calendar
 
 
 class CalendarDay(models.Model):
