@@ -22,6 +22,7 @@ migrate: install
 
 seed: migrate
 	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py seed_review_demo
 
 run: seed
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000

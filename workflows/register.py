@@ -40,9 +40,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import ButtonsColumnMixin, Column, StatusFlagColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.widgets import ListingButton
 from wagtail.models import Page, TaskState
 
 from cms.organisation.models import Membership, Unit
@@ -289,20 +288,6 @@ class PublicationRecordFilterSet(WagtailFilterSet):
         return queryset.filter(emergency=value == "true")
 
 
-class RecordTitleColumn(ButtonsColumnMixin, TitleColumn):
-    """The title opens the printable 审核单; a button beside it downloads the same form as PDF."""
-
-    def get_buttons(self, instance, parent_context):
-        return [
-            ListingButton(
-                _("PDF"),
-                url=reverse("workflows_register:form_pdf", args=[instance.pk]),
-                icon_name="download",
-                attrs={"aria-label": _("下载审核单 PDF")},
-            )
-        ]
-
-
 # (key, heading, value) for every column of the register export: one row per publication.
 REGISTER_EXPORT = [
     ("number", _("登记号"), record_number),
@@ -359,20 +344,26 @@ class RegisterView(RegisterReportView):
             accessor=lambda r: local_text(r.published_at),
             classname="w-whitespace-nowrap",
         ),
-        RecordTitleColumn(
+        # The printable form opened by the title links to its PDF, so the listing needs no second button.
+        TitleColumn(
             "title",
             label=_("标题"),
             get_url=lambda r: reverse("workflows_register:form", args=[r.pk]),
             link_attrs={"target": "_blank", "rel": "noopener"},
         ),
-        Column("column_title", label=_("栏目")),
-        Column("unit_name", label=_("单位")),
+        Column("column_title", label=_("栏目"), classname="w-whitespace-nowrap"),
+        # The short name keeps the row to one line; the form and exports carry the full name.
+        Column(
+            "unit_name",
+            label=_("单位"),
+            accessor=lambda r: (r.unit.short_name if r.unit and r.unit.short_name else r.unit_name),
+            classname="w-whitespace-nowrap",
+        ),
         *(
             Column(
                 f"stage_{stage.value}",
                 label=stage.label,
                 accessor=partial(stage_approvers, stage=stage),
-                classname="w-whitespace-nowrap",
             )
             for stage in LISTED_STAGES
         ),
@@ -380,7 +371,7 @@ class RegisterView(RegisterReportView):
     ]
 
     def get_base_queryset(self):
-        return records_for(self.request.user).select_related("published_by")
+        return records_for(self.request.user).select_related("published_by", "unit")
 
 
 # 信息发布审核单

@@ -193,7 +193,6 @@ def test_register_lists_every_stage_approver_in_chinese(admin_client, records):
         assert name in html
     assert "2025-03-10 10:00" in html
     assert reverse("workflows_register:form", args=[records["spring"].pk]) in html
-    assert reverse("workflows_register:form_pdf", args=[records["spring"].pk]) in html
 
 
 @pytest.mark.parametrize(

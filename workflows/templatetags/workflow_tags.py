@@ -38,9 +38,7 @@ def review_context(task_state):
 @register.simple_tag
 def highlighted(finding):
     """The finding's text in context with the hit marked, as the editor and reviewers see it."""
-    excerpt = finding.get("excerpt") or ""
     matched = finding.get("matched") or finding.get("term") or ""
-    if excerpt and matched and matched in excerpt:
-        before, _sep, after = excerpt.partition(matched)
-        return format_html("{}<mark>{}</mark>{}", before, matched, after)
-    return format_html("<mark>{}</mark>", matched)
+    return format_html(
+        "{}<mark>{}</mark>{}", finding.get("context_before", ""), matched, finding.get("context_after", "")
+    )
