@@ -209,7 +209,7 @@ _HANDLING_OPENERS = frozenset("【[（(〔「『★")
 # (pattern, label, substrings of which one must occur): the substring test is much cheaper than a
 # regex pass and rules most texts out.
 _CONFIDENTIAL_DETECTORS = (
-    (_CLASSIFICATION, _("密级标志"), ("密",)),
+    (_CLASSIFICATION, _("密级标志"), ("★", "☆", "＊", "*")),
     (_SECRECY_PERIOD, _("保密期限"), ("保密期限",)),
     (_HANDLING_MARK, _("内部资料标识"), ("内部", "保存", "外传", "翻印")),
 )
@@ -429,6 +429,7 @@ def mask_name(name):
 # URLs end at the first character that cannot be part of one (Chinese text usually follows directly).
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
+_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 
 def link_host(url):
@@ -450,7 +451,7 @@ _LINK_SUGGESTION = _("政府网站不得链接商业网站或发布商业广告�
 
 
 def _link_findings(text):
-    if "://" not in text and "www." not in text.lower():
+    if "://" not in text and not _WWW.search(text):
         return []
     found = []
     for match in _URL.finditer(text):
