@@ -98,6 +98,9 @@ def dump_database(target):
     if vendor == "postgresql":
         _run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), db["NAME"]], env=_pg_environment(db))
     else:
+        # SQLite's backup API waits forever for a write transaction held by the same connection.
+        if connection.in_atomic_block:
+            raise BackupError(_("不能在数据库事务中备份 SQLite 数据库。"))
         connection.ensure_connection()
         destination = sqlite3.connect(target)
         try:

@@ -33,6 +33,8 @@ class PageFingerprint(models.Model):
     active_elements = models.JSONField(_("主动内容与外部资源"), default=list)
     reason = models.CharField(_("原因"), max_length=16, choices=Reason.choices)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    # Last time check_tamper found the served page matching; CMS activity before it is accounted for.
+    verified_at = models.DateTimeField(_("最近一次核对一致"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("页面指纹")

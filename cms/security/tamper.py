@@ -11,12 +11,13 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.mail import mail_admins, send_mail
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from wagtail.models import ModelLogEntry, Page, PageLogEntry, Site
+from wagtail.models import ModelLogEntry, Page, PageLogEntry, ReferenceIndex, Site
 
 from . import integrity
 from .fingerprint import analyse_html, own_hosts, page_location, snapshot_page
@@ -63,11 +64,79 @@ def _fetch(url, host_header, timeout):
     return requests.get(url, headers=headers, timeout=timeout, allow_redirects=False)
 
 
-def _activity_since(moment):
-    """Whether anything was published, unpublished, moved or edited through the CMS since `moment`."""
+def _rendered_model_types():
+    """Content types of non-page models whose edits show on public pages: settings, snippets, media."""
+    from wagtail.contrib.settings.registry import registry as settings_registry
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.snippets.models import get_snippet_models
+
+    models = [*settings_registry, *get_snippet_models(), get_image_model(), get_document_model()]
+    return ContentType.objects.get_for_models(*models, for_concrete_models=False).values()
+
+
+# Log actions after which the live HTML of the page and of pages around it may differ.
+PUBLISHING_ACTIONS = [
+    "wagtail.publish",
+    "wagtail.publish.scheduled",
+    "wagtail.rename",
+    "wagtail.revert",
+    "wagtail.unpublish",
+    "wagtail.unpublish.scheduled",
+    "wagtail.delete",
+    "wagtail.move",
+    "wagtail.reorder",
+]
+# Those that re-fingerprint the page and its ancestors when they happen (see signals.py); they are
+# logged just after that fingerprint, so they must not count as explaining a later change.
+REFINGERPRINTING_ACTIONS = [
+    "wagtail.publish",
+    "wagtail.publish.scheduled",
+    "wagtail.rename",
+    "wagtail.revert",
+    "wagtail.unpublish",
+    "wagtail.unpublish.scheduled",
+]
+
+
+def _referenced_page_ids(page):
+    """Pages this page cites or is cited by (e.g. a policy document and its interpretations)."""
+    page_type = ContentType.objects.get_for_model(Page)
+    references = ReferenceIndex.objects.filter(base_content_type=page_type, to_content_type=page_type)
+    cited = references.filter(object_id=str(page.pk)).values_list("to_object_id", flat=True)
+    citing = references.filter(to_object_id=str(page.pk)).values_list("object_id", flat=True)
+    return {int(pk) for pk in [*cited, *citing] if pk.isdigit()}
+
+
+def _navigation_page_ids(page):
+    """Pages in the site header: the site root and its children (the main navigation)."""
+    site = page.get_site()
+    if site is None:
+        return set()
+    root = site.root_page
+    return {root.pk, *Page.objects.child_of(root).values_list("pk", flat=True)}
+
+
+def _explained_by_publishing(page, since, content_changed, chrome_changed):
+    """Whether logged CMS activity since `since` can account for the changed regions of this page.
+
+    Only activity that can reach the region counts (the page's subtree, its ancestors and the pages
+    it cites for the content region, the navigation for the chrome), so that publishing somewhere
+    unrelated does not cover up a page changed behind the CMS's back.
+    """
+    subtree = set(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
+    page_ids = set()
+    if content_changed:
+        # Ancestors too: their titles are in the breadcrumbs.
+        ancestors = set(Page.objects.ancestor_of(page).values_list("pk", flat=True))
+        page_ids |= subtree | ancestors | _referenced_page_ids(page)
+    if chrome_changed:
+        page_ids |= _navigation_page_ids(page)
+    entries = PageLogEntry.objects.filter(timestamp__gt=since, action__in=PUBLISHING_ACTIONS, page_id__in=page_ids)
+    entries = entries.exclude(page_id__in=subtree, action__in=REFINGERPRINTING_ACTIONS)
     return (
-        PageLogEntry.objects.filter(timestamp__gt=moment).exists()
-        or ModelLogEntry.objects.filter(timestamp__gt=moment).exists()
+        entries.exists()
+        or ModelLogEntry.objects.filter(timestamp__gt=since, content_type__in=_rendered_model_types()).exists()
     )
 
 
@@ -108,16 +177,20 @@ def check_page(page, base_url, timeout):
     same_content = served.content_sha256 == fingerprint.content_sha256
     same_chrome = served.chrome_sha256 == fingerprint.chrome_sha256
     if same_content and same_chrome:
+        if not observations:
+            fingerprint.verified_at = timezone.now()
+            fingerprint.save(update_fields=["verified_at"])
         return observations
 
     # Publishing elsewhere legitimately changes listings, cross-references and navigation. Such a
-    # change is accepted when the CMS renders the same HTML now and it logged activity since the
-    # fingerprint; the fingerprint then follows it (its approved active elements stay as they were).
+    # change is accepted when the CMS renders the same HTML now and logged activity that can reach
+    # the changed region; the fingerprint then follows it (its approved active elements stay).
     current = snapshot_page(page)
     rendered_now = current is not None and (
         current[1].content_sha256 == served.content_sha256 and current[1].chrome_sha256 == served.chrome_sha256
     )
-    if rendered_now and _activity_since(fingerprint.created_at):
+    since = max(filter(None, [fingerprint.created_at, fingerprint.verified_at]))
+    if rendered_now and _explained_by_publishing(page, since, not same_content, not same_chrome):
         if not observations:
             fingerprint.content_sha256 = served.content_sha256
             fingerprint.chrome_sha256 = served.chrome_sha256

@@ -1,0 +1,114 @@
+"""Restore drill helper, run in a subprocess against a throw-away database.
+
+    python -m tests.security.drill history|snapshot|damage
+
+`history` adds workflow history and an uploaded document to the seeded demo site, `snapshot`
+prints what a restore must bring back (pages, users, workflow and log tables, media files and
+the HTML of a few public pages) as JSON, `damage` changes and deletes some of it.
+"""
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import django
+
+
+def setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.security.drill_settings")
+    django.setup()
+
+
+def history():
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
+
+    from site_pages.models import ArticlePage
+
+    admin = get_user_model().objects.get(username="admin")
+    workflow = Workflow.objects.create(name="恢复演练审核流程")
+    for order, name in enumerate(["一审", "二审"]):
+        WorkflowTask.objects.create(
+            workflow=workflow, task=GroupApprovalTask.objects.create(name=name), sort_order=order
+        )
+    for page in ArticlePage.objects.order_by("path")[:2]:
+        page.title = f"{page.title}（修订稿）"
+        page.save_revision(user=admin)
+        state = workflow.start(page, admin)
+        state.current_task_state.approve(user=admin, comment="同意")
+    document = get_document_model()(title="演练附件")
+    document.file.save("drill-attachment.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+
+
+def snapshot():
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from wagtail.models import ModelLogEntry, Page, PageLogEntry, TaskState, WorkflowState
+
+    pages = list(Page.objects.order_by("path").values_list("id", "url_path", "title", "live"))
+    users = list(
+        get_user_model().objects.order_by("username").values_list("username", "email", "password", "is_superuser")
+    )
+    workflow_states = list(
+        WorkflowState.objects.order_by("pk").values_list("pk", "object_id", "status", "workflow__name")
+    )
+    task_states = list(TaskState.objects.order_by("pk").values_list("pk", "workflow_state_id", "task__name", "status"))
+    page_log = list(PageLogEntry.objects.order_by("pk").values_list("pk", "page_id", "action", "user_id"))
+    model_log = list(ModelLogEntry.objects.order_by("pk").values_list("pk", "object_id", "action"))
+    media_root = Path(settings.MEDIA_ROOT)
+    media = {
+        path.relative_to(media_root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(media_root.rglob("*"))
+        if path.is_file()
+    }
+    live = Page.objects.live().filter(depth__gte=2).order_by("path").specific()
+    samples = [live[0], *[p for p in live if p.specific_class.__name__ == "ColumnPage"][:1]]
+    samples += [p for p in live if p.specific_class.__name__ == "ArticlePage"][:2]
+    client = Client()
+    html = {}
+    for page in samples:
+        response = client.get(page.url)
+        html[page.url] = [response.status_code, hashlib.sha256(response.content).hexdigest()]
+    json.dump(
+        {
+            "pages": pages,
+            "users": users,
+            "workflow_states": workflow_states,
+            "task_states": task_states,
+            "page_log": page_log,
+            "model_log": model_log,
+            "media": media,
+            "html": html,
+        },
+        sys.stdout,
+        ensure_ascii=False,
+    )
+
+
+def damage():
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from wagtail.models import WorkflowState
+
+    from site_pages.models import ArticlePage, ColumnPage
+
+    articles = list(ArticlePage.objects.live().order_by("path"))
+    articles[-1].delete()
+    column = ColumnPage.objects.order_by("path").first()
+    column.title = "被改动的栏目"
+    column.save_revision().publish()
+    get_user_model().objects.exclude(username="admin").order_by("username").first().delete()
+    WorkflowState.objects.all().delete()
+    for path in Path(settings.MEDIA_ROOT).rglob("drill-attachment*.pdf"):
+        path.unlink()
+    (Path(settings.MEDIA_ROOT) / "planted.html").write_text("<script>alert(1)</script>")
+
+
+if __name__ == "__main__":
+    setup()
+    {"history": history, "snapshot": snapshot, "damage": damage}[sys.argv[1]]()

@@ -1,0 +1,17 @@
+"""Settings for the restore drill's subprocesses: a plain deployment with media in a temporary directory.
+
+Built on the base settings rather than the test settings, so that test-only apps (whose tables
+only the pytest database has) stay out of the drill's migrated database.
+"""
+
+import os
+
+from cms.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "restore-drill-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+DEMO_SEED_ALLOWED = True
+MEDIA_ROOT = os.environ["DRILL_MEDIA_ROOT"]
