@@ -51,6 +51,7 @@ benchmark: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/run_benchmarks.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_autocheck.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_scanner.py
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_catalogue.py
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3

@@ -11,6 +11,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", site_views.search, name="search"),
     path("a11y/large-text/", site_views.toggle_large_text, name="toggle_large_text"),
+    path("yxsqgk/", include("disclosure.requests.urls")),
 ]
 
 if settings.DEBUG:

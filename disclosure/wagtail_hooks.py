@@ -74,3 +74,10 @@ class WorkingCalendarViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_working_calendar_viewsets():
     return WorkingCalendarViewSetGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_catalogue_viewsets():
+    from .catalogue_admin import CatalogueViewSetGroup
+
+    return CatalogueViewSetGroup()

@@ -1,3 +1,10 @@
+"""Shared fixtures.
+
+Every transactional test (transaction=True) also sets serialized_rollback=True: otherwise its
+teardown flush recreates content types and permissions with new ids, and a later browser test
+restoring the serialized database fails on their unique constraints.
+"""
+
 import pytest
 
 from tests.factories import UnitFactory, make_column, make_home, member

@@ -14,6 +14,7 @@ INSTALLED_APPS = [
     "workflows.lexicon",
     "site_pages",
     "disclosure",
+    "disclosure.requests",
     "newmedia",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",

@@ -1,5 +1,31 @@
 """Disclosure models, one module per concern; import them from `disclosure.models`."""
 
 from .calendar_days import CalendarDay
+from .catalogue import (
+    AnnualReportIndexPage,
+    DisclosureCatalogue,
+    DisclosureItem,
+    DisclosureScope,
+    DisclosureSectionPage,
+    DisclosureSettings,
+    IndexNumberCounter,
+    ProactiveDisclosurePage,
+    UnitCataloguePage,
+)
+from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
 
-__all__ = ["CalendarDay"]
+__all__ = [
+    "AnnualReportIndexPage",
+    "CalendarDay",
+    "CategoryList",
+    "DisclosureCatalogue",
+    "DisclosureCategory",
+    "DisclosureItem",
+    "DisclosureScope",
+    "DisclosureSectionPage",
+    "DisclosureSettings",
+    "IndexNumberCounter",
+    "ProactiveDisclosurePage",
+    "TopicCategory",
+    "UnitCataloguePage",
+]

@@ -39,7 +39,6 @@ COLUMNS = [
     ("zcwj/xzfwj", "县政府文件", "notice_policy", "xzfb", None, True),
     ("zcwj/xzfbwj", "县政府办文件", "notice_policy", "xzfb", None, True),
     ("zcwj/zcjd", "政策解读", "notice_policy", "xzfb", None, True),
-    ("zfxxgk", "政府信息公开", "notice_policy", "xzfb", "dzzw", True),
     ("zwfw", "政务服务", "quarterly", "dzzw", None, True),
     ("hdjl", "互动交流", "monthly", "xzfb", None, True),
     ("hdjl/zxft", "在线访谈", "quarterly", "xzfb", None, True),

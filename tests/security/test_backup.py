@@ -13,7 +13,7 @@ from tests.factories import UserFactory
 
 # No wrapping test transaction: SQLite's online backup cannot copy a database that one of its
 # own connections is writing to.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -92,6 +93,9 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。")
         )
+        # The disclosure catalogue is its own app's demo data (site_pages never imports disclosure).
+        call_command("seed_disclosure_demo", stdout=self.stdout)
+        call_command("seed_request_demo", stdout=self.stdout)
 
     def seed_units(self):
         units = {}

@@ -1,0 +1,647 @@
+"""The disclosure catalogue (政府信息公开目录): its pages, items, 索引号 counters and settings.
+
+Items are pages rather than workflow-enabled snippets: each needs a public URL, site search and
+unit-scoped edit permissions, and every page already goes through the 三审三校 workflow assigned to
+the root, so an item is reviewed, checked and registered exactly like any other publication.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.html import strip_tags
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.coreutils import resolve_model_string
+from wagtail.fields import StreamField
+from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.search import index
+
+from cms.organisation.models import Role, Unit, user_has_role
+from cms.organisation.permissions import grant_page_to_unit
+from site_pages.blocks import AttachmentBlock, BodyBlock
+from site_pages.models import ColumnPage, PortalPage, Validity
+from site_pages.models.content import normalise_document_number
+from workflows.panels import ReviewStatusPanel
+
+from .. import due
+from ..catalogue_forms import DisclosureItemForm
+from ..index_numbers import DEFAULT_PATTERN, format_number, lock_counter, next_serial, validate_pattern
+from ..panels import DueStatusPanel
+from ..statutory import DisclosureMode, WithholdingReason
+from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
+
+CATALOGUE_PAGE_SIZE = 20
+
+
+class DisclosureScope(models.TextChoices):
+    SOCIETY = "society", _("面向全社会")
+    SPECIFIC = "specific", _("面向特定对象")
+
+
+@register_setting(icon="list-ul")
+class DisclosureSettings(BaseSiteSetting):
+    index_number_pattern = models.CharField(
+        _("索引号格式"),
+        max_length=100,
+        default=DEFAULT_PATTERN,
+        validators=[validate_pattern],
+        help_text=_(
+            "{code} 为发布机构的统一社会信用代码，{year} 为首次发布的年份，{serial:05d} 为该单位当年的5位序号。"
+            "修改格式只影响此后生成的索引号，已生成的索引号不变。"
+        ),
+    )
+    warning_working_days = models.PositiveSmallIntegerField(
+        _("临期提醒（工作日）"),
+        default=due.DEFAULT_WARNING_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(due.PROACTIVE_WORKING_DAYS)],
+        help_text=_("距公开期限不超过此工作日数的未公开信息列为“临近期限”。"),
+    )
+
+    panels = [FieldPanel("index_number_pattern"), FieldPanel("warning_working_days")]
+
+    class Meta:
+        verbose_name = _("信息公开设置")
+
+    @classmethod
+    def for_page(cls, page):
+        site = page.get_site() or Site.objects.filter(is_default_site=True).first()
+        return cls.for_site(site) if site else cls()
+
+
+class IndexNumberCounter(models.Model):
+    """The last serial given to a unit in a year; locked while the next one is taken."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    last_serial = models.PositiveIntegerField(_("已用序号"), default=0)
+
+    class Meta:
+        verbose_name = _("索引号序号")
+        verbose_name_plural = _("索引号序号")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unique_index_counter_per_unit_year")]
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.year}: {self.last_serial}"
+
+
+def public_items():
+    """Live items the public may see (withheld items carry a view restriction and drop out here)."""
+    return DisclosureItem.objects.live().public()
+
+
+class CatalogueFilter:
+    """The public catalogue's filters, read from the query string; a bad value is reported, not guessed."""
+
+    def __init__(self, params, *, fixed_unit=None):
+        self.errors = []
+        self.fixed_unit = fixed_unit
+        self.category = self._pick(params, "category", DisclosureCategory.objects.all(), _("公开类别"))
+        self.topic = self._pick(params, "topic", TopicCategory.objects.all(), _("主题分类"))
+        self.unit = fixed_unit or self._pick(params, "unit", Unit.objects.all(), _("发布机构"))
+        self.year = None
+        raw_year = (params.get("year") or "").strip()
+        if raw_year:
+            if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100:
+                self.year = int(raw_year)
+            else:
+                self.errors.append(_("年份“%(value)s”无效，请从列表中选择。") % {"value": raw_year[:20]})
+
+    def _pick(self, params, name, queryset, label):
+        raw = (params.get(name) or "").strip()
+        if not raw:
+            return None
+        found = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
+        if found is None:
+            self.errors.append(_("%(label)s“%(value)s”不存在，已忽略该条件。") % {"label": label, "value": raw[:20]})
+        return found
+
+    def apply(self, items):
+        if self.category:
+            items = items.filter(category=self.category)
+        if self.topic:
+            items = items.filter(topic=self.topic)
+        if self.unit:
+            items = items.filter(owning_unit=self.unit)
+        if self.year:
+            items = items.filter(published_date__year=self.year)
+        return items
+
+    def query_string(self):
+        """The active filters without the page number, for pagination links."""
+        parts = [
+            ("category", self.category and self.category.pk),
+            ("topic", self.topic and self.topic.pk),
+            ("unit", None if self.fixed_unit else self.unit and self.unit.pk),
+            ("year", self.year),
+        ]
+        return "&".join(f"{name}={value}" for name, value in parts if value)
+
+
+def paginate(queryset, request):
+    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except PageNotAnInteger:
+        page = paginator.page(1)
+    except EmptyPage:
+        page = paginator.page(paginator.num_pages)
+    page.object_list = list(page.object_list)
+    return page
+
+
+class CatalogueListing:
+    """Filtered, paginated items below this page, with the filter choices (a fixed number of queries)."""
+
+    fixed_unit = None
+
+    def catalogue_context(self, request, items):
+        filters = CatalogueFilter(request.GET, fixed_unit=self.fixed_unit)
+        items = (
+            filters.apply(items)
+            .select_related("owning_unit", "category")
+            .only(
+                "id", "title", "url_path", "path", "depth", "index_number", "published_date", "document_number",
+                "owning_unit__name", "owning_unit__short_name", "category__name",
+            )
+            .order_by("-published_date", "-pk")
+        )
+        # Years come from the 索引号 counters (one row per unit and year), not from a scan of the items.
+        years = IndexNumberCounter.objects.filter(last_serial__gt=0)
+        if self.fixed_unit:
+            years = years.filter(unit=self.fixed_unit)
+        return {
+            "filters": filters,
+            "listing": paginate(items, request),
+            "filter_query": filters.query_string(),
+            "categories": DisclosureCategory.objects.filter(active=True),
+            "topics": TopicCategory.objects.filter(active=True),
+            "units": Unit.objects.filter(pk__in=UnitCataloguePage.objects.live().values("owning_unit")),
+            "years": sorted(set(years.values_list("year", flat=True)), reverse=True),
+        }
+
+
+def catalogue_of(page):
+    return DisclosureCatalogue.objects.ancestor_of(page, inclusive=True).live().first()
+
+
+class CatalogueChildMixin:
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        catalogue = catalogue_of(self)
+        context["catalogue"] = catalogue
+        context["catalogue_sections"] = catalogue.get_children().live().in_menu() if catalogue else []
+        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        return context
+
+
+class DisclosureCatalogue(ColumnPage):
+    """政府信息公开: the catalogue root, a top-level column so that it appears in the navigation."""
+
+    guide_note = models.TextField(
+        _("公开说明"),
+        blank=True,
+        max_length=500,
+        help_text=_("显示在目录首页，如信息公开工作机构、联系电话。"),
+    )
+
+    max_count = 1
+    parent_page_types = ["site_pages.HomePage"]
+    subpage_types = [
+        "disclosure.DisclosureSectionPage",
+        "disclosure.ProactiveDisclosurePage",
+        "disclosure.AnnualReportIndexPage",
+    ]
+    template = "disclosure/disclosure_catalogue.html"
+    content_panels = ColumnPage.content_panels + [FieldPanel("guide_note")]
+
+    class Meta:
+        verbose_name = _("政府信息公开目录")
+        verbose_name_plural = _("政府信息公开目录")
+
+    def listing_queryset(self, base=None):
+        """The catalogue's content is its items: column update monitoring counts them, whatever base is shared."""
+        items = Page.objects.live().public().type(DisclosureItem).descendant_of(self)
+        return items.order_by("-first_published_at", "-pk")
+
+    def get_context(self, request, *args, **kwargs):
+        context = Page.get_context(self, request, *args, **kwargs)
+        context["catalogue"] = self
+        context["catalogue_sections"] = self.get_children().live().in_menu()
+        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        context["proactive"] = ProactiveDisclosurePage.objects.descendant_of(self).live().first()
+        categories = list(DisclosureCategory.objects.filter(active=True))
+        context["category_groups"] = [
+            (label, [c for c in categories if c.category_list == value]) for value, label in CategoryList.choices
+        ]
+        context["latest"] = list(
+            public_items()
+            .descendant_of(self)
+            .select_related("owning_unit")
+            .only("id", "title", "url_path", "path", "depth", "published_date", "owning_unit__name")
+            .order_by("-published_date", "-pk")[:10]
+        )
+        return context
+
+
+class DisclosureSectionPage(CatalogueChildMixin, PortalPage):
+    """A text section of the catalogue: 政府信息公开指南, 政府信息公开制度, 依申请公开."""
+
+    intro = models.TextField(_("简介"), blank=True, max_length=500)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+
+    parent_page_types = ["disclosure.DisclosureCatalogue"]
+    subpage_types = []
+    template = "disclosure/disclosure_section_page.html"
+    content_panels = [ReviewStatusPanel(heading=_("审核与检查"))] + Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+
+    class Meta:
+        verbose_name = _("信息公开栏目页")
+        verbose_name_plural = _("信息公开栏目页")
+
+    def extra_search_texts(self):
+        return [self.intro, body_text(self.body)]
+
+
+class AnnualReportIndexPage(CatalogueChildMixin, PortalPage):
+    """政府信息公开年报: holds the annual report pages (built by the requests app)."""
+
+    intro = models.TextField(_("简介"), blank=True, max_length=500)
+
+    parent_page_types = ["disclosure.DisclosureCatalogue"]
+    subpage_types = ["disclosure_requests.AnnualReportPage"]
+    template = "disclosure/annual_report_index_page.html"
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+
+    class Meta:
+        verbose_name = _("信息公开年报栏目")
+        verbose_name_plural = _("信息公开年报栏目")
+
+    @classmethod
+    def clean_subpage_models(cls):
+        # The annual report page type lives in another app that may not be installed (yet); an
+        # unresolvable label is left out instead of breaking every page-type lookup of the admin.
+        if cls._clean_subpage_models is None:
+            models_found = []
+            for label in cls.subpage_types:
+                try:
+                    models_found.append(resolve_model_string(label, cls._meta.app_label))
+                except LookupError:
+                    continue
+            cls._clean_subpage_models = models_found
+        return cls._clean_subpage_models
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["reports"] = self.get_children().live().public().order_by("-first_published_at")
+        return context
+
+
+class ProactiveDisclosurePage(CatalogueListing, CatalogueChildMixin, PortalPage):
+    """法定主动公开内容: the browsable catalogue of every unit's items."""
+
+    intro = models.TextField(_("简介"), blank=True, max_length=500)
+
+    parent_page_types = ["disclosure.DisclosureCatalogue"]
+    subpage_types = ["disclosure.UnitCataloguePage"]
+    template = "disclosure/catalogue_listing_page.html"
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+
+    class Meta:
+        verbose_name = _("法定主动公开内容")
+        verbose_name_plural = _("法定主动公开内容")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.catalogue_context(request, public_items().descendant_of(self)))
+        return context
+
+
+class UnitCataloguePage(CatalogueListing, CatalogueChildMixin, PortalPage):
+    """One unit's own catalogue: its editors add items here and nowhere else."""
+
+    intro = models.TextField(_("简介"), blank=True, max_length=500)
+
+    parent_page_types = ["disclosure.ProactiveDisclosurePage"]
+    subpage_types = ["disclosure.DisclosureItem"]
+    template = "disclosure/catalogue_listing_page.html"
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        FieldPanel("owning_unit", permission="organisation.change_unit"),
+    ]
+    settings_panels = []
+
+    class Meta:
+        verbose_name = _("单位信息公开目录")
+        verbose_name_plural = _("单位信息公开目录")
+
+    @property
+    def fixed_unit(self):
+        return self.owning_unit
+
+    def clean(self):
+        super().clean()
+        if self.owning_unit_id is None:
+            raise ValidationError({"owning_unit": _("单位信息公开目录必须指定所属单位。")})
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "owning_unit" in update_fields:
+            grant_page_to_unit(self, self.owning_unit)
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(self.catalogue_context(request, public_items().child_of(self)))
+        return context
+
+
+def body_text(stream):
+    parts = []
+    for block in stream or []:
+        if block.block_type == "paragraph":
+            parts.append(strip_tags(block.value.source))
+        elif block.block_type in ("image", "attachment", "video"):
+            parts.append(block.value.get("caption") or block.value.get("title") or "")
+    return "\n".join(p for p in parts if p)
+
+
+class DisclosureItem(CatalogueChildMixin, PortalPage):
+    """公开信息: one entry of the catalogue with its statutory metadata."""
+
+    index_number = models.CharField(_("索引号"), max_length=100, blank=True, editable=False)
+    summary = models.CharField(
+        _("内容概述"),
+        max_length=100,
+        error_messages={"max_length": _("内容概述不能超过100个字（现有%(show_value)d个）。")},
+        help_text=_("不超过100个字。"),
+    )
+    written_date = models.DateField(_("成文日期"), help_text=_("信息形成（成文、生成）的日期，公开期限由此起算。"))
+    changed_date = models.DateField(
+        _("变更日期"), null=True, blank=True, help_text=_("信息发生变更的，填写变更日期，公开期限从变更之日起算。")
+    )
+    published_date = models.DateField(_("发布日期"), null=True, blank=True, editable=False)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True, help_text=_("例如：安府发〔2026〕3号"))
+    category = models.ForeignKey(
+        DisclosureCategory, verbose_name=_("公开类别"), on_delete=models.PROTECT, related_name="items"
+    )
+    topic = models.ForeignKey(
+        TopicCategory, verbose_name=_("主题分类"), null=True, blank=True, on_delete=models.PROTECT, related_name="items"
+    )
+    disclosure_mode = models.CharField(
+        _("公开方式"), max_length=20, choices=DisclosureMode.choices, default=DisclosureMode.PROACTIVE
+    )
+    disclosure_scope = models.CharField(
+        _("公开范围"), max_length=20, choices=DisclosureScope.choices, default=DisclosureScope.SOCIETY
+    )
+    validity = models.CharField(_("有效性"), max_length=10, choices=Validity.choices, default=Validity.VALID)
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    attachments = StreamField(
+        [("attachment", AttachmentBlock())], verbose_name=_("附件"), blank=True, help_text=_("供公众下载的文件。")
+    )
+    withholding_reason = models.CharField(
+        _("不予公开理由"), max_length=30, choices=WithholdingReason.choices, blank=True
+    )
+    withholding_explanation = models.TextField(
+        _("不予公开说明"), blank=True, max_length=1000, help_text=_("说明适用该理由的具体情况，供定期复核。")
+    )
+    withholding_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("不予公开决定人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    withholding_recorded_at = models.DateTimeField(_("不予公开决定时间"), null=True, blank=True, editable=False)
+    visibility_restriction = models.ForeignKey(
+        PageViewRestriction, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    parent_page_types = ["disclosure.UnitCataloguePage"]
+    subpage_types = []
+    template = "disclosure/disclosure_item.html"
+    base_form_class = DisclosureItemForm
+    # A copy is a new piece of information: it gets its own 索引号 and its own withholding decision.
+    exclude_fields_in_copy = [
+        "index_number",
+        "published_date",
+        "visibility_restriction",
+        "withholding_recorded_by",
+        "withholding_recorded_at",
+    ]
+
+    content_panels = [
+        ReviewStatusPanel(heading=_("审核与检查")),
+        DueStatusPanel(heading=_("公开期限")),
+    ] + Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("category"), FieldPanel("topic")]),
+                FieldRowPanel([FieldPanel("written_date"), FieldPanel("changed_date")]),
+                FieldRowPanel([FieldPanel("document_number"), FieldPanel("validity")]),
+                FieldRowPanel([FieldPanel("disclosure_mode"), FieldPanel("disclosure_scope")]),
+            ],
+            heading=_("目录信息"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("withholding_reason"), FieldPanel("withholding_explanation")],
+            heading=_("不予公开（须由本单位主要负责人决定）"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("attachments"),
+    ]
+    settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
+
+    search_fields = PortalPage.search_fields + [
+        index.SearchField("index_number"),
+        index.SearchField("document_number"),
+        index.FilterField("category"),
+        index.FilterField("published_date"),
+        index.FilterField("disclosure_mode"),
+    ]
+
+    class Meta:
+        verbose_name = _("公开信息")
+        verbose_name_plural = _("公开信息")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["index_number"],
+                condition=~models.Q(index_number=""),
+                name="unique_disclosure_index_number",
+                violation_error_message=_("索引号重复。"),
+            )
+        ]
+        indexes = [
+            # The public filters: category + unit + year, unit + year, and the newest-first listing.
+            models.Index(fields=["category", "owning_unit", "published_date"], name="disclosure_cat_unit_date"),
+            models.Index(fields=["owning_unit", "published_date"], name="disclosure_unit_date"),
+            models.Index(fields=["published_date"], name="disclosure_published_date"),
+        ]
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_index_number = instance.__dict__.get("index_number", "")
+        return instance
+
+    # ------------------------------------------------------------------ 索引号
+
+    def with_content_json(self, content):
+        """Revisions saved before the first publication carry no 索引号; the row's values always win."""
+        obj = super().with_content_json(content)
+        obj.index_number = self.index_number
+        obj.published_date = self.published_date
+        obj.visibility_restriction_id = self.visibility_restriction_id
+        obj._stored_index_number = self.index_number
+        return obj
+
+    def save(self, *args, **kwargs):
+        stored = getattr(self, "_stored_index_number", "")
+        if stored and self.index_number != stored:
+            raise ValidationError(_("索引号一经生成不得更改（原索引号：%(number)s）。") % {"number": stored})
+        result = super().save(*args, **kwargs)
+        self._stored_index_number = self.index_number
+        return result
+
+    def publish(self, revision, *args, **kwargs):
+        # The 索引号 is taken by the page_published receiver; one transaction means a failed
+        # allocation leaves the item unpublished and a failed publication gives back the serial.
+        with transaction.atomic():
+            if not self.index_number and self.owning_unit_id:
+                # Queue on the counter before the publication's own writes (page row, search index,
+                # log): taking it last would let two publishers each hold what the other waits for.
+                lock_counter(self.owning_unit_id, self.index_year())
+            return super().publish(revision, *args, **kwargs)
+
+    def index_year(self):
+        return timezone.localdate(self.first_published_at or timezone.now()).year
+
+    def assign_index_number(self):
+        """Give a live item without a 索引号 the next number of its unit and year (inside the publish transaction)."""
+        if self.index_number or not self.live:
+            return self.index_number
+        if self.owning_unit_id is None:
+            raise ValidationError(_("公开信息须有发布机构才能生成索引号。"))
+        code = Unit.objects.values_list("organisation_code", flat=True).get(pk=self.owning_unit_id)
+        published = timezone.localdate(self.first_published_at or timezone.now())
+        pattern = DisclosureSettings.for_page(self).index_number_pattern
+        while True:
+            serial = next_serial(self.owning_unit_id, published.year)
+            number = format_number(pattern, code=code, year=published.year, serial=serial)
+            # A pattern changed during the year could reproduce a number given under the old one.
+            if not DisclosureItem.objects.filter(index_number=number).exists():
+                break
+        DisclosureItem.objects.filter(pk=self.pk, index_number="").update(index_number=number, published_date=published)
+        self.index_number = self._stored_index_number = number
+        self.published_date = published
+        return number
+
+    def sync_visibility(self):
+        """Withheld items stay out of the public catalogue and search: only their unit's staff may open them."""
+        withheld = self.disclosure_mode == DisclosureMode.WITHHELD
+        restriction = self.visibility_restriction
+        if withheld and restriction is None:
+            restriction = PageViewRestriction.objects.create(page=self, restriction_type=PageViewRestriction.GROUPS)
+            unit = Unit.objects.get(pk=self.owning_unit_id)
+            if unit.editor_group_id:
+                restriction.groups.add(unit.editor_group_id)
+            DisclosureItem.objects.filter(pk=self.pk).update(visibility_restriction=restriction)
+            self.visibility_restriction = restriction
+        elif not withheld and restriction is not None:
+            restriction.delete()
+            DisclosureItem.objects.filter(pk=self.pk).update(visibility_restriction=None)
+            self.visibility_restriction = None
+
+    # ------------------------------------------------------------------ 不予公开
+
+    def withholding_problems(self):
+        """{field: message} of what stops this item's withholding decision from standing."""
+        if self.disclosure_mode != DisclosureMode.WITHHELD:
+            if self.withholding_reason:
+                return {"withholding_reason": _("公开方式不是“不予公开”时不填写不予公开理由，请清空。")}
+            return {}
+        if not self.withholding_reason:
+            return {"withholding_reason": _("不予公开须选择《政府信息公开条例》规定的理由。")}
+        if self.withholding_recorded_by_id is None or not user_has_role(
+            self.withholding_recorded_by, self.owning_unit_id, Role.HEAD
+        ):
+            return {"disclosure_mode": _("不予公开须由本单位主要负责人决定，请由主要负责人确认。")}
+        return {}
+
+    def record_withholding(self, user, reason, explanation=""):
+        """The owning unit's head decides to withhold (not saved here)."""
+        if reason not in WithholdingReason.values:
+            raise ValidationError({"withholding_reason": _("不予公开须选择《政府信息公开条例》规定的理由。")})
+        if not user_has_role(user, self.owning_unit_id, Role.HEAD):
+            raise ValidationError({"disclosure_mode": _("只有本单位主要负责人可以决定不予公开。")})
+        self.disclosure_mode = DisclosureMode.WITHHELD
+        self.withholding_reason = reason
+        self.withholding_explanation = explanation
+        self.withholding_recorded_by = user
+        self.withholding_recorded_at = timezone.now()
+
+    def clean(self):
+        self.document_number = normalise_document_number(self.document_number)
+        errors = {}
+        try:
+            super().clean()
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        today = timezone.localdate()
+        if self.written_date and self.written_date > today:
+            errors["written_date"] = [_("成文日期不能晚于今天。")]
+        if self.changed_date:
+            if self.changed_date > today:
+                errors["changed_date"] = [_("变更日期不能晚于今天。")]
+            elif self.written_date and self.changed_date < self.written_date:
+                errors["changed_date"] = [_("变更日期不能早于成文日期。")]
+        for field, message in self.withholding_problems().items():
+            errors.setdefault(field, []).append(message)
+        if errors:
+            raise ValidationError(errors)
+
+    def publication_requirements(self, phase):
+        """Checked by the workflow on submit and before publishing."""
+        problems = list(self.withholding_problems().values())
+        if self.owning_unit_id is None:
+            problems.append(_("公开信息须有发布机构。"))
+        return problems
+
+    # ------------------------------------------------------------------ deadlines and display
+
+    @property
+    def due_basis(self):
+        return max(d for d in (self.written_date, self.changed_date) if d)
+
+    def due_status(self, today=None, warning_days=due.DEFAULT_WARNING_DAYS):
+        """Published items are judged by their publication; unpublished or changed-since items by today."""
+        published_on = None
+        if self.live and self.published_date and not (self.changed_date and self.changed_date > self.published_date):
+            published_on = self.published_date
+        return due.due_status(self.due_basis, published_on, today=today, warning_days=warning_days)
+
+    @property
+    def shows_content(self):
+        """Only proactively disclosed items show their text and attachments; others list their metadata."""
+        return self.disclosure_mode == DisclosureMode.PROACTIVE
+
+    @cached_property
+    def body_text(self):
+        return body_text(self.body)
+
+    def extra_search_texts(self):
+        return [self.summary, self.document_number, self.index_number, self.body_text]
