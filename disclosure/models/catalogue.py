@@ -253,12 +253,18 @@ class DisclosureSectionPage(CatalogueChildMixin, PortalPage):
 
     intro = models.TextField(_("简介"), blank=True, max_length=500)
     body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    show_request_links = models.BooleanField(
+        _("显示在线申请入口"),
+        default=False,
+        help_text=_("在本栏目页显示“在线提交申请”和“查询办理进度”入口（用于依申请公开栏目）。"),
+    )
 
     parent_page_types = ["disclosure.DisclosureCatalogue"]
     subpage_types = []
     template = "disclosure/disclosure_section_page.html"
     content_panels = [ReviewStatusPanel(heading=_("审核与检查"))] + Page.content_panels + [
         FieldPanel("intro"),
+        FieldPanel("show_request_links"),
         FieldPanel("body"),
     ]
     settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]

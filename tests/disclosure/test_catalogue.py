@@ -550,3 +550,14 @@ def test_annual_report_section_tolerates_a_missing_report_app():
     AnnualReportIndexPage._clean_subpage_models = None
     models = AnnualReportIndexPage.clean_subpage_models()
     assert all(m._meta.label == "disclosure_requests.AnnualReportPage" for m in models)
+
+
+def test_on_request_section_links_to_the_request_form(catalogue, client):
+    from disclosure.models import DisclosureSectionPage
+
+    section = DisclosureSectionPage(title="依申请公开", slug="ysqgk", show_request_links=True)
+    catalogue["catalogue"].add_child(instance=section)
+    section.save_revision().publish()
+    html = client.get(section.url).content.decode()
+    assert 'href="/yxsqgk/"' in html and "在线提交政府信息公开申请" in html
+    assert 'href="/yxsqgk/status/"' in html

@@ -97,6 +97,7 @@ class Command(BaseCommand):
                 page = models[kind](title=title, slug=slug, intro=intro, show_in_menus=True)
                 if kind == "section":
                     page.body = body_blocks(bodies[slug])
+                    page.show_request_links = slug == "ysqgk"
                 catalogue.add_child(instance=page)
                 self.publish(page)
             pages[slug] = page
