@@ -26,8 +26,8 @@ import re
 import zipfile
 from dataclasses import asdict, dataclass, fields
 from urllib.parse import urlsplit
-from xml.etree import ElementTree
 
+from defusedxml import ElementTree
 from django.core.cache import cache
 from django.db import models
 from django.utils.text import capfirst
@@ -573,6 +573,7 @@ def _docx_text(stream):
                 continue
             if info.file_size > MAX_ATTACHMENT_PART_BYTES:
                 raise AttachmentError(gettext("文档过大"))
+            # defusedxml: an uploaded file's XML may carry entity bombs or external entities.
             root = ElementTree.fromstring(archive.read(info))
             for paragraph in root.iter(f"{_WORD_NAMESPACE}p"):
                 parts = []

@@ -173,7 +173,8 @@ class UnitRoleTask(Task):
     def get_task_states_user_can_moderate(self, user, **kwargs):
         from .api import awaiting
 
-        return awaiting(user).filter(task=self)
+        # Wagtail ORs these querysets across task types, so they must all be of the base TaskState model.
+        return TaskState.objects.filter(pk__in=awaiting(user).filter(task=self).values("pk"))
 
     @classmethod
     def get_description(cls):

@@ -13,7 +13,7 @@ renamed user or unit does not rewrite history.
 """
 
 import datetime
-from collections import Counter, OrderedDict
+from collections import Counter
 from functools import partial
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -41,10 +41,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
-from wagtail.admin.views.reports import ReportView
 from wagtail.models import Page, TaskState
 
 from cms.organisation.models import Membership, Unit
+from cms.reports import ExportReportView
 
 from .checks import CATEGORY_LABELS, SEVERITY_LABELS
 from .models import CheckRun, PublicationRecord, RejectionReason, Stage, UnitTaskState
@@ -58,8 +58,6 @@ LISTED_STAGES = (Stage.REVIEW_1, Stage.REVIEW_2, Stage.REVIEW_3, Stage.PROOF_1, 
 PDF_FONT = "STSong-Light"
 # Symbols used in labels that the font's GB character collection lacks, and their nearest GB equivalents.
 PDF_SUBSTITUTES = str.maketrans({"›": "＞", "‹": "＜", "•": "·", "✓": "√"})
-# Spreadsheet programs run cells starting with these as formulas (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 # Access
@@ -213,35 +211,10 @@ def approval_form(record):
 # Spreadsheet exports
 
 
-def neutralise_formula(value):
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-class RegisterReportView(RegisterAccessMixin, ReportView):
-    """ReportView with exports fit for Chinese Excel users: BOM-marked CSV, local times, named sheets."""
+class RegisterReportView(RegisterAccessMixin, ExportReportView):
+    """The register's reports: exports with local times and named sheets."""
 
     sheet_title = ""
-    export_values = {}  # key -> function of one listed object, in list_export order
-    custom_value_preprocess = {
-        **ReportView.custom_value_preprocess,
-        str: {ReportView.FORMAT_CSV: neutralise_formula},
-    }
-
-    def get_filename(self):
-        return f"{self.export_filename}-{timezone.localdate():%Y%m%d}"
-
-    def stream_csv(self, queryset):
-        # Excel reads a CSV as UTF-8 only when it starts with a byte-order mark; otherwise Chinese is garbled.
-        yield "\ufeff"
-        yield from super().stream_csv(queryset)
-
-    def write_csv_response(self, queryset):
-        response = super().write_csv_response(queryset)
-        response["Content-Type"] = "text/csv; charset=utf-8"
-        return response
-
-    def to_row_dict(self, item):
-        return OrderedDict((key, self.export_values[key](item)) for key in self.list_export)
 
     def extra_sheets(self, queryset):
         """(title, rows) pairs written after the listing's own sheet."""

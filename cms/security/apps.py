@@ -9,6 +9,7 @@ class SecurityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import audit_signals, signals
 
         signals.connect()
+        audit_signals.connect()

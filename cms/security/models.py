@@ -1,3 +1,6 @@
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,3 +82,123 @@ class TamperFinding(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.url}"
+
+
+class AuditImmutableError(PermissionDenied):
+    """Raised on any attempt to change or remove an audit entry (a 403 when it reaches a view)."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit entries are append-only: bulk changes through the ORM are refused.
+
+    The only way out of the table is ``purge_archived``, called by archive_audit after the
+    entries are safely written to an archive file.
+    """
+
+    def update(self, **kwargs):
+        raise AuditImmutableError(_("审计记录不可修改。"))
+
+    def delete(self):
+        raise AuditImmutableError(_("审计记录不可删除，只能在保存期满后用 archive_audit 命令归档。"))
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditImmutableError(_("审计记录不可修改。"))
+
+    update.queryset_only = True
+    delete.queryset_only = True
+
+    def purge_archived(self, pks):
+        """Remove archived entries; archive_audit is the only caller."""
+        return models.QuerySet.delete(self.filter(pk__in=pks))
+
+
+class AuditEntry(models.Model):
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("成功")
+        FAILURE = "failure", _("失败")
+
+    timestamp = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    action = models.CharField(_("事件"), max_length=64, db_index=True)
+    result = models.CharField(_("结果"), max_length=10, choices=Result.choices, default=Result.SUCCESS)
+    # No database constraint and no cascade: deleting a user or a content type must neither delete
+    # nor rewrite the evidence, so the name is also kept as text.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("用户"),
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("地址"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("对象类型"),
+    )
+    object_id = models.CharField(_("对象编号"), max_length=255, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=255, blank=True)
+    detail = models.TextField(_("详情"), blank=True)
+    data = models.JSONField(_("附加数据"), default=dict, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-timestamp", "-pk"]
+        # Only reading exists as a permission: nobody can be granted editing or deleting.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["action", "timestamp"]), models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.timestamp:%Y-%m-%d %H:%M:%S} {self.action} {self.username}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditImmutableError(_("审计记录不可修改。"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditImmutableError(_("审计记录不可删除，只能在保存期满后用 archive_audit 命令归档。"))
+
+
+class Handover(models.Model):
+    """One 人员调离: who left, who took over, and everything that moved (summary)."""
+
+    # PROTECT: departing staff are deactivated, never deleted, so the hand-over stays provable.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_given", verbose_name=_("调离人员")
+    )
+    successor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handovers_received",
+        verbose_name=_("接替人员"),
+    )
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("经办人"),
+    )
+    created_at = models.DateTimeField(_("办理时间"), default=timezone.now)
+    reason = models.TextField(_("调离原因"), blank=True)
+    summary = models.JSONField(_("交接内容"), default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        verbose_name = _("人员调离交接")
+        verbose_name_plural = _("人员调离交接")
+        ordering = ["-created_at", "-pk"]
+        default_permissions = ("add", "view")
+
+    def __str__(self):
+        return f"{self.user} → {self.successor}"

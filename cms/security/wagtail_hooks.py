@@ -1,15 +1,20 @@
 """Admin screens of 安全运维.
 
 Tamper findings are written by check_tamper; the admin only reads them and marks them as dealt
-with, so nobody can add, copy or forge a finding here.
+with, so nobody can add, copy or forge a finding here. Hand-overs are run from their add form and
+never edited; the audit report is read-only (audit_admin).
 """
 
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from . import audit_urls
+from .audit_admin import AuditMenuItem
+from .handover_admin import HandoverViewSet
 from .models import TamperFinding
 
 
@@ -42,9 +47,21 @@ class SecurityViewSetGroup(ModelViewSetGroup):
     menu_label = _("安全运维")
     menu_icon = "warning"
     menu_order = 260
-    items = (TamperFindingViewSet("tamper_findings"),)
+    items = (TamperFindingViewSet("tamper_findings"), HandoverViewSet("handovers"))
 
 
 @hooks.register("register_admin_viewset")
 def register_security_viewsets():
     return SecurityViewSetGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_audit_urls():
+    return [path("audit/", include(audit_urls))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_audit_menu_item():
+    return AuditMenuItem(
+        _("安全审计"), reverse("security_audit:index"), name="security-audit", icon_name="history", order=270
+    )

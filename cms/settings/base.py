@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.headers.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +79,12 @@ DATABASES = {
         conn_max_age=0,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Keep the planner's statistics current (bounded sampling): without them SQLite finds a page among
+    # thousands of siblings through the depth index instead of the slug index.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
+        "PRAGMA analysis_limit=400; PRAGMA optimize=0x10002;"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,6 +166,9 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "workflows.finish.publish_approved_revision"
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 # Approvers are told by the workflows app; superusers are not copied on every submission.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# No autosave: every saved revision of content under review sends it back to the first stage, so saving
+# must be a deliberate act (and autosave on the create form raced the submit button into a second page).
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 # --- Security and operations (cms.security): uploads, tamper monitoring, backups ---
 # Upload forms that check a file's content against its extension and refuse active content.
@@ -176,3 +186,47 @@ SECURITY_INTEGRITY_MANIFEST = BASE_DIR / "var" / "integrity-manifest.json"
 # None: the template and static directories of the project's own apps.
 SECURITY_INTEGRITY_PATHS = None
 SECURITY_BACKUP_DIR = BASE_DIR / "var" / "backups"
+
+# --- Security headers (cms.security.headers); HSTS and secure cookies are in production.py ---
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other government sites we link to learn only our origin, never the path (which may carry a query).
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# The public site: no inline script or style at all, nothing from other hosts (the portal must work
+# without internet), no plugins. frame-ancestors 'self' because the admin frames page previews (排版出样).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "media-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+# Wagtail's admin cannot run without 'unsafe-inline': its pages carry inline <script> (explorer, editor,
+# date pickers, inline panels; chooser modals are HTML with scripts that jQuery runs) and its bundled
+# vendor.js inserts <style> elements (Draftail). Seen in Chromium under the public policy; everything
+# else stays as strict as the public site. blob: images: the multiple-upload form previews files with
+# object URLs. tests/e2e/test_csp.py drives the dashboard, the editor and a workflow modal under it.
+SECURITY_ADMIN_PATH_PREFIXES = ("/admin/", "/documents/")
+SECURITY_ADMIN_CSP_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+}
+# The portal uses none of these browser features; denying them keeps injected content from asking.
+SECURITY_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Audit log (cms.security.audit): entries are kept at least this many days before archive_audit may move
+# them to a file (Cybersecurity Law: six months). Client addresses come from REMOTE_ADDR unless
+# CLIENT_IP_META_KEY names the header a trusted reverse proxy sets (e.g. "HTTP_X_REAL_IP").
+SECURITY_AUDIT_RETENTION_DAYS = 180
+SECURITY_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
+# Remembers the current request for the audit signal handlers; it never redirects or changes a response.
+MIDDLEWARE = [*MIDDLEWARE, "cms.security.audit.AuditRequestMiddleware"]

@@ -55,7 +55,7 @@ def test_backup_is_one_archive_with_database_media_and_manifest(archive, media):
     assert manifest["files"] == hashes
     assert manifest["database"] == {"vendor": connection.vendor, "file": database_file}
     assert manifest["migrations"]["wagtailcore"].startswith("0")
-    assert manifest["migrations"]["security"] == "0001_initial"
+    assert manifest["migrations"]["security"].startswith("0")
     assert manifest["django"] and manifest["wagtail"] and manifest["created_at"]
     assert verify_archive(archive) == manifest
 

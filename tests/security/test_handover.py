@@ -1,0 +1,150 @@
+"""人员调离: roles, submissions and drafts move to the successor; the account stops; everything is recorded."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from cms.organisation.models import Membership
+from cms.security.handover import HandoverError, hand_over
+from cms.security.models import AuditEntry, Handover
+from cms.security.roles import AUDIT_ADMIN, SYSTEM_ADMIN
+from tests.factories import UserFactory, make_content, member
+from workflows import api
+
+
+@pytest.fixture
+def leaver(township_a):
+    user = member(township_a, "info_officer", username="sy_leaver")
+    Membership.objects.create(user=user, unit=township_a, role="head")
+    return user
+
+
+@pytest.fixture
+def heir(db):
+    return UserFactory(username="sy_heir")
+
+
+@pytest.fixture
+def work(portal, leaver):
+    """A submission of the leaver waiting at 一审 and an unpublished draft they own and locked."""
+    submitted = make_content(portal["a"], title="春耕生产工作会", publish=False)
+    submitted.save_revision(user=leaver)
+    api.submit(submitted, leaver)
+    draft = make_content(portal["a"], title="未完成的稿件", publish=False, owner=leaver)
+    draft.locked, draft.locked_by = True, leaver
+    draft.save()
+    return {"submitted": submitted, "draft": draft}
+
+
+def test_hand_over_end_to_end(leaver, heir, work, township_a):
+    state = api.current_task_state(work["submitted"])
+    assert state in api.awaiting(leaver)
+    handover = hand_over(leaver, heir, reason="调任县财政局")
+
+    leaver.refresh_from_db()
+    assert not leaver.is_active
+    assert not Membership.objects.filter(user=leaver).exists()
+    assert set(Membership.objects.filter(user=heir).values_list("unit", "role")) == {
+        (township_a.pk, "info_officer"),
+        (township_a.pk, "head"),
+    }
+    assert state in api.awaiting(heir)
+    state.workflow_state.refresh_from_db()
+    assert state.workflow_state.requested_by == heir
+    work["draft"].refresh_from_db()
+    assert work["draft"].owner == heir
+    assert not work["draft"].locked
+
+    assert handover.successor == heir and handover.reason == "调任县财政局"
+    summary = handover.summary
+    assert {m["role"] for m in summary["memberships"]} == {"info_officer", "head"}
+    assert [s["object"] for s in summary["workflow_submissions"]] == ["春耕生产工作会"]
+    assert "未完成的稿件" in [d["title"] for d in summary["drafts"]]
+    assert summary["unlocked_pages"] == [{"id": work["draft"].pk, "title": "未完成的稿件"}]
+    assert summary["newmedia"]["registry"] is False
+    assert "新媒体账号台账尚未建立" in summary["newmedia"]["note"]
+
+    entry = AuditEntry.objects.get(action="handover")
+    assert entry.object_id == str(handover.pk)
+    assert "sy_leaver" in entry.detail and "sy_heir" in entry.detail
+    assert AuditEntry.objects.filter(action="permission.user_flags", object_id=str(leaver.pk)).exists()
+
+
+def test_successor_keeps_roles_already_held(leaver, township_a):
+    heir = member(township_a, "info_officer", username="sy_heir2")
+    handover = hand_over(leaver, heir)
+    flags = {m["role"]: m["successor_already_held"] for m in handover.summary["memberships"]}
+    assert flags == {"info_officer": True, "head": False}
+    assert Membership.objects.filter(user=heir, unit=township_a).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("make_successor", "message"),
+    [
+        (lambda leaver: leaver, "不能是调离人员本人"),
+        (lambda leaver: UserFactory(username="gone", is_active=False), "已停用"),
+    ],
+)
+def test_refusals(leaver, make_successor, message):
+    with pytest.raises(HandoverError, match=message):
+        hand_over(leaver, make_successor(leaver))
+    leaver.refresh_from_db()
+    assert leaver.is_active
+    assert not Handover.objects.exists()
+
+
+def test_second_hand_over_is_refused(leaver, heir):
+    hand_over(leaver, heir)
+    with pytest.raises(HandoverError, match="已经办理过调离交接"):
+        hand_over(leaver, UserFactory())
+
+
+def test_command(leaver, heir):
+    out = StringIO()
+    call_command("handover", "sy_leaver", "--successor", "sy_heir", "--reason", "退休", stdout=out)
+    assert "sy_leaver 调离，由 sy_heir 接替" in out.getvalue()
+    assert "新媒体账号台账尚未建立" in out.getvalue()
+    assert Handover.objects.get().reason == "退休"
+    with pytest.raises(CommandError, match="找不到接替人员“nobody”"):
+        call_command("handover", "sy_heir", "--successor", "nobody")
+    with pytest.raises(CommandError, match="找不到调离人员“nobody”"):
+        call_command("handover", "nobody", "--successor", "sy_heir")
+
+
+def test_admin_view(client, leaver, heir):
+    admin = UserFactory(username="xitong")
+    admin.groups.add(Group.objects.get(name=SYSTEM_ADMIN))
+    client.force_login(admin)
+    add_url = reverse("handovers:add")
+    assert client.get(add_url).status_code == 200
+    response = client.post(add_url, {"user": leaver.pk, "successor": leaver.pk, "reason": ""})
+    assert response.status_code == 200
+    assert "接替人员不能是调离人员本人" in response.content.decode()
+    response = client.post(add_url, {"user": leaver.pk, "successor": heir.pk, "reason": "调任"}, REMOTE_ADDR="10.0.0.2")
+    assert response.status_code == 302
+    handover = Handover.objects.get()
+    assert handover.performed_by == admin
+    entry = AuditEntry.objects.get(action="handover")
+    assert (entry.user, entry.ip_address) == (admin, "10.0.0.2")
+    assert client.get(reverse("handovers:index")).status_code == 200
+    assert client.get(reverse("handovers:inspect", args=[handover.pk])).status_code == 200
+    # No editing or deleting a record, even for a superuser.
+    root = UserFactory(username="root", is_superuser=True)
+    client.force_login(root)
+    assert client.get(reverse("handovers:edit", args=[handover.pk])).status_code == 302
+    assert client.post(reverse("handovers:delete", args=[handover.pk])).status_code == 302
+    assert Handover.objects.filter(pk=handover.pk).exists()
+
+
+def test_audit_administrator_reads_but_cannot_hand_over(client, leaver, heir):
+    handover = hand_over(leaver, heir)
+    auditor = UserFactory(username="shenji")
+    auditor.groups.add(Group.objects.get(name=AUDIT_ADMIN))
+    client.force_login(auditor)
+    assert client.get(reverse("handovers:inspect", args=[handover.pk])).status_code == 200
+    assert client.get(reverse("handovers:add")).status_code == 302
+    assert client.post(reverse("handovers:add"), {"user": heir.pk, "successor": auditor.pk}).status_code == 302
+    assert Handover.objects.count() == 1
