@@ -4,9 +4,14 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.security import login as security_login
 from site_pages import views as site_views
 
 urlpatterns = [
+    # The admin's login with lockout and two-factor steps; before Wagtail's own so that it wins.
+    path("admin/login/", security_login.LoginView.as_view(), name="wagtailadmin_login"),
+    path("admin/login/verify/", security_login.VerifyView.as_view(), name="security_otp_verify"),
+    path("admin/login/enrol/", security_login.EnrolView.as_view(), name="security_otp_enrol"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", site_views.search, name="search"),

@@ -109,7 +109,9 @@ def hand_over(user, successor, *, performed_by=None, reason="", request=None):
         submissions.append({"id": state.pk, "object": str(state.content_object or state.object_id)})
     WorkflowState.objects.filter(pk__in=[s["id"] for s in submissions]).update(requested_by=successor)
 
-    drafts = list(Page.objects.filter(owner=user, live=False).order_by("pk").values("pk", "title"))
+    # Unpublished pages and published pages with unpublished edits: both are work in progress.
+    in_progress = Q(live=False) | Q(has_unpublished_changes=True)
+    drafts = list(Page.objects.filter(in_progress, owner=user).order_by("pk").values("pk", "title"))
     Page.objects.filter(pk__in=[d["pk"] for d in drafts]).update(owner=successor)
     unlocked = list(Page.objects.filter(locked=True, locked_by=user).order_by("pk").values("pk", "title"))
     Page.objects.filter(pk__in=[p["pk"] for p in unlocked]).update(locked=False, locked_by=None, locked_at=None)

@@ -202,3 +202,44 @@ class Handover(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.successor}"
+
+
+class PasswordState(models.Model):
+    """When a user's password was last set, and whether they must change it before working.
+
+    ``must_change`` is set when somebody else set the password (an administrator creating the account or
+    resetting it): the initial password is known to two people, so its owner replaces it at first login.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_state", verbose_name=_("用户")
+    )
+    changed_at = models.DateTimeField(_("密码设置时间"), default=timezone.now)
+    must_change = models.BooleanField(_("须修改密码"), default=False)
+    # The last expiry reminder e-mailed, so the daily command sends each reminder once.
+    reminded_at = models.DateTimeField(_("最近一次到期提醒"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("密码状态")
+        verbose_name_plural = _("密码状态")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of a user's recent passwords, so none of the last few can be chosen again."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history", verbose_name=_("用户")
+    )
+    password = models.CharField(_("密码摘要"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

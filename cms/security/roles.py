@@ -11,6 +11,7 @@ emergencies and give day-to-day administrators one of these groups instead.
 """
 
 from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
 from django.utils.translation import gettext_lazy as _
 
 SYSTEM_ADMIN = "系统管理员"
@@ -49,9 +50,13 @@ ROLE_PERMISSIONS = {
         "security.view_handover",
     ],
     # Security state of the site: tamper findings, the lexicon, the authoritative sources, the working-day
-    # calendar (account unlocks join this list with the login protection).
+    # calendar, and login protection (unlocking locked accounts and addresses, resetting a lost authenticator).
     SECURITY_ADMIN: [
         ACCESS_ADMIN,
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "otp_totp.view_totpdevice",
+        "otp_totp.delete_totpdevice",
         "security.view_tamperfinding",
         "security.change_tamperfinding",
         *_crud("lexicon", "lexiconentry"),
@@ -79,3 +84,16 @@ def sync_role_groups(apps=global_apps):
             wanted.append(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
         group, _created = group_model.objects.get_or_create(name=name)
         group.permissions.set(wanted)
+
+
+def create_role_groups(apps, schema_editor):
+    """Data-migration step: ``sync_role_groups`` after creating the permissions it needs.
+
+    Permissions are normally created after all migrations (post_migrate); on a fresh database they do not
+    exist yet, so they are created here for the apps the calling migration depends on.
+    """
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_role_groups(apps)

@@ -8,11 +8,13 @@ never edited; the audit report is read-only (audit_admin).
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import audit_urls
+from . import audit_urls, login
+from .accounts_admin import RESET_PERMISSION, UNLOCK_PERMISSION, LoginProtectionView
 from .audit_admin import AuditMenuItem
 from .handover_admin import HandoverViewSet
 from .models import TamperFinding
@@ -64,4 +66,31 @@ def register_audit_urls():
 def register_audit_menu_item():
     return AuditMenuItem(
         _("安全审计"), reverse("security_audit:index"), name="security-audit", icon_name="history", order=270
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_account_urls():
+    return [
+        path("security/account/", login.AccountSecurityView.as_view(), name="security_account"),
+        path("security/password/", login.ChangePasswordView.as_view(), name="security_password_change"),
+        path("security/recovery-codes/", login.RecoveryCodesView.as_view(), name="security_recovery_codes"),
+        path("security/login-protection/", LoginProtectionView.as_view(), name="security_login_protection"),
+    ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_account_menu_item():
+    return MenuItem(_("账号安全"), reverse("security_account"), name="account-security", icon_name="key", order=9000)
+
+
+class LoginProtectionMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(UNLOCK_PERMISSION) or request.user.has_perm(RESET_PERMISSION)
+
+
+@hooks.register("register_admin_menu_item")
+def register_login_protection_menu_item():
+    return LoginProtectionMenuItem(
+        _("登录保护"), reverse("security_login_protection"), name="login-protection", icon_name="lock", order=265
     )

@@ -16,11 +16,15 @@ INSTALLED_APPS = [
     "disclosure",
     "disclosure.requests",
     "newmedia",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.settings",
     "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.security.users_app.UsersAppConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -45,7 +49,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cms.security.login.AccountPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -88,11 +94,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# 口令策略 (cms.security.passwords): every form and command that sets a password applies these.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "cms.security.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "cms.security.passwords.UsernameValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "cms.security.passwords.PasswordHistoryValidator", "OPTIONS": {"count": 5}},
+]
+# django-axes counts failures; this backend refuses a locked account or address before the password check.
+AUTHENTICATION_BACKENDS = [
+    "cms.security.login.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -230,3 +245,26 @@ SECURITY_AUDIT_RETENTION_DAYS = 180
 SECURITY_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
 # Remembers the current request for the audit signal handlers; it never redirects or changes a response.
 MIDDLEWARE = [*MIDDLEWARE, "cms.security.audit.AuditRequestMiddleware"]
+
+# --- Accounts (cms.security.passwords, cms.security.login, cms.security.twofactor) ---
+SECURITY_PASSWORD_MAX_AGE_DAYS = 90
+SECURITY_PASSWORD_REMINDER_DAYS = 15
+# An admin session ends after this many seconds without a request (background pings excluded).
+SECURITY_SESSION_IDLE_TIMEOUT = 30 * 60
+# Reviewers (these unit roles) and administrators sign in with a password and an authenticator code.
+SECURITY_TWO_FACTOR_REQUIRED = True
+SECURITY_TWO_FACTOR_ROLES = ["section_chief", "deputy_head", "head"]
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME
+# Lockout (django-axes): 5 failures for one account, or from one address, lock it until a security
+# administrator unlocks it (登录保护); AXES_COOLOFF_TIME (hours, or a timedelta) would unlock by itself.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "cms.security.audit.client_ip"
+AXES_VERBOSE = False
+# The lockout decision also runs as the last middleware, turning a locked-out login into its own page.
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
+# Applicants' personal data in 依申请公开 requests is erased (purge_personal_data) this many days after the reply.
+DISCLOSURE_REQUEST_RETENTION_DAYS = 1095

@@ -1,5 +1,8 @@
 """Admin screens for handling requests: the listing with due dates, the case page with its
-handling actions, and the download of reply documents (kept outside the public media directory)."""
+handling actions, and the download of reply documents (kept outside the public media directory).
+
+Each showing of an applicant's personal data (the case page) and each download of a reply document is
+written to the audit log. The listing is not: it shows masked names only."""
 
 import os
 
@@ -17,6 +20,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from cms.security import audit
 from workflows.checks import mask_name
 
 from . import access, forms, services
@@ -71,6 +75,7 @@ class RequestIndexView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
 class RequestDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
     template_name = "disclosure_requests/admin/detail.html"
     header_icon = "mail"
+    view_detail = gettext_lazy("查看申请详情（申请人身份、联系方式和申请内容）")
 
     @cached_property
     def object(self):
@@ -119,6 +124,13 @@ class RequestDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
         )
         return context
 
+    def render_to_response(self, context, **response_kwargs):
+        # Every rendering of the case page shows the applicant's identity and contact details, so each one is
+        # logged; refusals never get here (they raise before rendering), and a purged request shows none.
+        if not self.object.personal_data_purged_at:
+            audit.record("personal_data.view", request=self.request, obj=self.object, detail=self.view_detail)
+        return super().render_to_response(context, **response_kwargs)
+
 
 ACTION_LABELS = {
     "assign": gettext_lazy("分办"),
@@ -165,6 +177,7 @@ ACTIONS = {
 
 class RequestActionView(RequestDetailView):
     http_method_names = ["post"]
+    view_detail = gettext_lazy("办理操作未保存，重新显示申请详情（申请人身份、联系方式和申请内容）")
 
     def post(self, request, pk, action):
         if action not in ACTIONS:
@@ -191,6 +204,8 @@ class ReplyDocumentView(AccessMixin, View):
         item = self.get_object()
         if not item.reply_document:
             raise Http404
-        return FileResponse(
-            item.reply_document.open("rb"), as_attachment=True, filename=os.path.basename(item.reply_document.name)
-        )
+        # The reply names the applicant. Its file name stays out of the log: the log and its archives cannot be
+        # changed, so a name in them would outlive the purge of the request's personal data.
+        document = item.reply_document.open("rb")
+        audit.record("personal_data.export", request=request, obj=item, detail=_("下载答复书"))
+        return FileResponse(document, as_attachment=True, filename=os.path.basename(item.reply_document.name))

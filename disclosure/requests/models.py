@@ -80,6 +80,18 @@ class DisclosureRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=[Status.RECEIVED, Status.SUPPLEMENT, Status.CONSULTING])
 
+    def purgeable(self, before):
+        """Closed requests answered before `before` whose personal data is still held.
+
+        A request is closed once answered (已答复 or 已归档); the reply date is the closing date, since
+        archiving is a later filing step that staff may put off.
+        """
+        return self.filter(
+            status__in=[Status.ANSWERED, Status.ARCHIVED],
+            answered_on__lt=before,
+            personal_data_purged_at__isnull=True,
+        )
+
 
 class DisclosureRequest(models.Model):
     """One application. Only what 条例 第二十九条 requires is stored: who (name, identity document,
@@ -146,6 +158,7 @@ class DisclosureRequest(models.Model):
     )
     reply_note = models.TextField(_("答复说明"), blank=True)
     archived_on = models.DateField(_("归档日期"), null=True, blank=True)
+    personal_data_purged_at = models.DateTimeField(_("个人信息清除时间"), null=True, blank=True, editable=False)
 
     objects = DisclosureRequestQuerySet.as_manager()
 

@@ -4,6 +4,8 @@ limit holds across worker processes). No third-party service is contacted."""
 from django.conf import settings
 from django.core.cache import cache
 
+from cms.security.audit import client_ip
+
 DEFAULT_LIMITS = {
     # successful submissions of the public request form per address
     "submit": (5, 3600),
@@ -13,10 +15,9 @@ DEFAULT_LIMITS = {
 
 
 def client_address(request):
-    """REMOTE_ADDR, or the META key a trusted reverse proxy fills (setting CLIENT_IP_META_KEY,
-    e.g. "HTTP_X_REAL_IP"); a client-supplied header is never trusted by default."""
-    key = getattr(settings, "CLIENT_IP_META_KEY", "REMOTE_ADDR")
-    return request.META.get(key) or request.META.get("REMOTE_ADDR", "")
+    """The audit log's client address (REMOTE_ADDR, or CLIENT_IP_META_KEY behind a trusted proxy); a
+    missing or malformed proxy header falls back to REMOTE_ADDR so that it cannot dodge the limit."""
+    return client_ip(request) or request.META.get("REMOTE_ADDR", "")
 
 
 def _limit(scope):

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import call_command
 
 from site_pages.models import ColumnPage
+from tests.e2e.helpers import admin_log_in
 
 try:
     from playwright.sync_api import expect
@@ -79,12 +80,7 @@ def visit(page, violations, url, status=200):
 
 def log_in(page, violations, username):
     violations.collect()
-    page.context.clear_cookies()
-    visit(page, violations, "/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
+    admin_log_in(page, username, PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

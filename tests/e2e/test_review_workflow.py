@@ -11,6 +11,7 @@ import pytest
 
 from cms.organisation.models import Unit
 from site_pages.models import ArticlePage, ColumnPage
+from tests.e2e.helpers import admin_log_in
 from tests.factories import PASSWORD, member
 from workflows import api
 from workflows.models import PublicationRecord
@@ -58,13 +59,9 @@ def reviewers(demo_site):
 
 
 def log_in(page, user):
-    """Logs in through the admin's login form, after dropping the previous user's session."""
-    page.context.clear_cookies()
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.click("form button[type=submit]")
+    """Logs in through the admin's login form (and its two-factor step), after dropping the previous
+    user's session."""
+    admin_log_in(page, user.username, PASSWORD)
     expect(page).to_have_url(re.compile(r"/admin/$"))
 
 

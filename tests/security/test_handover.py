@@ -148,3 +148,16 @@ def test_audit_administrator_reads_but_cannot_hand_over(client, leaver, heir):
     assert client.get(reverse("handovers:add")).status_code == 302
     assert client.post(reverse("handovers:add"), {"user": heir.pk, "successor": auditor.pk}).status_code == 302
     assert Handover.objects.count() == 1
+
+
+def test_published_page_with_unpublished_edits_is_handed_over(portal, leaver, heir):
+    edited = make_content(portal["a"], title="已发布的通知", owner=leaver)
+    edited.title = "已发布的通知（修改中）"
+    edited.save_revision(user=leaver)
+    finished = make_content(portal["a"], title="已完成的稿件", owner=leaver)
+    summary = hand_over(leaver, heir).summary
+    edited.refresh_from_db()
+    finished.refresh_from_db()
+    assert edited.owner == heir
+    assert finished.owner == leaver
+    assert [d["title"] for d in summary["drafts"]] == ["已发布的通知"]

@@ -1,19 +1,8 @@
 """Create the three administrator groups of 等保 (系统管理员, 安全管理员, 审计管理员)."""
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from cms.security.roles import sync_role_groups
-
-
-def create_role_groups(apps, schema_editor):
-    # Permissions are normally created after all migrations (post_migrate); on a fresh database they
-    # do not exist yet, so they are created here for the apps this migration depends on.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_role_groups(apps)
+from cms.security.roles import create_role_groups
 
 
 class Migration(migrations.Migration):

@@ -1,17 +1,9 @@
-import datetime
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from cms.commands import parse_date
 from cms.security.archive import ArchiveError, archive, latest_allowed_cutoff
-
-
-def parse_date(value):
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(_("日期格式应为 YYYY-MM-DD，例如 2025-01-31：%(value)s") % {"value": value}) from error
 
 
 class Command(BaseCommand):
