@@ -49,13 +49,16 @@ def check(user, successor):
 
 
 def _newmedia_accounts(user):
-    """Accounts where the user was responsible or deputy, or None when the registry does not exist yet."""
-    try:
-        model = apps.get_model("newmedia", "NewMediaAccount")
-    except LookupError:
-        return None
+    """Accounts where the user was responsible or deputy, now marked as needing a password change.
+
+    The model is looked up by name: the registry app depends on cms, not the other way round.
+    """
+    model = apps.get_model("newmedia", "NewMediaAccount")
     accounts = []
-    for account in model._default_manager.filter(Q(responsible=user) | Q(deputy=user)).order_by("pk"):
+    mine = model._default_manager.filter(Q(responsible=user) | Q(deputy=user)).order_by("pk")
+    # The leaver knows these passwords: the unit must change them, and the registry shows it until done.
+    mine.update(password_change_required=True)
+    for account in mine:
         roles = []
         if account.responsible_id == user.pk:
             roles.append(gettext("责任人"))
@@ -117,20 +120,11 @@ def hand_over(user, successor, *, performed_by=None, reason="", request=None):
     Page.objects.filter(pk__in=[p["pk"] for p in unlocked]).update(locked=False, locked_by=None, locked_at=None)
 
     accounts = _newmedia_accounts(user)
-    if accounts is None:
-        newmedia = {
-            "registry": False,
-            "accounts": [],
-            "note": gettext("新媒体账号台账尚未建立，没有需要更换口令的账号。"),
-        }
-    elif accounts:
-        newmedia = {
-            "registry": True,
-            "accounts": accounts,
-            "note": gettext("以上新媒体账号须由单位更换口令（口令更换）。"),
-        }
+    if accounts:
+        note = gettext("以上新媒体账号须由单位更换口令（口令更换），台账中已标记“须更换口令”。")
     else:
-        newmedia = {"registry": True, "accounts": [], "note": gettext("该人员不是任何新媒体账号的责任人或副责任人。")}
+        note = gettext("该人员不是任何新媒体账号的责任人或副责任人。")
+    newmedia = {"accounts": accounts, "note": note}
 
     user.is_active = False
     user.save(update_fields=["is_active"])

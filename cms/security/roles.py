@@ -32,7 +32,8 @@ def _crud(app_label, model):
 
 
 ROLE_PERMISSIONS = {
-    # Units, memberships, user accounts, site settings, workflows, hand-over of departing staff.
+    # Units, memberships, user accounts, site settings, workflows, hand-over of departing staff, the
+    # new-media registry.
     SYSTEM_ADMIN: [
         ACCESS_ADMIN,
         *_crud("organisation", "unit"),
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS = {
         "wagtailcore.delete_task",
         "security.add_handover",
         "security.view_handover",
+        *_crud("newmedia", "newmediaaccount"),
     ],
     # Security state of the site: tamper findings, the lexicon, the authoritative sources, the working-day
     # calendar, and login protection (unlocking locked accounts and addresses, resetting a lost authenticator).

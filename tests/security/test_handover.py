@@ -64,8 +64,8 @@ def test_hand_over_end_to_end(leaver, heir, work, township_a):
     assert [s["object"] for s in summary["workflow_submissions"]] == ["春耕生产工作会"]
     assert "未完成的稿件" in [d["title"] for d in summary["drafts"]]
     assert summary["unlocked_pages"] == [{"id": work["draft"].pk, "title": "未完成的稿件"}]
-    assert summary["newmedia"]["registry"] is False
-    assert "新媒体账号台账尚未建立" in summary["newmedia"]["note"]
+    assert summary["newmedia"]["accounts"] == []
+    assert "不是任何新媒体账号的责任人" in summary["newmedia"]["note"]
 
     entry = AuditEntry.objects.get(action="handover")
     assert entry.object_id == str(handover.pk)
@@ -106,7 +106,7 @@ def test_command(leaver, heir):
     out = StringIO()
     call_command("handover", "sy_leaver", "--successor", "sy_heir", "--reason", "退休", stdout=out)
     assert "sy_leaver 调离，由 sy_heir 接替" in out.getvalue()
-    assert "新媒体账号台账尚未建立" in out.getvalue()
+    assert "不是任何新媒体账号的责任人" in out.getvalue()
     assert Handover.objects.get().reason == "退休"
     with pytest.raises(CommandError, match="找不到接替人员“nobody”"):
         call_command("handover", "sy_heir", "--successor", "nobody")
@@ -161,3 +161,26 @@ def test_published_page_with_unpublished_edits_is_handed_over(portal, leaver, he
     assert edited.owner == heir
     assert finished.owner == leaver
     assert [d["title"] for d in summary["drafts"]] == ["已发布的通知"]
+
+
+def test_new_media_accounts_of_the_leaver_are_listed_and_marked_for_password_change(leaver, heir, township_a):
+    from newmedia.models import NewMediaAccount
+
+    mine = NewMediaAccount.objects.create(platform="wechat", name="石羊发布", unit=township_a, responsible=leaver)
+    deputy = NewMediaAccount.objects.create(platform="douyin", name="石羊镇", unit=township_a, deputy=leaver)
+    other = NewMediaAccount.objects.create(platform="weibo", name="石羊微博", unit=township_a, responsible=heir)
+    summary = hand_over(leaver, heir).summary
+    assert [(a["name"], a["roles"]) for a in summary["newmedia"]["accounts"]] == [
+        ("微信公众号：石羊发布", ["责任人"]),
+        ("抖音：石羊镇", ["副责任人"]),
+    ]
+    assert "口令更换" in summary["newmedia"]["note"]
+    for account, required in ((mine, True), (deputy, True), (other, False)):
+        account.refresh_from_db()
+        assert account.password_change_required is required
+
+    # The unit records the change: the mark clears and the date is kept.
+    mine.password_change_required = False
+    mine.save()
+    mine.refresh_from_db()
+    assert mine.password_changed_at is not None

@@ -93,9 +93,11 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。")
         )
-        # The disclosure catalogue is its own app's demo data (site_pages never imports disclosure).
+        # The disclosure catalogue and the new-media registry are their own apps' demo data (site_pages never
+        # imports them).
         call_command("seed_disclosure_demo", stdout=self.stdout)
         call_command("seed_request_demo", stdout=self.stdout)
+        call_command("seed_newmedia_demo", stdout=self.stdout)
 
     def seed_units(self):
         units = {}
