@@ -38,6 +38,8 @@ RECOVERY_CODES_KEY = "security_recovery_codes"
 LAST_ACTIVITY_KEY = "security_last_activity"
 # Set on sessions opened with a password alone, so a later grant of a review or admin role ends them.
 PASSWORD_ONLY_KEY = "security_password_only"
+# Seconds between two refreshes of a session's last activity (the timeout is this much coarser).
+ACTIVITY_GRANULARITY = 60
 # A pending login (password accepted, second factor not yet given) lasts this long.
 PENDING_SECONDS = 300
 
@@ -329,7 +331,8 @@ class AccountPolicyMiddleware:
                 "minutes": idle_timeout() // 60
             })
             return _login_redirect(request) if admin else None
-        if not request.path.startswith(self.BACKGROUND_PATHS):
+        # Refreshed at most once a minute: every refresh rewrites the session row and its cookie.
+        if not request.path.startswith(self.BACKGROUND_PATHS) and (last is None or now - last >= ACTIVITY_GRANULARITY):
             request.session[LAST_ACTIVITY_KEY] = now
         if not admin:
             return None

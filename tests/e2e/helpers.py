@@ -8,7 +8,12 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def submit_password(page, username, password):
-    """The first step of the admin's login, from a browser without cookies."""
+    """The first step of the admin's login, from a browser without cookies.
+
+    Leaving the previous page first stops its requests in flight: a response arriving after the cookies
+    were cleared would otherwise set the previous user's session cookie again.
+    """
+    page.goto("about:blank")
     page.context.clear_cookies()
     page.goto("/admin/login/")
     page.fill("input[name=username]", username)

@@ -147,6 +147,7 @@ def test_sensitive_term_is_fixed_and_six_reviewers_publish(reviewers, page, scre
     assert article.live and article.title == FIXED_TITLE
     record = PublicationRecord.objects.get(object_id=str(article.pk))
     assert [s["user_id"] for s in record.stages if s["stage"]] == [reviewers[who].pk for _stage, who in APPROVALS]
+    page.goto("about:blank")
     page.context.clear_cookies()
     response = page.goto(article.url)
     assert response.status == 200, f"{article.url}: HTTP {response.status}"
