@@ -1,6 +1,7 @@
 """Admin wiring for 三审三校: action views, the authoritative-source list, dashboard panels."""
 
 from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
@@ -8,11 +9,20 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.models import WorkflowState
 
 from cms.organisation.models import Membership, Role
 
 from . import register, register_urls, views
-from .api import active_workflow_state, latest_check_run, missing_consents, newest_revision, specific, summarise
+from .api import (
+    ACTIVE_STATUSES,
+    active_workflow_state,
+    latest_check_run,
+    missing_consents,
+    newest_revision,
+    specific,
+    summarise,
+)
 from .models import AuthoritativeSource
 
 
@@ -114,19 +124,34 @@ def co_issued_models():
     return [m for m in apps.get_models() if any(f.name == "co_issuing_units" for f in m._meta.many_to_many)]
 
 
+def base_content_type(model):
+    """The content type workflow states are filed under: the topmost concrete parent (Page for pages)."""
+    parents = model._meta.get_parent_list()
+    return ContentType.objects.get_for_model(parents[-1] if parents else model, for_concrete_model=False)
+
+
 def consents_awaiting(user):
-    head_units = list(Membership.objects.active().filter(user=user, role=Role.HEAD).values_list("unit_id", flat=True))
+    """(object, units of the user still to consent, base content type id) for joint documents in review.
+
+    The co-issuing units are read from each object's latest revision: a draft's edits live there, not in
+    its database row. Only objects in review are read, so finished joint documents cost nothing.
+    """
+    head_units = set(Membership.objects.active().filter(user=user, role=Role.HEAD).values_list("unit_id", flat=True))
     if not head_units:
         return []
     items = []
     for model in co_issued_models():
-        for page in model.objects.filter(co_issuing_units__in=head_units).distinct():
-            if active_workflow_state(page) is None:
+        in_review = WorkflowState.objects.filter(
+            base_content_type=base_content_type(model), status__in=ACTIVE_STATUSES
+        ).values_list("object_id", flat=True)
+        pks = [model._meta.pk.to_python(object_id) for object_id in in_review]
+        for obj in model.objects.filter(pk__in=pks).select_related("latest_revision").order_by("pk"):
+            revision = obj.latest_revision
+            if revision is None or not head_units & set(revision.content.get("co_issuing_units") or []):
                 continue
-            revision = page.get_latest_revision()
-            waiting = [u for u in missing_consents(page, revision) if u.pk in head_units]
+            waiting = [unit for unit in missing_consents(obj, revision) if unit.pk in head_units]
             if waiting:
-                items.append((specific(page), waiting, page.get_base_content_type().pk))
+                items.append((specific(obj), waiting, obj.get_base_content_type().pk))
     return items
 
 

@@ -373,3 +373,32 @@ def test_supervisor_graded_review_variant(draft, reviewers, county_office):
     draft.refresh_from_db()
     assert draft.live
 
+
+
+def test_consents_awaiting_lists_joint_documents_in_review_only(draft, reviewers, township_b, portal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from workflows.wagtail_hooks import consents_awaiting
+
+    b_head = member(township_b, "head", username="lt_zhuyao2")
+    # Finished joint documents of earlier years are not work for the head any more.
+    for year in range(3):
+        old = make_content(portal["a"], title=f"往年联合发文{year}")
+        old.co_issuing_units.add(township_b)
+    draft.co_issuing_units.add(township_b)
+    draft.save_revision(user=reviewers["info_officer"])
+    assert consents_awaiting(b_head) == []
+    api.submit(draft, reviewers["info_officer"])
+    with CaptureQueriesContext(connection) as before:
+        items = consents_awaiting(b_head)
+    assert [(page.pk, [unit.pk for unit in waiting]) for page, waiting, _ct in items] == [(draft.pk, [township_b.pk])]
+    # More finished joint documents cost no more queries.
+    for year in range(3, 8):
+        make_content(portal["a"], title=f"往年联合发文{year}").co_issuing_units.add(township_b)
+    with CaptureQueriesContext(connection) as after:
+        consents_awaiting(b_head)
+    assert len(after) == len(before)
+    api.consent(draft, b_head, comment="同意")
+    assert consents_awaiting(b_head) == []
+    assert consents_awaiting(reviewers["info_officer"]) == []
