@@ -7,7 +7,7 @@ restoring the serialized database fails on their unique constraints.
 
 import pytest
 
-from tests.factories import UnitFactory, make_column, make_home, member
+from tests.factories import UnitFactory, log_in, make_column, make_home, member
 
 
 @pytest.fixture
@@ -48,3 +48,9 @@ def editor_a(township_a):
 @pytest.fixture
 def editor_b(township_b):
     return member(township_b, "info_officer", username="lt_editor")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with the second factor a superuser must give."""
+    return log_in(client, admin_user)

@@ -96,3 +96,22 @@ def make_content(column, model=ArticlePage, title="测试信息", text="正文",
         revision.publish()
         page.refresh_from_db()
     return page
+
+
+def log_in(client, user):
+    """Signs ``user`` in as the real login would: with a verified second factor when they must use one.
+
+    The session is OTP-verified through django-otp's own ``user_logged_in`` handler (``user.otp_device``),
+    so the admin's two-factor middleware is exercised rather than bypassed.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from cms.security import twofactor
+
+    if twofactor.requires_two_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
+        user.otp_device = device
+    client.force_login(user)
+    return client

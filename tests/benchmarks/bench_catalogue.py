@@ -160,8 +160,13 @@ def figures(client, proactive, parents, size):
     item = DisclosureItem.objects.filter(owning_unit=sample.owning_unit).order_by("-pk").first()
     item_ms, item_queries, _response = measure(client, item.url)
     return [
-        [f"{size:,}", "filtered listing (category+year+unit)", f"{shown} matches", f"{listing_ms:.1f}",
-         str(listing_queries)],
+        [
+            f"{size:,}",
+            "filtered listing (category+year+unit)",
+            f"{shown} matches",
+            f"{listing_ms:.1f}",
+            str(listing_queries),
+        ],
         [f"{size:,}", "item detail page", item.url_path.rsplit("/", 2)[-2], f"{item_ms:.1f}", str(item_queries)],
     ]
 

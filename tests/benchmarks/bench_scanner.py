@@ -208,18 +208,24 @@ def run(args, rng):
         f"  text                         {megabytes:.1f} MB UTF-8, {len(text):,} characters, "
         f"{len(paragraphs):,} paragraphs"
     )
-    print(f"  lexicon                      {total_terms:,} active terms ({seeded} seeded + generated), "
-          f"{matcher.pattern_count:,} patterns incl. whitelist phrases")
+    print(
+        f"  lexicon                      {total_terms:,} active terms ({seeded} seeded + generated), "
+        f"{matcher.pattern_count:,} patterns incl. whitelist phrases"
+    )
     print(f"  normalisation tables         {tables_seconds:.3f} s (once per process)")
     print(f"  lexicon build                {build_seconds:.3f} s CPU, resident memory +{matcher_rss:.1f} MB")
     print(f"  lexicon matcher, one string  {rate(match_times)}")
     print(f"  scan_text, one string        {rate(scan_times)}")
     print(f"  scan_text, per paragraph     {rate(paragraph_times)}")
     print(f"  lexicon hits                 {len(hits):,}")
-    print(f"  findings                     {len(findings):,} "
-          f"({', '.join(f'{k} {v:,}' for k, v in sorted(categories.items()))}); per paragraph {paragraph_findings:,}")
-    print(f"  peak memory                  {traced_peak / 1_000_000:.1f} MB traced (build + match), "
-          f"max RSS {max_rss_mb:.0f} MB")
+    print(
+        f"  findings                     {len(findings):,} "
+        f"({', '.join(f'{k} {v:,}' for k, v in sorted(categories.items()))}); per paragraph {paragraph_findings:,}"
+    )
+    print(
+        f"  peak memory                  {traced_peak / 1_000_000:.1f} MB traced (build + match), "
+        f"max RSS {max_rss_mb:.0f} MB"
+    )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(f"  machine                      {os.cpu_count()} CPUs, load average {load}")
 

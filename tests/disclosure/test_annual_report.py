@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from disclosure.requests.annual_report import COLUMNS, TOTAL, request_figures, request_rows
 from disclosure.requests.models import AnnualReportPage, DisclosureRequest
 from tests.disclosure.test_requests_clock import make_request
-from tests.factories import UnitFactory, make_home
+from tests.factories import UnitFactory, log_in, make_home
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,7 @@ def test_xlsx_download(client, report_page):
 def test_admin_edit_form_renders(client, report_page):
     from tests.factories import UserFactory
 
-    client.force_login(UserFactory(is_superuser=True))
+    log_in(client, UserFactory(is_superuser=True))
     response = client.get(f"/admin/pages/{report_page.pk}/edit/")
     assert response.status_code == 200
     assert "人工填报" in response.content.decode()

@@ -9,7 +9,7 @@ from disclosure import calendar
 from disclosure.calendar import Source
 from disclosure.models import CalendarDay
 from disclosure.views import year_statuses
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, log_in
 
 
 def day_form(day, kind, name="春节", note=""):
@@ -113,7 +113,7 @@ def test_view_permission_alone_does_not_allow_adding(client, db):
     assert not CalendarDay.objects.exists()
     group.permissions.add(Permission.objects.get(content_type__app_label="disclosure", codename="add_calendarday"))
     user = type(user).objects.get(pk=user.pk)  # drop the cached permissions
-    client.force_login(user)
+    log_in(client, user)
     assert client.post(reverse("calendar_days:add"), day_form("2027-02-06", "workday")).status_code == 302
 
 

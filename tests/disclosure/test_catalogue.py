@@ -23,7 +23,7 @@ from disclosure.models import (
     UnitCataloguePage,
 )
 from disclosure.statutory import DisclosureMode, WithholdingReason
-from tests.factories import member, paragraph
+from tests.factories import log_in, member, paragraph
 from workflows import api
 
 TODAY = timezone.localdate()
@@ -246,7 +246,7 @@ def post_edit(client, item, user, **changes):
     from django.urls import reverse
     from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-    client.force_login(user)
+    log_in(client, user)
     data = {
         "title": item.title,
         "slug": item.slug,
@@ -385,7 +385,7 @@ def test_due_report_shows_unpublished_items_per_unit(catalogue, admin_client):
 
 def test_editor_sees_the_due_status(catalogue, reviewers, client):
     item = make_item(catalogue["a"], publish=False, written=TODAY - datetime.timedelta(days=60))
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     html = client.get(f"/admin/pages/{item.pk}/edit/").content.decode()
     assert 'data-due-status="overdue"' in html
 
@@ -446,12 +446,24 @@ def test_item_page_shows_metadata_and_attachments(catalogue, client):
     document = get_document_model().objects.create(title="预算表", file=ContentFile(b"budget", name="budget.txt"))
     topic = TopicCategory.objects.get(name="财政、金融、审计")
     item = make_item(
-        catalogue["a"], title="石羊镇2026年部门预算", document_number="石府发〔2026〕1号", topic=topic,
+        catalogue["a"],
+        title="石羊镇2026年部门预算",
+        document_number="石府发〔2026〕1号",
+        topic=topic,
         attachments=[("attachment", {"document": document, "title": "2026年预算表"})],
     )
     html = client.get(item.url).content.decode()
-    for text in (item.index_number, "安岳县石羊镇人民政府测试", "石府发〔2026〕1号", "财政预算、决算信息",
-                 "财政、金融、审计", "主动公开", "有效", "2026年预算表", document.url):
+    for text in (
+        item.index_number,
+        "安岳县石羊镇人民政府测试",
+        "石府发〔2026〕1号",
+        "财政预算、决算信息",
+        "财政、金融、审计",
+        "主动公开",
+        "有效",
+        "2026年预算表",
+        document.url,
+    ):
         assert text in html, text
     assert '<th scope="row">索引号</th>' in html
 
@@ -486,8 +498,14 @@ def test_seeded_categories_and_topics():
 def test_administrator_adds_a_category(admin_client):
     response = admin_client.post(
         "/admin/disclosure/categories/new/",
-        {"name": "乡村振兴", "category_list": "other", "required_unit_kinds": ["township", "department"],
-         "description": "", "sort_order": "500", "active": "on"},
+        {
+            "name": "乡村振兴",
+            "category_list": "other",
+            "required_unit_kinds": ["township", "department"],
+            "description": "",
+            "sort_order": "500",
+            "active": "on",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     added = DisclosureCategory.objects.get(name="乡村振兴")
@@ -520,8 +538,11 @@ def test_unmasked_personal_data_never_reaches_a_published_item(catalogue, review
     assert not DisclosureItem.objects.get(pk=item.pk).live
     # Either the head records a legal basis ...
     api.override(
-        item, reviewers["head"], kind=Override.Kind.PERSONAL_DATA,
-        legal_basis=Override.LegalBasis.MANDATORY, reason="社会救助对象依法公示",
+        item,
+        reviewers["head"],
+        kind=Override.Kind.PERSONAL_DATA,
+        legal_basis=Override.LegalBasis.MANDATORY,
+        reason="社会救助对象依法公示",
     )
     api.submit(item, reviewers["info_officer"])
     for who in STAGES:

@@ -9,7 +9,7 @@ from django.urls import reverse
 from disclosure.requests.choices import Status
 from disclosure.requests.models import DisclosureRequest
 from tests.disclosure.test_requests_clock import make_request
-from tests.factories import UnitFactory, UserFactory, member
+from tests.factories import UnitFactory, UserFactory, log_in, member
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +43,7 @@ def login(client, user):
     from django.contrib.auth.models import Permission
 
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    client.force_login(user)
+    log_in(client, user)
 
 
 def test_unit_member_sees_only_own_units_requests(client, units, cases):
@@ -85,7 +85,7 @@ def test_user_without_membership_is_refused(client, cases):
 
 
 def test_superuser_sees_everything(client, cases):
-    client.force_login(UserFactory(is_superuser=True))
+    log_in(client, UserFactory(is_superuser=True))
     page = client.get(INDEX).content.decode()
     assert all(item.receipt_number in page for item in cases)
 
@@ -129,7 +129,7 @@ def test_answer_through_admin_and_download_reply(client, units, cases):
     download = client.get(reverse("disclosure_requests_admin:reply_document", args=[mine.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert "/media/" not in item.reply_document.path
-    client.force_login(member(units[1], "head"))
+    log_in(client, member(units[1], "head"))
     assert client.get(reverse("disclosure_requests_admin:reply_document", args=[mine.pk])).status_code == 404
 
 

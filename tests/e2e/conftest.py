@@ -162,4 +162,3 @@ def run_axe(e2e_prerequisites):
 def screenshot_dir(e2e_prerequisites):
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     return SCREENSHOT_DIR
-

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from cms.security.roles import SYSTEM_ADMIN
 from newmedia.models import NewMediaAccount
-from tests.factories import UserFactory
+from tests.factories import UserFactory, log_in
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def form(unit, **fields):
 
 
 def test_system_administrator_registers_an_account(client, system_admin, township_a):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.post(reverse("newmedia_accounts:add"), form(township_a))
     assert response.status_code == 302
     account = NewMediaAccount.objects.get()
@@ -35,7 +35,7 @@ def test_system_administrator_registers_an_account(client, system_admin, townshi
 
 def test_the_same_name_on_one_platform_is_refused(client, system_admin, township_a):
     NewMediaAccount.objects.create(platform="wechat", name="安岳发布", unit=township_a)
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.post(reverse("newmedia_accounts:add"), form(township_a))
     assert response.status_code == 200
     assert "已登记同名" in response.content.decode()
@@ -43,7 +43,7 @@ def test_the_same_name_on_one_platform_is_refused(client, system_admin, township
 
 
 def test_an_editor_cannot_open_the_registry(client, editor_a):
-    client.force_login(editor_a)
+    log_in(client, editor_a)
     assert client.get(reverse("newmedia_accounts:index")).status_code in (302, 403)
 
 
@@ -51,7 +51,7 @@ def test_recording_the_password_change_clears_the_mark(client, system_admin, tow
     account = NewMediaAccount.objects.create(
         platform="douyin", name="石羊镇", unit=township_a, password_change_required=True
     )
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.post(
         reverse("newmedia_accounts:edit", args=[account.pk]),
         form(township_a, platform="douyin", name="石羊镇", last_updated_at=""),

@@ -20,7 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cms.security import login as security_login
 from cms.security.models import AuditEntry, PasswordHistory, PasswordState
 from cms.security.roles import AUDIT_ADMIN, SECURITY_ADMIN
-from tests.factories import PASSWORD, UserFactory, member
+from tests.factories import PASSWORD, UserFactory, log_in, member
 
 LOGIN = "/admin/login/"
 User = get_user_model()
@@ -120,7 +120,7 @@ def test_accounts_older_than_the_history_cannot_keep_their_password(editor):
 
 
 def test_wagtail_user_forms_apply_the_policy_on_the_server(client, editor, superuser_verified):
-    client.force_login(superuser_verified)
+    log_in(client, superuser_verified)
     response = client.post(
         reverse("wagtailusers_users:add"),
         {
@@ -138,14 +138,12 @@ def test_wagtail_user_forms_apply_the_policy_on_the_server(client, editor, super
 
 
 def test_the_own_password_change_applies_the_policy(client, editor):
-    client.force_login(editor)
+    log_in(client, editor)
     url = reverse("security_password_change")
     response = client.post(url, {"old_password": PASSWORD, "new_password1": "short", "new_password2": "short"})
     assert response.status_code == 200
     assert "太短" in response.content.decode()
-    response = client.post(
-        url, {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD}
-    )
+    response = client.post(url, {"old_password": PASSWORD, "new_password1": PASSWORD, "new_password2": PASSWORD})
     assert "最近 5 次" in response.content.decode()
     response = client.post(
         url, {"old_password": PASSWORD, "new_password1": "Ling-Jiao-2026", "new_password2": "Ling-Jiao-2026"}
@@ -165,7 +163,7 @@ def age_password(user, days):
 
 def test_an_expired_password_must_be_changed_before_any_admin_page(client, editor):
     age_password(editor, 91)
-    client.force_login(editor)
+    log_in(client, editor)
     response = client.get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("security_password_change"))
@@ -203,7 +201,7 @@ def test_expiry_reminder_command_mails_once(editor, mailoutbox):
 
 
 def test_account_created_by_an_administrator_changes_its_password_at_first_login(client, superuser_verified):
-    client.force_login(superuser_verified)
+    log_in(client, superuser_verified)
     response = client.post(
         reverse("wagtailusers_users:add"),
         {
@@ -235,7 +233,7 @@ def test_account_created_by_an_administrator_changes_its_password_at_first_login
 
 
 def test_administrator_reset_forces_a_change_and_is_audited(client, editor, superuser_verified):
-    client.force_login(superuser_verified)
+    log_in(client, superuser_verified)
     response = client.post(
         reverse("wagtailusers_users:edit", args=[editor.pk]),
         {
@@ -294,7 +292,7 @@ def test_security_administrator_unlocks_and_it_is_audited(client, editor, securi
     assert login(client, editor.username).status_code == 429
 
     admin_client = type(client)()
-    admin_client.force_login(security_admin)
+    log_in(admin_client, security_admin)
     page = admin_client.get(reverse("security_login_protection"))
     assert page.status_code == 200
     assert editor.username in page.content.decode()
@@ -307,7 +305,7 @@ def test_security_administrator_unlocks_and_it_is_audited(client, editor, securi
 
 
 def test_unlocking_nothing_says_so(client, security_admin):
-    client.force_login(security_admin)
+    log_in(client, security_admin)
     response = client.post(
         reverse("security_login_protection"), {"action": "unlock_address", "value": "192.0.2.1"}, follow=True
     )
@@ -318,7 +316,7 @@ def test_unlocking_nothing_says_so(client, security_admin):
 def test_auditor_and_editor_cannot_unlock(client, editor):
     auditor = in_group(UserFactory(username="shenji"), AUDIT_ADMIN)
     for user in (auditor, editor):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get(reverse("security_login_protection")).status_code in (302, 403)
         response = client.post(reverse("security_login_protection"), {"action": "unlock_user", "value": "x"})
         assert response.status_code in (302, 403)
@@ -428,7 +426,7 @@ def test_pending_login_expires(client, head):
 
 def test_security_administrator_resets_a_lost_authenticator(client, head, security_admin):
     enrolled(head)
-    client.force_login(security_admin)
+    log_in(client, security_admin)
     response = client.post(reverse("security_login_protection"), {"action": "reset_two_factor", "user": head.pk})
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=head).exists()
@@ -439,7 +437,7 @@ def test_security_administrator_resets_a_lost_authenticator(client, head, securi
 
 def test_account_page_shows_status_and_regenerates_codes(client, head):
     enrolled(head)
-    client.force_login(head)
+    log_in(client, head)
     page = client.get(reverse("security_account"))
     assert 'data-otp-status="on"' in page.content.decode()
     response = client.post(reverse("security_recovery_codes"))
@@ -511,7 +509,7 @@ def user_form_data(user, groups):
 
 
 def test_one_person_holds_at_most_one_administrator_role(client, editor, superuser_verified):
-    client.force_login(superuser_verified)
+    log_in(client, superuser_verified)
     roles = Group.objects.filter(name__in=[SECURITY_ADMIN, AUDIT_ADMIN])
     response = client.post(reverse("wagtailusers_users:edit", args=[editor.pk]), user_form_data(editor, roles))
     assert response.status_code == 200
@@ -521,7 +519,7 @@ def test_one_person_holds_at_most_one_administrator_role(client, editor, superus
 
 def test_a_system_administrator_cannot_change_their_own_roles(client, db):
     system_admin = in_group(UserFactory(username="xitong2"), "系统管理员")
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     groups = Group.objects.filter(name__in=["系统管理员", AUDIT_ADMIN])
     response = client.post(
         reverse("wagtailusers_users:edit", args=[system_admin.pk]),
@@ -535,7 +533,7 @@ def test_a_system_administrator_cannot_change_their_own_roles(client, db):
 
 def test_a_system_administrator_assigns_a_role_to_someone_else(client, editor):
     system_admin = in_group(UserFactory(username="xitong3"), "系统管理员")
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.post(
         reverse("wagtailusers_users:edit", args=[editor.pk]),
         user_form_data(editor, Group.objects.filter(name=AUDIT_ADMIN)),
@@ -545,7 +543,7 @@ def test_a_system_administrator_assigns_a_role_to_someone_else(client, editor):
 
 
 def test_resetting_a_user_without_an_authenticator_is_refused(client, editor, security_admin):
-    client.force_login(security_admin)
+    log_in(client, security_admin)
     response = client.post(reverse("security_login_protection"), {"action": "reset_two_factor", "user": editor.pk})
     assert response.status_code == 200
     assert "没有绑定身份验证器" in response.content.decode()

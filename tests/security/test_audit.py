@@ -17,7 +17,7 @@ from cms.security import audit
 from cms.security.models import AuditEntry, AuditImmutableError
 from cms.security.roles import AUDIT_ADMIN, SYSTEM_ADMIN
 from site_pages.models import PortalSettings
-from tests.factories import PASSWORD, MembershipFactory, UserFactory, make_content, member
+from tests.factories import PASSWORD, MembershipFactory, UserFactory, log_in, make_content, member
 from workflows import api
 
 
@@ -134,7 +134,7 @@ def test_publish_and_workflow_approve_are_copied_from_wagtail(draft, reviewers):
 
 def test_settings_change_through_the_admin_is_logged(client, home):
     admin = UserFactory(username="xitong", is_superuser=True)
-    client.force_login(admin)
+    log_in(client, admin)
     settings_obj = PortalSettings.for_site(home.get_site())
     url = reverse("wagtailsettings:edit", args=["site_pages", "portalsettings", home.get_site().pk])
     form = client.get(url).context["form"]
@@ -196,7 +196,7 @@ def test_admin_has_no_edit_or_delete_urls_and_refuses_posts(client, auditor, db)
     entry = audit.record("lockout")
     superuser = UserFactory(username="root", is_superuser=True)
     for user in (auditor, superuser):
-        client.force_login(user)
+        log_in(client, user)
         for path in (f"/admin/audit/{entry.pk}/", f"/admin/audit/{entry.pk}/edit/", f"/admin/audit/{entry.pk}/delete/"):
             assert client.get(path).status_code == 404
             assert client.post(path, {"detail": "x"}).status_code == 404
@@ -211,7 +211,7 @@ def test_report_filters_searches_and_exports(client, auditor):
     audit.write("login_failed", username="guest1", result="failure")
     audit.write("login_failed", username="guest2", result="failure")
     audit.record("lockout", detail="锁定 guest1")
-    client.force_login(auditor)
+    log_in(client, auditor)
     url = reverse("security_audit:index")
     response = client.get(url, {"action": "login_failed", "username": "guest1"})
     assert response.status_code == 200
@@ -231,7 +231,7 @@ def test_report_filters_searches_and_exports(client, auditor):
 def test_report_time_range_filter(client, auditor):
     old = audit.write("lockout", timestamp=timezone.now() - datetime.timedelta(days=10))
     audit.write("unlock")
-    client.force_login(auditor)
+    log_in(client, auditor)
     day = timezone.localdate() - datetime.timedelta(days=10)
     response = client.get(
         reverse("security_audit:index"), {"timestamp_from": day.isoformat(), "timestamp_to": day.isoformat()}

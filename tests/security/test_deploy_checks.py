@@ -97,9 +97,7 @@ def run_gate(venv, strict=False):
     env.pop("SECURITY_AUDIT_STRICT", None)
     if strict:
         env["SECURITY_AUDIT_STRICT"] = "1"
-    return subprocess.run(
-        ["bash", ".ci/security-check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    return subprocess.run(["bash", ".ci/security-check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 AUDITED = {"dependencies": [{"name": "django", "version": "5.2.19", "vulns": []}], "fixes": []}

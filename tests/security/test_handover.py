@@ -11,7 +11,7 @@ from cms.organisation.models import Membership
 from cms.security.handover import HandoverError, hand_over
 from cms.security.models import AuditEntry, Handover
 from cms.security.roles import AUDIT_ADMIN, SYSTEM_ADMIN
-from tests.factories import UserFactory, make_content, member
+from tests.factories import UserFactory, log_in, make_content, member
 from workflows import api
 
 
@@ -117,7 +117,7 @@ def test_command(leaver, heir):
 def test_admin_view(client, leaver, heir):
     admin = UserFactory(username="xitong")
     admin.groups.add(Group.objects.get(name=SYSTEM_ADMIN))
-    client.force_login(admin)
+    log_in(client, admin)
     add_url = reverse("handovers:add")
     assert client.get(add_url).status_code == 200
     response = client.post(add_url, {"user": leaver.pk, "successor": leaver.pk, "reason": ""})
@@ -133,7 +133,7 @@ def test_admin_view(client, leaver, heir):
     assert client.get(reverse("handovers:inspect", args=[handover.pk])).status_code == 200
     # No editing or deleting a record, even for a superuser.
     root = UserFactory(username="root", is_superuser=True)
-    client.force_login(root)
+    log_in(client, root)
     assert client.get(reverse("handovers:edit", args=[handover.pk])).status_code == 302
     assert client.post(reverse("handovers:delete", args=[handover.pk])).status_code == 302
     assert Handover.objects.filter(pk=handover.pk).exists()
@@ -143,7 +143,7 @@ def test_audit_administrator_reads_but_cannot_hand_over(client, leaver, heir):
     handover = hand_over(leaver, heir)
     auditor = UserFactory(username="shenji")
     auditor.groups.add(Group.objects.get(name=AUDIT_ADMIN))
-    client.force_login(auditor)
+    log_in(client, auditor)
     assert client.get(reverse("handovers:inspect", args=[handover.pk])).status_code == 200
     assert client.get(reverse("handovers:add")).status_code == 302
     assert client.post(reverse("handovers:add"), {"user": heir.pk, "successor": auditor.pk}).status_code == 302

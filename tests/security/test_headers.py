@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
+from tests.factories import log_in
+
 pytestmark = pytest.mark.django_db
 
 CSP = "Content-Security-Policy"
@@ -88,7 +90,7 @@ def test_large_text_toggle_redirect_carries_the_headers(client, site_tree):
 
 
 def test_admin_gets_its_own_policy(client, admin_user):
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     for url in ["/admin/login/", "/admin/pages/"]:
         response = client.get(url)
         policy = directives(response[CSP])

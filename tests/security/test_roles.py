@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from cms.security.models import AuditEntry
 from cms.security.roles import AUDIT_ADMIN, ROLE_PERMISSIONS, SECURITY_ADMIN, SYSTEM_ADMIN
-from tests.factories import UserFactory, make_content
+from tests.factories import UserFactory, log_in, make_content
 
 
 def in_group(name, username):
@@ -47,7 +47,7 @@ def test_groups_hold_exactly_the_documented_permissions(db):
 
 
 def test_audit_administrator(client, screens):
-    client.force_login(in_group(AUDIT_ADMIN, "shenji"))
+    log_in(client, in_group(AUDIT_ADMIN, "shenji"))
     assert client.get(screens["audit"]).status_code == 200
     assert client.get(screens["register"]).status_code == 200
     for name in ("user_edit", "group_edit", "page_edit", "settings", "units", "tamper"):
@@ -56,7 +56,7 @@ def test_audit_administrator(client, screens):
 
 
 def test_system_administrator(client, screens):
-    client.force_login(in_group(SYSTEM_ADMIN, "xitong"))
+    log_in(client, in_group(SYSTEM_ADMIN, "xitong"))
     for name in ("user_edit", "settings", "units"):
         assert client.get(screens[name]).status_code == 200, name
     for name in ("audit", "group_edit", "page_edit", "tamper"):
@@ -64,7 +64,7 @@ def test_system_administrator(client, screens):
 
 
 def test_security_administrator(client, screens):
-    client.force_login(in_group(SECURITY_ADMIN, "anquan"))
+    log_in(client, in_group(SECURITY_ADMIN, "anquan"))
     assert client.get(screens["tamper"]).status_code == 200
     for name in ("audit", "user_edit", "group_edit", "page_edit", "settings", "units"):
         assert refused(client.get(screens[name])), name

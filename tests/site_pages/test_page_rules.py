@@ -17,7 +17,7 @@ from site_pages.models import (
 )
 from site_pages.models.base import UpdateClass, update_due
 from site_pages.models.content import normalise_document_number
-from tests.factories import PASSWORD, make_column, make_content, member
+from tests.factories import PASSWORD, log_in, make_column, make_content, member
 
 
 def test_content_lives_only_under_columns_and_columns_under_home_or_columns(portal):
@@ -122,8 +122,11 @@ def test_document_number_brackets_are_normalised():
 
 def test_written_date_cannot_be_in_the_future(portal):
     page = PolicyDocumentPage(
-        title="未来文件", slug="f", document_number="安府发〔2030〕1号",
-        written_date=timezone.localdate() + datetime.timedelta(days=3), issuing_authority="安岳县人民政府",
+        title="未来文件",
+        slug="f",
+        document_number="安府发〔2030〕1号",
+        written_date=timezone.localdate() + datetime.timedelta(days=3),
+        issuing_authority="安岳县人民政府",
     )
     with pytest.raises(ValidationError) as excinfo:
         page.clean()
@@ -189,7 +192,7 @@ def test_update_class_periods():
 
 def test_top_level_column_requires_an_owning_unit_in_the_admin(client, portal, django_user_model):
     admin = django_user_model.objects.create_superuser("root", "r@example.invalid", PASSWORD)
-    client.force_login(admin)
+    log_in(client, admin)
     url = reverse("wagtailadmin_pages:add", args=("site_pages", "columnpage", portal["home"].pk))
     response = client.post(url, nested_form_data({"title": "新栏目", "slug": "", "intro": "", "update_class": "news"}))
     assert response.status_code == 200

@@ -51,7 +51,11 @@ def test_demo_county_has_the_required_units_users_and_pages(seeded):
     assert Unit.objects.filter(kind__in=["township", "subdistrict"]).count() >= 3
     for unit in Unit.objects.all():
         assert set(unit.memberships.values_list("role", flat=True)) == {
-            "info_officer", "typesetter", "section_chief", "deputy_head", "head"
+            "info_officer",
+            "typesetter",
+            "section_chief",
+            "deputy_head",
+            "head",
         }
     assert content_count() >= 40
     assert HomePage.objects.count() == 1

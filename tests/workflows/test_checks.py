@@ -381,7 +381,7 @@ def page_with_everything(portal, settings, tmp_path):
         (
             "paragraph",
             RichText(
-                '<p>我县第一季度经济平稳。</p><p>申请人身份证号 11010519491231002X，详见'
+                "<p>我县第一季度经济平稳。</p><p>申请人身份证号 11010519491231002X，详见"
                 '<a href="https://shop.example.com/promo?tel=13900001111">活动页面</a>；'
                 '政策原文见<a href="https://www.gov.cn/zhengce/">中国政府网</a>。</p>'
             ),

@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, log_in
 from workflows import checks
 from workflows.lexicon.models import LexiconEntry
 
@@ -191,11 +191,11 @@ def test_view_permission_allows_export_but_not_import(client, db):
     assert refused(client.get(IMPORT))
     user.user_permissions.add(Permission.objects.get(codename="add_lexiconentry"))
     user = type(user).objects.get(pk=user.pk)
-    client.force_login(user)
+    log_in(client, user)
     assert refused(client.get(IMPORT))  # add without change is not enough
     user.user_permissions.add(Permission.objects.get(codename="change_lexiconentry"))
     user = type(user).objects.get(pk=user.pk)
-    client.force_login(user)
+    log_in(client, user)
     response = client.get(IMPORT)
     assert response.status_code == 200
     assert "制表符" in response.content.decode()

@@ -8,6 +8,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from site_pages.models import ArticlePage
+from tests.factories import log_in
 from workflows import api
 from workflows.models import PublicationRecord
 
@@ -31,7 +32,7 @@ def edit_data(page, action, **overrides):
 
 
 def act(client, user, page, action, **data):
-    client.force_login(user)
+    log_in(client, user)
     state = api.current_stage(page).task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=(page.pk, action, state.pk))
     return client.post(url, {"reviewed_state": state.pk, **data}, **AJAX)
@@ -50,19 +51,19 @@ def admin_draft(portal, reviewers):
 
 
 def test_six_people_publish_through_the_admin(client, admin_draft, reviewers):
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     edit_url = reverse("wagtailadmin_pages:edit", args=[admin_draft.pk])
     response = client.post(edit_url, edit_data(admin_draft, "action-submit"))
     assert response.status_code == 302
     assert api.current_stage(admin_draft).stage == "review_1"
     client.get(reverse("wagtailadmin_home"))  # consume the confirmation message
 
-    client.force_login(reviewers["deputy_head"])
+    log_in(client, reviewers["deputy_head"])
     dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "石羊镇开展春耕督导" not in dashboard  # not yet at 二审
 
     for _stage, who in ORDER:
-        client.force_login(reviewers[who])
+        log_in(client, reviewers[who])
         assert "石羊镇开展春耕督导" in client.get(reverse("wagtailadmin_home")).content.decode()
         response = approve(client, reviewers[who], admin_draft)
         assert response.status_code == 200
@@ -76,7 +77,7 @@ def test_six_people_publish_through_the_admin(client, admin_draft, reviewers):
 
 def test_modal_shows_checklist_and_refuses_incomplete_ticks(client, admin_draft, reviewers):
     api.submit(admin_draft, reviewers["info_officer"])
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     state = api.current_stage(admin_draft).task_state
     url = reverse("wagtailadmin_pages:workflow_action", args=(admin_draft.pk, "approve", state.pk))
     modal = json.loads(client.get(url, **AJAX).content)["html"]
@@ -100,7 +101,7 @@ def test_reject_without_reason_is_refused_in_the_modal(client, admin_draft, revi
 def test_editor_reject_path_without_data_is_refused(client, admin_draft, reviewers):
     """The page editor's own action path passes no form data: the task itself refuses."""
     api.submit(admin_draft, reviewers["info_officer"])
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     data = edit_data(admin_draft, "action-workflow-action", **{"workflow-action-name": "reject"})
     response = client.post(reverse("wagtailadmin_pages:edit", args=[admin_draft.pk]), data)
     assert response.status_code in (302, 403)  # Wagtail turns PermissionDenied into a redirect with a message
@@ -117,11 +118,11 @@ def test_wrong_role_cannot_open_the_action(client, admin_draft, reviewers, edito
 
 def test_publish_button_does_not_publish(client, admin_draft, reviewers, admin_user):
     for user in (reviewers["head"], admin_user):
-        client.force_login(user)
+        log_in(client, user)
         client.post(reverse("wagtailadmin_pages:edit", args=[admin_draft.pk]), edit_data(admin_draft, "action-publish"))
         admin_draft.refresh_from_db()
         assert not admin_draft.live
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     bulk = reverse("wagtail_bulk_action", args=("wagtailcore", "page", "publish")) + f"?id={admin_draft.pk}"
     client.post(bulk)
     assert not Page.objects.get(pk=admin_draft.pk).live
@@ -131,7 +132,7 @@ def test_editor_cannot_unpublish(client, portal, reviewers):
     from tests.factories import make_content
 
     page = make_content(portal["a"], title="已发布动态")
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     response = client.post(reverse("wagtailadmin_pages:unpublish", args=[page.pk]))
     assert response.status_code in (302, 403)
     page.refresh_from_db()
@@ -139,7 +140,7 @@ def test_editor_cannot_unpublish(client, portal, reviewers):
 
 
 def test_editor_sees_highlighted_finding(client, admin_draft, reviewers):
-    client.force_login(reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
     data = edit_data(admin_draft, "action-submit", title="石羊镇代开发票服务点开放")
     edit_url = reverse("wagtailadmin_pages:edit", args=[admin_draft.pk])
     response = client.post(edit_url, data)
@@ -155,7 +156,7 @@ def test_proof_stage_preview_can_be_framed(client, admin_draft, reviewers, edito
     for _stage, who in ORDER[:3]:
         api.approve(admin_draft, reviewers[who], checked=api.checklist_for(admin_draft))
     state = api.current_stage(admin_draft).task_state
-    client.force_login(reviewers["typesetter"])
+    log_in(client, reviewers["typesetter"])
     action_url = reverse("wagtailadmin_pages:workflow_action", args=(admin_draft.pk, "approve", state.pk))
     modal = json.loads(client.get(action_url, **AJAX).content)["html"]
     preview_url = reverse("workflows:proof_preview", args=[state.pk])
@@ -164,16 +165,16 @@ def test_proof_stage_preview_can_be_framed(client, admin_draft, reviewers, edito
     assert response.status_code == 200
     assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
     assert "石羊镇开展春耕督导" in response.content.decode()
-    client.force_login(editor_b)
+    log_in(client, editor_b)
     assert client.get(preview_url).status_code in (302, 403)
 
 
 def test_emergency_publish_view(client, admin_draft, admin_user, reviewers):
     ct = admin_draft.get_base_content_type().pk
     url = reverse("workflows:emergency_publish", args=(ct, admin_draft.pk))
-    client.force_login(reviewers["head"])
+    log_in(client, reviewers["head"])
     assert client.get(url).status_code in (302, 403)
-    client.force_login(admin_user)
+    log_in(client, admin_user)
     response = client.post(url, {"reason": "短"})
     assert "不少于10个字" in response.content.decode()
     client.post(url, {"reason": "突发山洪灾害，须立即发布转移避险通知"})
@@ -188,7 +189,7 @@ def test_dashboard_works_for_superusers_and_reviewers(client, admin_draft, revie
 
     api.submit(admin_draft, reviewers["info_officer"])
     for user in (admin_user, reviewers["info_officer"], reviewers["deputy_head"]):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get(reverse("wagtailadmin_home")).status_code == 200
     assert list(TaskState.objects.reviewable_by(reviewers["info_officer"])) == [
         api.current_stage(admin_draft).task_state.taskstate_ptr

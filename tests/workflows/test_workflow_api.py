@@ -357,9 +357,7 @@ def test_supervisor_graded_review_variant(draft, reviewers, county_office):
     workflow = Workflow.objects.create(name="县政府文件（分级审核）")
     tasks = [AutomatedCheckTask.objects.create(name="自动检查（文件）")]
     tasks.append(UnitRoleTask.objects.create(name="一审（文件）", stage="review_1", role="info_officer"))
-    tasks.append(
-        UnitRoleTask.objects.create(name="分级审核", stage="graded", role="head", unit_source="supervisor")
-    )
+    tasks.append(UnitRoleTask.objects.create(name="分级审核", stage="graded", role="head", unit_source="supervisor"))
     for order, task in enumerate(tasks):
         WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=order)
     WorkflowPage.objects.create(page=draft.get_parent(), workflow=workflow)
@@ -372,7 +370,6 @@ def test_supervisor_graded_review_variant(draft, reviewers, county_office):
     approve_current(draft, office_head)
     draft.refresh_from_db()
     assert draft.live
-
 
 
 def test_consents_awaiting_lists_joint_documents_in_review_only(draft, reviewers, township_b, portal):
