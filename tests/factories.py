@@ -101,17 +101,23 @@ def make_content(column, model=ArticlePage, title="测试信息", text="正文",
 def log_in(client, user):
     """Signs ``user`` in as the real login would: with a verified second factor when they must use one.
 
-    The session is OTP-verified through django-otp's own ``user_logged_in`` handler (``user.otp_device``),
-    so the admin's two-factor middleware is exercised rather than bypassed.
+    The session holds the device the way ``django_otp.login`` stores it after a correct code, so the
+    admin's two-factor middleware is exercised rather than bypassed. (django-otp's ``user_logged_in``
+    handler cannot do it here: ``force_login``'s stand-in request has no ``user``.)
     """
+    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from cms.security import twofactor
 
-    if twofactor.requires_two_factor(user):
+    device = None
+    if twofactor.requires_two_factor(user) or twofactor.has_device(user):
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name=twofactor.TOTP_DEVICE_NAME, confirmed=True)
-        user.otp_device = device
     client.force_login(user)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
     return client

@@ -1,14 +1,16 @@
 """Signing in to the admin: lockout, two-factor authentication, forced password change, idle timeout.
 
-The admin's login URL is served by ``LoginView`` below (a Wagtail login view). For a user who needs two
-factors (``twofactor.requires_two_factor``) or has enrolled one, a correct password does not log in: the
+Every login route of the URLconf is one of the views below (``LoginView`` for the admin, ``FrontendLoginView``
+for Wagtail's front-end login of restricted pages), sharing ``SecondFactorLoginMixin``. For a user who needs
+two factors (``twofactor.requires_two_factor``) or has enrolled one, a correct password does not log in: the
 user is remembered in the session as *pending* for a few minutes and sent to enrol an authenticator or to
 enter a code; only a correct code calls ``django.contrib.auth.login``.
 
 ``AccountPolicyMiddleware`` then applies to every signed-in request: an idle session ends after
-``SECURITY_SESSION_IDLE_TIMEOUT`` seconds; an admin page is not shown until an expired or
-administrator-set password has been changed; and a session opened with a password alone is closed when
-its user has since become a reviewer or administrator.
+``SECURITY_SESSION_IDLE_TIMEOUT`` seconds; a session that is not OTP-verified while its user needs (or has)
+a second factor, however it was opened (another login view, a password reset, a role granted later), is
+ended and turned into a pending login at the second-factor step; and an admin page is not shown until an
+expired or administrator-set password has been changed.
 """
 
 import time
@@ -17,8 +19,9 @@ from axes.backends import AxesStandaloneBackend
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, logout, update_session_auth_hash
+from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model, logout, update_session_auth_hash
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,8 +39,6 @@ from .audit import record
 PENDING_KEY = "security_pending_login"
 RECOVERY_CODES_KEY = "security_recovery_codes"
 LAST_ACTIVITY_KEY = "security_last_activity"
-# Set on sessions opened with a password alone, so a later grant of a review or admin role ends them.
-PASSWORD_ONLY_KEY = "security_password_only"
 # Seconds between two refreshes of a session's last activity (the timeout is this much coarser).
 ACTIVITY_GRANULARITY = 60
 # A pending login (password accepted, second factor not yet given) lasts this long.
@@ -87,31 +88,57 @@ def _finish_login(request, user, device=None):
     auth_login(request, user)
     request.session.set_expiry(settings.SESSION_COOKIE_AGE if pending.get("remember") else 0)
     request.session[LAST_ACTIVITY_KEY] = time.time()
-    if device is None:
-        request.session[PASSWORD_ONLY_KEY] = True
     reminder = passwords.expiry_reminder(user)
     if reminder:
         messages.warning(request, reminder)
     return _safe_next(request, pending.get("next"))
 
 
-class LoginView(WagtailLoginView):
-    """Wagtail's login, with the second factor in between for those who need one."""
+def _remember_pending(request, user, *, backend, next_url, remember=False):
+    """The password was accepted: ``user`` is remembered until the second factor (or ``_finish_login``)."""
+    request.session[PENDING_KEY] = {
+        "user": user.pk,
+        "backend": backend,
+        "remember": remember,
+        "next": next_url,
+        "at": time.time(),
+    }
+
+
+def _second_factor_step(user):
+    """The URL name of the step that completes ``user``'s login, or None when a password is enough."""
+    if twofactor.has_device(user):
+        return "security_otp_verify"
+    if twofactor.requires_two_factor(user):
+        return "security_otp_enrol"
+    return None
+
+
+class SecondFactorLoginMixin:
+    """For a Django ``LoginView``: a correct password leads to the second factor for those who need one."""
 
     def form_valid(self, form):
         user = form.get_user()
-        self.request.session[PENDING_KEY] = {
-            "user": user.pk,
-            "backend": user.backend,
-            "remember": bool(form.cleaned_data.get("remember")),
-            "next": self.get_redirect_url(),
-            "at": time.time(),
-        }
-        if twofactor.has_device(user):
-            return redirect("security_otp_verify")
-        if twofactor.requires_two_factor(user):
-            return redirect("security_otp_enrol")
-        return redirect(_finish_login(self.request, user))
+        _remember_pending(
+            self.request,
+            user,
+            backend=user.backend,
+            next_url=self.get_success_url(),
+            remember=bool(form.cleaned_data.get("remember")),
+        )
+        step = _second_factor_step(user)
+        return redirect(step) if step else redirect(_finish_login(self.request, user))
+
+
+class LoginView(SecondFactorLoginMixin, WagtailLoginView):
+    """Wagtail's admin login, with the second factor in between for those who need one."""
+
+
+class FrontendLoginView(SecondFactorLoginMixin, auth_views.LoginView):
+    """Wagtail's front-end login (pages restricted to signed-in users), with the same steps."""
+
+    template_name = getattr(settings, "WAGTAIL_FRONTEND_LOGIN_TEMPLATE", "wagtailcore/login.html")
+    next_page = "/"
 
 
 class TokenForm(forms.Form):
@@ -219,7 +246,6 @@ class EnrolView(TokenStepView):
         codes = twofactor.confirm_totp(device)
         if self.signed_in:
             target = _safe_next(request, request.GET.get("next") or reverse("security_account"))
-            request.session.pop(PASSWORD_ONLY_KEY, None)
             # The new device verifies this session too.
             otp_login(request, device)
         else:
@@ -300,7 +326,7 @@ def _login_redirect(request):
 
 
 class AccountPolicyMiddleware:
-    """Idle timeout, forced password change and late two-factor requirement (see the module docstring).
+    """Idle timeout, the second factor on every path, forced password change (see the module docstring).
 
     Placed after django-otp's OTPMiddleware and the message middleware.
     """
@@ -317,6 +343,18 @@ class AccountPolicyMiddleware:
         response = self._check(request)
         return response if response is not None else self.get_response(request)
 
+    @staticmethod
+    def _to_second_factor(request, user, step):
+        """A session without the second factor its user needs (opened by any login path, or before a role
+        that needs one was granted) is ended and continues as a pending login at ``step``."""
+        backend = request.session.get(BACKEND_SESSION_KEY)
+        logout(request)
+        _remember_pending(
+            request, user, backend=backend, next_url=request.get_full_path() if request.method == "GET" else None
+        )
+        messages.warning(request, _("您的账号需要两步验证，请完成验证后继续。"))
+        return redirect(step)
+
     def _check(self, request):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -327,23 +365,20 @@ class AccountPolicyMiddleware:
         if last is not None and now - last > idle_timeout():
             record("session.timeout", user=user, request=request)
             logout(request)
-            messages.info(request, _("您已超过 %(minutes)d 分钟未操作，已自动退出，请重新登录。") % {
-                "minutes": idle_timeout() // 60
-            })
+            messages.info(
+                request,
+                _("您已超过 %(minutes)d 分钟未操作，已自动退出，请重新登录。") % {"minutes": idle_timeout() // 60},
+            )
             return _login_redirect(request) if admin else None
         # Refreshed at most once a minute: every refresh rewrites the session row and its cookie.
         if not request.path.startswith(self.BACKGROUND_PATHS) and (last is None or now - last >= ACTIVITY_GRANULARITY):
             request.session[LAST_ACTIVITY_KEY] = now
+        if not user.is_verified():
+            step = _second_factor_step(user)
+            if step is not None:
+                return self._to_second_factor(request, user, step)
         if not admin:
             return None
-        if (
-            request.session.get(PASSWORD_ONLY_KEY)
-            and not user.is_verified()
-            and twofactor.requires_two_factor(user)
-        ):
-            logout(request)
-            messages.warning(request, _("您的账号现需要两步验证，请重新登录并绑定身份验证器。"))
-            return _login_redirect(request)
         if not request.path.startswith(self.PASSWORD_CHANGE_EXEMPT) and passwords.must_change(user):
             return redirect(f"{reverse('security_password_change')}?{urlencode({'next': request.get_full_path()})}")
         return None
