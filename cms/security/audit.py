@@ -13,13 +13,12 @@ them); each copy keeps the id of its source in ``data["wagtail_log"]``.
 """
 
 import contextvars
-import ipaddress
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .client_ip import client_ip
 from .models import AuditEntry
 
 # Every action the log knows, with its Chinese label. record() refuses anything else, so a typo in a
@@ -88,22 +87,6 @@ class AuditRequestMiddleware:
 
 def current_request():
     return _current_request.get()
-
-
-def client_ip(request):
-    """REMOTE_ADDR, or the META key a trusted reverse proxy fills when CLIENT_IP_META_KEY is configured.
-
-    The same setting as the disclosure requests' rate limit: one answer to "which address is the client's".
-    A proxy header may carry a chain ("client, proxy1"); the first address is the client's.
-    """
-    if request is None:
-        return None
-    key = getattr(settings, "CLIENT_IP_META_KEY", "REMOTE_ADDR") or "REMOTE_ADDR"
-    value = (request.META.get(key) or "").split(",")[0].strip()
-    try:
-        return str(ipaddress.ip_address(value))
-    except ValueError:
-        return None
 
 
 def action_label(action):

@@ -239,9 +239,13 @@ SECURITY_ADMIN_CSP_DIRECTIVES = {
 # The portal uses none of these browser features; denying them keeps injected content from asking.
 SECURITY_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 # Audit log (cms.security.audit): entries are kept at least this many days before archive_audit may move
-# them to a file (Cybersecurity Law: six months). Client addresses come from REMOTE_ADDR unless
-# CLIENT_IP_META_KEY names the header a trusted reverse proxy sets (e.g. "HTTP_X_REAL_IP").
+# them to a file (Cybersecurity Law: six months).
 SECURITY_AUDIT_RETENTION_DAYS = 180
+# The client's address for the audit log, the lockout and the rate limits (cms.security.client_ip): REMOTE_ADDR,
+# or the header trusted reverse proxies set ("HTTP_X_REAL_IP", or "HTTP_X_FORWARDED_FOR" read from the right
+# past TRUSTED_PROXY_COUNT proxies, the one in REMOTE_ADDR included).
+CLIENT_IP_META_KEY = "REMOTE_ADDR"
+TRUSTED_PROXY_COUNT = 1
 SECURITY_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
 # Remembers the current request for the audit signal handlers; it never redirects or changes a response.
 MIDDLEWARE = [*MIDDLEWARE, "cms.security.audit.AuditRequestMiddleware"]
@@ -262,7 +266,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_COOLOFF_TIME = None
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "cms.security.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip.client_ip"
 AXES_VERBOSE = False
 # The lockout decision also runs as the last middleware, turning a locked-out login into its own page.
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]

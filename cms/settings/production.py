@@ -32,16 +32,25 @@ if REDIS_URL:
         }
     }
 
-CSRF_TRUSTED_ORIGINS = [
-    o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
-]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
 
 # The site sits behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The header in which that proxy passes the client's address. Without it every visitor has the proxy's
 # address, and five failed logins from anyone would lock the login for everyone (per-address lockout).
-CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY", "REMOTE_ADDR")
+CLIENT_IP_META_KEY = os.environ.get("CLIENT_IP_META_KEY", "REMOTE_ADDR").strip() or "REMOTE_ADDR"
+# How many proxies append to X-Forwarded-For, the one connecting to gunicorn included: the client's address is
+# the entry right of which there are TRUSTED_PROXY_COUNT - 1 more. Anything further left the client wrote.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+except ValueError:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be a whole number of proxies.") from None
+if CLIENT_IP_META_KEY == "HTTP_X_FORWARDED_FOR" and TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "CLIENT_IP_META_KEY=HTTP_X_FORWARDED_FOR needs TRUSTED_PROXY_COUNT >= 1: without a trusted proxy every "
+        "X-Forwarded-For entry is chosen by the client."
+    )
 SECURE_SSL_REDIRECT = os.environ.get("SECURE_SSL_REDIRECT", "true").lower() != "false"
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -4,7 +4,7 @@ limit holds across worker processes). No third-party service is contacted."""
 from django.conf import settings
 from django.core.cache import cache
 
-from cms.security.audit import client_ip
+from cms.security.client_ip import client_ip
 
 DEFAULT_LIMITS = {
     # successful submissions of the public request form per address
@@ -12,12 +12,6 @@ DEFAULT_LIMITS = {
     # failed status look-ups per address: the secret is random, this only slows guessing down
     "status": (20, 3600),
 }
-
-
-def client_address(request):
-    """The audit log's client address (REMOTE_ADDR, or CLIENT_IP_META_KEY behind a trusted proxy); a
-    missing or malformed proxy header falls back to REMOTE_ADDR so that it cannot dodge the limit."""
-    return client_ip(request) or request.META.get("REMOTE_ADDR", "")
 
 
 def _limit(scope):
@@ -31,12 +25,12 @@ def _key(scope, address):
 
 def exceeded(scope, request):
     count, _window = _limit(scope)
-    return (cache.get(_key(scope, client_address(request))) or 0) >= count
+    return (cache.get(_key(scope, client_ip(request))) or 0) >= count
 
 
 def record(scope, request):
     _count, window = _limit(scope)
-    key = _key(scope, client_address(request))
+    key = _key(scope, client_ip(request))
     # add() starts the window only if none is running; incr() is atomic in both cache backends.
     cache.add(key, 0, timeout=window)
     try:
