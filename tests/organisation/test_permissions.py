@@ -7,11 +7,11 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from cms.organisation.models import Membership
 from site_pages.models import ArticlePage
-from tests.factories import PASSWORD, make_content, member
+from tests.factories import log_in, make_content, member
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    log_in(client, user)
 
 
 def article_form(title, **extra):

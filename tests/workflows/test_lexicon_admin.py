@@ -26,8 +26,7 @@ def fresh_lexicon(db):
 @pytest.fixture
 def admin_client(client, db):
     user = UserFactory(username="lexicon_admin", is_superuser=True, is_staff=True)
-    client.login(username=user.username, password=PASSWORD)
-    return client
+    return log_in(client, user)
 
 
 def upload(name, content):
