@@ -1,7 +1,6 @@
 """Admin views around the workflow: de-identification, a head's override, co-issuer consent, emergency publish."""
 
 from django import forms
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
@@ -10,23 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
-from wagtail.models import TaskState
 
-from . import api
+from . import access, api
 from .models import Override
-
-
-def _object(content_type_id, object_id):
-    try:
-        model = ContentType.objects.get_for_id(content_type_id).model_class()
-    except ContentType.DoesNotExist as e:
-        raise Http404 from e
-    if model is None:
-        raise Http404
-    obj = model._default_manager.filter(pk=object_id).first()
-    if obj is None:
-        raise Http404
-    return api.specific(obj)
 
 
 def _edit_url(request, obj):
@@ -40,7 +25,7 @@ def _render(request, obj, template, form, **extra):
 
 def deidentify(request, content_type_id, object_id):
     """Mask every ID number, mobile number, bank card and e-mail address in the latest revision."""
-    obj = _object(content_type_id, object_id)
+    obj = access.get_object_for_user(request, content_type_id, object_id)
     if not api.can_edit(obj, request.user):
         raise PermissionDenied
     latest = api.newest_revision(obj)
@@ -71,7 +56,7 @@ class OverrideForm(forms.Form):
 
 
 def override(request, content_type_id, object_id):
-    obj = _object(content_type_id, object_id)
+    obj = access.get_object_for_user(request, content_type_id, object_id)
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -97,7 +82,7 @@ class ReasonForm(forms.Form):
 def emergency_publish(request, content_type_id, object_id):
     if not request.user.is_superuser:
         raise PermissionDenied
-    obj = _object(content_type_id, object_id)
+    obj = access.get_object_for_user(request, content_type_id, object_id)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -115,7 +100,7 @@ class ConsentForm(forms.Form):
 
 
 def consent(request, content_type_id, object_id):
-    obj = _object(content_type_id, object_id)
+    obj = access.get_object_for_user(request, content_type_id, object_id)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -132,12 +117,7 @@ def consent(request, content_type_id, object_id):
 
 def proof_preview(request, task_state_id):
     """排版出样: the revision under review as the public will see it, framed inside the proof modal."""
-    state = TaskState.objects.filter(pk=task_state_id).select_related("revision").first()
-    if state is None:
-        raise Http404
-    obj = api.specific(state.workflow_state.content_object)
-    if api.refusal(state.specific, request.user) and not api.can_edit(obj, request.user):
-        raise PermissionDenied
+    state = access.get_task_state_for_user(request, task_state_id)
     content = state.revision.as_object()
     if not getattr(content, "is_previewable", lambda: False)():
         raise Http404

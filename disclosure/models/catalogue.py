@@ -556,6 +556,11 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
         self.published_date = published
         return number
 
+    @property
+    def is_withheld(self):
+        """不予公开: admin views other than the editor show the item only to those who may edit it."""
+        return self.disclosure_mode == DisclosureMode.WITHHELD
+
     def sync_visibility(self):
         """Withheld items stay out of the public catalogue and search: only their unit's staff may open them."""
         withheld = self.disclosure_mode == DisclosureMode.WITHHELD

@@ -1,0 +1,359 @@
+"""Object access on every admin view of our apps that takes an object id.
+
+The URL resolver is walked, so a view added later is covered by force: a pattern without an entry in
+FIXTURES fails here until someone says which object it shows. An info officer of another unit must get
+403/404 (or Wagtail's redirect for a refusal) and no text of the object, on GET and on POST.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.contrib import messages
+from django.contrib.messages import get_messages
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from wagtail.admin.viewsets import viewsets
+from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+
+from cms.organisation.models import Membership
+from cms.security.models import Handover, TamperFinding
+from disclosure.models import CalendarDay, DisclosureCategory, TopicCategory
+from disclosure.statutory import DisclosureMode, WithholdingReason
+from newmedia.models import NewMediaAccount
+from site_pages.models import ArticlePage
+from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
+from tests.disclosure.test_requests_clock import make_request
+from tests.factories import log_in, make_content, member
+from workflows import api
+from workflows.lexicon.models import LexiconEntry
+from workflows.models import AuthoritativeSource, PublicationRecord, Stage, UnitRoleTask, UnitSource
+
+OUR_PACKAGES = {"cms", "workflows", "disclosure", "newmedia", "site_pages"}
+# Keyword arguments that name one stored object: pk, id, object_id, task_state_id, page_pk ...
+OBJECT_KWARG = re.compile(r"^(pk|id)$|_(id|pk)$")
+DENIED_MESSAGES = {"Sorry, you do not have permission to access this area."}
+
+
+# ---------------------------------------------------------------- enumeration
+
+
+def _ours(module):
+    return module.split(".")[0] in OUR_PACKAGES
+
+
+def _walk(patterns, route="", namespaces=()):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = (*namespaces, pattern.namespace) if pattern.namespace else namespaces
+            yield from _walk(pattern.url_patterns, route + str(pattern.pattern), inner)
+        else:
+            yield route + str(pattern.pattern), namespaces, pattern
+
+
+def _view_module(callback):
+    return (getattr(callback, "view_class", None) or callback).__module__
+
+
+def _our_viewset_namespaces():
+    """Namespaces of the admin viewsets defined in our packages or built for one of our models."""
+    names = set()
+    for viewset in viewsets.viewsets:
+        model = getattr(viewset, "model", None)
+        model_is_ours = isinstance(model, type) and _ours(model.__module__)
+        if viewset.name and (_ours(type(viewset).__module__) or model_is_ours):
+            names.add(viewset.url_namespace)
+    return names
+
+
+def object_patterns():
+    """{URL name: (route, kwarg names)} of admin patterns of our apps that take an object id."""
+    patterns = list(_walk(get_resolver().url_patterns))  # loading the URLs registers the viewsets
+    our_namespaces = _our_viewset_namespaces()
+    found = {}
+    for route, namespaces, pattern in patterns:
+        kwargs = list(pattern.pattern.regex.groupindex)
+        if not route.startswith("admin/") or not any(OBJECT_KWARG.search(k) for k in kwargs):
+            continue
+        if _ours(_view_module(pattern.callback)) or (namespaces and namespaces[-1] in our_namespaces):
+            found[":".join((*namespaces, pattern.name or route))] = (route, kwargs)
+    return found
+
+
+OBJECT_PATTERNS = object_patterns()
+
+
+# ---------------------------------------------------------------- the objects, one factory per kind
+
+
+@pytest.fixture
+def world(portal, township_a, township_b, county_office):
+    people = {
+        "info_officer": member(township_a, "info_officer", username="sy_xxy"),
+        "deputy_head": member(township_a, "deputy_head", username="sy_fg"),
+        "head": member(township_a, "head", username="sy_zy"),
+        "office_head": member(county_office, "head", username="xzfb_zy"),
+        "b_head": member(township_b, "head", username="lt_zy"),
+        "outsider": member(township_b, "info_officer", username="lt_xxy"),
+    }
+    return {"portal": portal, "a": township_a, "b": township_b, "office": county_office, **people}
+
+
+def joint_draft(world):
+    """An article of unit A in review, co-issued with unit B; its newest revision only exists as a draft."""
+    page = make_content(
+        world["portal"]["a"], title="石羊镇联合发文草稿甲", text="草稿正文：内部安排乙。", publish=False
+    )
+    page.co_issuing_units.add(world["b"])
+    page.save_revision(user=world["info_officer"])
+    api.submit(page, world["info_officer"])
+    return page
+
+
+def content_cases(world):
+    page = joint_draft(world)
+    # The outsider is in unit B, but is not its head: co-issuing lets only the head read the draft.
+    article = {"content_type_id": page.get_base_content_type().pk, "object_id": page.pk}
+    catalogue, proactive = build_catalogue(world["portal"]["home"], world["office"])
+    item = make_item(
+        unit_catalogue(proactive, world["a"], "sy"), title="不予公开事项丙", text="内部研究记录丁。", publish=False
+    )
+    item.record_withholding(world["head"], WithholdingReason.PROCESS_INFORMATION, "内部研究过程")
+    item.save_revision(user=world["info_officer"])
+    withheld = {"content_type_id": item.get_base_content_type().pk, "object_id": item.pk}
+    return [(article, ["石羊镇联合发文草稿甲", "内部安排乙"]), (withheld, ["不予公开事项丙", "内部研究记录丁"])]
+
+
+def task_state_cases(world):
+    page = joint_draft(world)
+    return [({"task_state_id": api.current_stage(page).task_state.pk}, ["石羊镇联合发文草稿甲", "内部安排乙"])]
+
+
+def publication_record_cases(world):
+    column = world["portal"]["a"]
+    record = PublicationRecord.objects.create(
+        base_content_type=column.get_base_content_type(),
+        object_id=str(column.pk),
+        title="石羊镇登记事项戊",
+        content_kind="文章",
+        unit=world["a"],
+        unit_name=world["a"].name,
+        published_at=timezone.now(),
+        stages=[{"stage": Stage.REVIEW_1, "user": "审核人己", "comment": "审核意见庚"}],
+    )
+    return [({"pk": record.pk}, ["石羊镇登记事项戊", "审核意见庚"])]
+
+
+def disclosure_request_cases(world):
+    item = make_request(datetime.date(2026, 11, 2), world["a"], name="申请人辛", description="申请公开壬的材料")
+    item.reply_document.save("reply.txt", ContentFile("答复书：申请人辛".encode()))
+    return [({"pk": item.pk, "action": "archive"}, ["申请人辛", "申请公开壬的材料"])]
+
+
+def unit_cases(world):
+    return [({"pk": world["a"].pk}, [world["a"].name])]
+
+
+def membership_cases(world):
+    membership = Membership.objects.get(user=world["info_officer"])
+    return [({"pk": membership.pk}, ["sy_xxy"])]
+
+
+def tamper_finding_cases(world):
+    finding = TamperFinding.objects.create(url="/sy/secret-page/", kind="content", detail="篡改详情癸")
+    return [({"pk": finding.pk}, ["篡改详情癸"])]
+
+
+def handover_cases(world):
+    handover = Handover.objects.create(user=world["deputy_head"], successor=world["head"], reason="调离原因子")
+    return [({"pk": handover.pk}, ["调离原因子"])]
+
+
+def authoritative_source_cases(world):
+    return [({"pk": AuthoritativeSource.objects.create(name="来源丑", level="county").pk}, ["来源丑"])]
+
+
+def lexicon_cases(world):
+    return [({"pk": LexiconEntry.objects.create(term="词条寅", suggestion="建议卯").pk}, ["词条寅", "建议卯"])]
+
+
+def calendar_day_cases(world):
+    day = CalendarDay.objects.create(date=datetime.date(2031, 1, 1), kind="holiday", name="节日辰")
+    return [({"pk": day.pk}, ["节日辰"])]
+
+
+def disclosure_category_cases(world):
+    category = DisclosureCategory.objects.create(name="类别巳", category_list="proactive")
+    return [({"pk": category.pk}, ["类别巳"])]
+
+
+def topic_cases(world):
+    return [({"pk": TopicCategory.objects.create(name="主题午").pk}, ["主题午"])]
+
+
+def newmedia_account_cases(world):
+    account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world["a"])
+    return [({"pk": account.pk}, ["石羊镇账号未"])]
+
+
+def user_cases(world):
+    user = world["info_officer"]
+    user.first_name, user.last_name = "申", "酉"
+    user.save()
+    return [({"pk": user.pk}, ["sy_xxy"])]
+
+
+# By URL name, or by viewset namespace: every view of one viewset shows the same model.
+FIXTURES = {
+    "workflows:deidentify": content_cases,
+    "workflows:override": content_cases,
+    "workflows:consent": content_cases,
+    "workflows:emergency_publish": content_cases,
+    "workflows:proof_preview": task_state_cases,
+    "workflows_register:form": publication_record_cases,
+    "workflows_register:form_pdf": publication_record_cases,
+    "disclosure_requests_admin:detail": disclosure_request_cases,
+    "disclosure_requests_admin:reply_document": disclosure_request_cases,
+    "disclosure_requests_admin:action": disclosure_request_cases,
+    "units": unit_cases,
+    "memberships": membership_cases,
+    "tamper_findings": tamper_finding_cases,
+    "handovers": handover_cases,
+    "authoritative-sources": authoritative_source_cases,
+    "lexicon": lexicon_cases,
+    "calendar_days": calendar_day_cases,
+    "disclosure_categories": disclosure_category_cases,
+    "disclosure_topics": topic_cases,
+    "newmedia_accounts": newmedia_account_cases,
+    "wagtailusers_users": user_cases,
+}
+
+
+def refused(response):
+    """403/404, a redirect to the login, or Wagtail's redirect to the dashboard with its refusal message."""
+    if response.status_code in (403, 404):
+        return True
+    if response.status_code != 302:
+        return False
+    location = response["Location"]
+    if location.startswith(reverse("wagtailadmin_login")):
+        return True
+    errors = {str(m) for m in get_messages(response.wsgi_request) if m.level == messages.ERROR}
+    return location == reverse("wagtailadmin_home") and bool(errors)
+
+
+def test_every_object_pattern_has_a_fixture():
+    assert OBJECT_PATTERNS, "the walk found no admin pattern taking an object id"
+    known = {name for name in OBJECT_PATTERNS} | {name.split(":")[0] for name in OBJECT_PATTERNS}
+    assert set(FIXTURES) <= known, f"fixtures for URLs that no longer exist: {set(FIXTURES) - known}"
+
+
+@pytest.mark.parametrize("name", sorted(OBJECT_PATTERNS))
+def test_editor_of_another_unit_gets_nothing(client, world, name):
+    route, kwarg_names = OBJECT_PATTERNS[name]
+    factory = FIXTURES.get(name) or FIXTURES.get(name.split(":")[0])
+    assert factory, f"{name} ({route}) takes an object id but has no fixture here: add one to FIXTURES"
+    log_in(client, world["outsider"])
+    for values, secrets in factory(world):
+        missing = [k for k in kwarg_names if k not in values]
+        assert not missing, f"the fixture of {name} gives no value for {missing}"
+        url = reverse(name, kwargs={k: values[k] for k in kwarg_names})
+        answers = {"GET": client.get(url), "POST": client.post(url)}
+        for method, response in answers.items():
+            # 405: the view does not take this method at all, so it neither shows nor does anything.
+            assert refused(response) or response.status_code == 405, f"{method} {url}: {response.status_code}"
+            body = b"".join(response) if response.streaming else response.content
+            for secret in secrets:
+                assert secret.encode() not in body, f"{method} {url} shows {secret}"
+        assert any(refused(response) for response in answers.values()), f"{url} takes neither GET nor POST"
+
+
+# ---------------------------------------------------------------- the legitimate readers still get in
+
+
+@pytest.fixture
+def graded_column(world):
+    """Unit A's column reviewed by the county office's head only: a reviewer who is no member of unit A."""
+    task = UnitRoleTask.objects.create(
+        name="分级审核（测试）", stage=Stage.GRADED, role="head", unit_source=UnitSource.SUPERVISOR
+    )
+    workflow = Workflow.objects.create(name="分级审核测试流程")
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.update_or_create(page=world["portal"]["a"], defaults={"workflow": workflow})
+    return world["portal"]["a"]
+
+
+def _url(name, page):
+    return reverse(name, args=[page.get_base_content_type().pk, page.pk])
+
+
+@pytest.mark.parametrize("who", ["info_officer", "office_head", "b_head"])
+@pytest.mark.parametrize("name", ["workflows:consent", "workflows:override"])
+def test_editor_reviewer_and_co_issuing_head_read_the_draft(client, world, graded_column, who, name):
+    page = joint_draft(world)
+    assert api.current_stage(page).unit == world["office"]
+    log_in(client, world[who])
+    response = client.get(_url(name, page))
+    assert response.status_code == 200
+    assert "石羊镇联合发文草稿甲" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["info_officer", "office_head"])
+def test_editor_and_reviewer_open_deidentify(client, world, graded_column, who):
+    page = joint_draft(world)
+    log_in(client, world[who])
+    assert client.get(_url("workflows:deidentify", page)).status_code == 200
+
+
+def test_co_issuing_head_may_not_deidentify(client, world):
+    """De-identifying saves a new revision: reading the draft for 会签 is not editing it."""
+    page = joint_draft(world)
+    log_in(client, world["b_head"])
+    assert refused(client.get(_url("workflows:deidentify", page)))
+
+
+def test_proof_preview_for_the_stage_reviewer(client, world, graded_column):
+    page = joint_draft(world)
+    state = api.current_stage(page).task_state
+    log_in(client, world["office_head"])
+    response = client.get(reverse("workflows:proof_preview", args=[state.pk]))
+    assert response.status_code == 200
+    assert "石羊镇联合发文草稿甲" in response.content.decode()
+
+
+def test_head_of_a_unit_that_no_longer_co_issues_is_refused(client, world):
+    """The co-issuing units are read from the newest revision, not from the page's row."""
+    page = joint_draft(world)
+    draft = api.newest_revision(page).as_object()
+    draft.co_issuing_units = []
+    draft.save_revision(user=world["info_officer"])
+    log_in(client, world["b_head"])
+    assert client.get(_url("workflows:consent", page)).status_code == 404
+
+
+def test_withheld_draft_only_for_those_who_may_edit(world, monkeypatch):
+    """不予公开: even the head of a co-issuing unit does not read it."""
+    from workflows import access
+
+    page = joint_draft(world)
+    assert access.can_view_draft(page, world["b_head"])
+    monkeypatch.setattr(ArticlePage, "is_withheld", True, raising=False)
+    assert not access.can_view_draft(page, world["b_head"])
+    assert access.can_view_draft(page, world["info_officer"])
+
+
+def test_unknown_or_malformed_ids_are_404(client, world):
+    log_in(client, world["info_officer"])
+    page = joint_draft(world)
+    ct = page.get_base_content_type().pk
+    for args in ((ct, "not-a-number"), (ct, 999999), (999999, page.pk)):
+        assert client.get(reverse("workflows:consent", args=args)).status_code == 404
+
+
+def test_withheld_item_mode_is_read_from_the_model(world):
+    catalogue, proactive = build_catalogue(world["portal"]["home"], world["office"])
+    item = make_item(unit_catalogue(proactive, world["a"], "sy"), publish=False)
+    assert not item.is_withheld
+    item.disclosure_mode = DisclosureMode.WITHHELD
+    assert item.is_withheld
