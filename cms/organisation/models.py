@@ -63,6 +63,15 @@ class Unit(index.Indexed, ClusterableModel):
     editor_group = models.OneToOneField(
         Group, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="unit"
     )
+    # The unit's own collection of documents and images; its group alone may add, change and choose there.
+    collection = models.OneToOneField(
+        "wagtailcore.Collection",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="unit",
+    )
 
     objects = UnitQuerySet.as_manager()
 

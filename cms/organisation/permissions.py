@@ -5,6 +5,11 @@ owned by the unit grants that group add/change (never publish) on the column's s
 Wagtail's own explorer, menus and choosers therefore work unchanged. Because a grant on a
 column also covers sub-columns owned by other units, the page permission tester narrows
 the result to pages whose owning unit is one where the user holds a role.
+
+Documents and images follow the same pattern with collections: each unit has its own
+collection where its group adds, changes and chooses, and every unit group may choose from
+the shared public collection. Nothing is granted on the root collection, so a unit's files
+stay out of other units' choosers and edit screens.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -15,10 +20,18 @@ from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermi
 UNIT_PAGE_PERMISSIONS = ("add_page", "change_page")
 UNIT_COLLECTION_PERMISSIONS = (
     ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
     ("wagtailimages", "choose_image"),
     ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
     ("wagtaildocs", "choose_document"),
 )
+PUBLIC_COLLECTION_PERMISSIONS = (
+    ("wagtailimages", "choose_image"),
+    ("wagtaildocs", "choose_document"),
+)
+# The shared collection (a child of the root) that every unit may choose from; the data migration uses it too.
+PUBLIC_COLLECTION_NAME = "公共资源"
 # Actions that depend on owning the page; anything else (e.g. from other groups) is kept.
 OWNERSHIP_ACTIONS = {"add", "change", "bulk_delete", "lock", "unlock", "publish"}
 
@@ -42,15 +55,54 @@ def ensure_unit_group(unit):
         group.name = name
         group.save(update_fields=["name"])
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
-    root = Collection.get_first_root_node()
-    if root is not None:
-        for app_label, codename in UNIT_COLLECTION_PERMISSIONS:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group,
-                collection=root,
-                permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
-            )
+    if Collection.get_first_root_node() is not None:
+        grant_unit_collections(unit, group)
     return group
+
+
+def public_collection():
+    """The shared public collection below the root, created on first use."""
+    root = Collection.get_first_root_node()
+    collection = root.get_children().filter(name=PUBLIC_COLLECTION_NAME).first()
+    return collection or root.add_child(instance=Collection(name=PUBLIC_COLLECTION_NAME))
+
+
+def ensure_unit_collection(unit):
+    """Create the unit's collection below the root, or rename it after the unit."""
+    from .models import Unit
+
+    collection = unit.collection
+    if collection is None:
+        collection = Collection.get_first_root_node().add_child(instance=Collection(name=unit.name))
+        Unit.objects.filter(pk=unit.pk).update(collection=collection)
+        unit.collection = collection
+    elif collection.name != unit.name:
+        collection.name = unit.name
+        collection.save(update_fields=["name"])
+    return collection
+
+
+def grant_unit_collections(unit, group):
+    """The group's collection grants become exactly: its unit's collection in full, the public one to choose."""
+    wanted = {
+        (collection.pk, codename)
+        for collection, grants in (
+            (ensure_unit_collection(unit), UNIT_COLLECTION_PERMISSIONS),
+            (public_collection(), PUBLIC_COLLECTION_PERMISSIONS),
+        )
+        for _app, codename in grants
+    }
+    permissions = {
+        p.codename: p for p in Permission.objects.filter(content_type__app_label__in=("wagtaildocs", "wagtailimages"))
+    }
+    existing = GroupCollectionPermission.objects.filter(group=group).select_related("permission")
+    for grant in existing:
+        if (grant.collection_id, grant.permission.codename) not in wanted:
+            grant.delete()
+    for collection_id, codename in wanted:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group, collection_id=collection_id, permission=permissions[codename]
+        )
 
 
 def sync_user_groups(user):
@@ -74,9 +126,7 @@ def sync_user_groups(user):
 @transaction.atomic
 def grant_page_to_unit(page, unit):
     """Grant the unit's group add/change on the page's subtree and revoke other units' grants on it."""
-    GroupPagePermission.objects.filter(page=page, group__unit__isnull=False).exclude(
-        group__unit=unit
-    ).delete()
+    GroupPagePermission.objects.filter(page=page, group__unit__isnull=False).exclude(group__unit=unit).delete()
     if unit is None:
         return
     group = unit.editor_group or ensure_unit_group(unit)

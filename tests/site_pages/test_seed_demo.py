@@ -102,6 +102,22 @@ def test_demo_users_can_log_in_with_the_documented_password(seeded, client):
     assert client.get("/admin/").status_code == 200
 
 
+def test_demo_units_have_their_own_collections_and_the_emblem_is_shared(seeded):
+    from wagtail.images import get_image_model
+    from wagtail.models import GroupCollectionPermission
+
+    from cms.organisation.permissions import PUBLIC_COLLECTION_NAME
+    from site_pages.management.commands.seed_demo import EMBLEM_TITLE
+
+    for unit in Unit.objects.select_related("collection"):
+        assert unit.collection.name == unit.name
+        collections = set(
+            GroupCollectionPermission.objects.filter(group=unit.editor_group).values_list("collection__name", flat=True)
+        )
+        assert collections == {unit.name, PUBLIC_COLLECTION_NAME}
+    assert get_image_model().objects.get(title=EMBLEM_TITLE).collection.name == PUBLIC_COLLECTION_NAME
+
+
 @override_settings(DEMO_SEED_ALLOWED=False)
 def test_seed_demo_is_refused_where_demo_users_are_not_allowed(db):
     with pytest.raises(CommandError, match="不允许生成演示数据"):

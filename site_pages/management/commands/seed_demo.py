@@ -22,6 +22,7 @@ from wagtail.models import Page, Site
 from wagtail.rich_text import RichText
 
 from cms.organisation.models import Membership, Unit
+from cms.organisation.permissions import public_collection
 from cms.organisation.validators import uscc_check_character
 from site_pages.demo import structure
 from site_pages.demo.emblem import emblem_png
@@ -272,7 +273,8 @@ class Command(BaseCommand):
         if image is None:
             from io import BytesIO
 
-            image = Image(title=EMBLEM_TITLE)
+            # Every unit's editors may choose it: the portal's emblem belongs to no single unit.
+            image = Image(title=EMBLEM_TITLE, collection=public_collection())
             image.file = ImageFile(BytesIO(emblem_png()), name="anyue-emblem.png")
             image.save()
         return image

@@ -1,0 +1,35 @@
+"""Who may download a document: anyone once a live page uses it, otherwise only editors who may use it.
+
+An uploaded file is not public just because it was uploaded: a draft's attachment, or one left over
+after its page was unpublished, is served only to editors who may choose or change it in the admin.
+Wagtail's reference index records what each saved object links to (document chooser blocks and
+rich-text document links alike); a page's database row holds its live content, so a reference from
+a live page is a reference the public can already see.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from wagtail.documents import get_document_model
+from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
+
+
+def used_by_live_page(document):
+    live_pages = Page.objects.live().annotate(object_key=Cast("pk", output_field=CharField())).values("object_key")
+    return (
+        ReferenceIndex.get_references_to(document)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page), object_id__in=live_pages)
+        .exists()
+    )
+
+
+def editor_may_use(user, document):
+    if not user.is_authenticated:
+        return False
+    policy = policy_registry.get_by_type(get_document_model())
+    return policy.user_has_any_permission_for_instance(user, ["choose", "change"], document)
+
+
+def may_download(request, document):
+    return used_by_live_page(document) or editor_may_use(request.user, document)
