@@ -17,6 +17,13 @@ from wagtail.signals import task_submitted
 
 from cms.organisation.models import Membership, Role, Unit
 
+from .independence import (
+    INDEPENDENT_STAGES,
+    SIGN_OFF_STAGES,
+    independence_refusal,
+    sign_off_refusal,
+    signed_off,
+)
 from .models import (
     ACKNOWLEDGE_KEY,
     AuthoritativeSource,
@@ -32,8 +39,6 @@ from .models import (
     checklist_labels,
 )
 
-# Stages the submitter may never perform on their own submission, and that one person may not both approve.
-INDEPENDENT_STAGES = (Stage.REVIEW_2, Stage.REVIEW_3)
 ACTIVE_STATUSES = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
 # Which blocking finding a head's recorded decision lifts.
 OVERRIDDEN_CATEGORY = {Override.Kind.REPOST_SOURCE: "unlisted_source", Override.Kind.PERSONAL_DATA: "personal_data"}
@@ -165,20 +170,7 @@ def refusal(state, user):
             "role": state.get_role_display(),
             "stage": state.get_stage_display(),
         }
-    if state.stage in INDEPENDENT_STAGES:
-        workflow_state = state.workflow_state
-        if user.pk in (workflow_state.requested_by_id, state.revision.user_id):
-            return _("不能审核本人提交或修改的内容：%(stage)s须由他人办理。") % {"stage": state.get_stage_display()}
-        other = Stage.REVIEW_3 if state.stage == Stage.REVIEW_2 else Stage.REVIEW_2
-        if UnitTaskState.objects.filter(
-            workflow_state=workflow_state,
-            revision=state.revision,
-            stage=other,
-            status=TaskState.STATUS_APPROVED,
-            finished_by=user,
-        ).exists():
-            return _("同一人不能既二审又三审同一版本。")
-    return None
+    return independence_refusal(state, user, specific(state.workflow_state.content_object))
 
 
 def can_act(obj, user):
@@ -389,7 +381,11 @@ def approval_problems(state, obj, checked):
                 % {"units": "、".join(u.name for u in missing_units)}
             )
     if not problems and state.workflow_state.is_at_final_task:
-        problems.extend(publish_problems(obj, state.revision))
+        # A final sign-off stage is checked for independence when approved; any other needs one behind it.
+        if state.stage not in SIGN_OFF_STAGES and not signed_off(state.workflow_state, state.revision, obj):
+            problems.append(sign_off_refusal())
+        else:
+            problems.extend(publish_problems(obj, state.revision))
     return problems
 
 
@@ -541,11 +537,10 @@ def publish_from_workflow(workflow_state, user=None):
     revision = last_state.revision if last_state else newest_revision(obj)
     if newest_revision(obj).pk != revision.pk:
         raise WorkflowError(_("内容在审核通过后又被修改，须重新审核。"))
-    reviewed = UnitTaskState.objects.filter(
-        workflow_state=workflow_state, revision=revision, status=TaskState.STATUS_APPROVED
-    ).exists()
-    if not reviewed or first_pending_task(workflow_state, revision) is not None:
-        # A workflow without review stages must not turn submission into publication.
+    if not signed_off(workflow_state, revision, obj):
+        # Whatever tasks a workflow has, the submitter or an author must never publish alone.
+        raise WorkflowError(sign_off_refusal())
+    if first_pending_task(workflow_state, revision) is not None:
         raise WorkflowError(_("未经人工审核的内容不能发布，请管理员检查审核流程配置。"))
     run = CheckRun.for_object(obj).filter(revision=revision, phase=CheckRun.Phase.PUBLISH).first()
     if run is None or run.created_at < last_state.started_at:
