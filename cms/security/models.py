@@ -243,3 +243,21 @@ class PasswordHistory(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+
+class CheckedPdf(models.Model):
+    """A PDF content that passed the parse check at upload (pdfcheck.inspect_pdf).
+
+    Keyed by the SHA-1 that Wagtail stores as `Document.file_hash`: only a document whose file has
+    this hash is served inline; any other PDF (older uploads, files put in place by code) is a download.
+    """
+
+    sha1 = models.CharField(max_length=40, unique=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("已检查的 PDF")
+        verbose_name_plural = _("已检查的 PDF")
+
+    def __str__(self):
+        return self.sha1

@@ -189,8 +189,10 @@ WAGTAIL_AUTOSAVE_INTERVAL = 0
 # Upload forms that check a file's content against its extension and refuse active content.
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "cms.security.uploads.SafeDocumentForm"
 WAGTAILIMAGES_IMAGE_FORM_BASE = "cms.security.uploads.SafeImageForm"
-# Only PDF may open in the browser; every other document is served as a download.
+# Only PDF may open in the browser, and only one whose content passed the parse check at upload
+# (cms.security.docserve); every other document is served as a download.
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf"]
+MIDDLEWARE = [*MIDDLEWARE, "cms.security.docserve.CheckedPdfInlineMiddleware"]
 # Office documents, PDF, OFD and archives; videos keep WAGTAILDOCS_MAX_UPLOAD_SIZE above.
 SECURITY_DOCUMENT_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 SECURITY_VIDEO_MAX_UPLOAD_SIZE = WAGTAILDOCS_MAX_UPLOAD_SIZE

@@ -10,6 +10,7 @@ from disclosure.requests.choices import Status
 from disclosure.requests.models import DisclosureRequest
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import UnitFactory, UserFactory, log_in, member
+from tests.security.samples import written_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_answer_through_admin_and_download_reply(client, units, cases):
     mine, theirs, _ = cases
     officer = member(units[0], "info_officer")
     login(client, officer)
-    reply = SimpleUploadedFile("答复书.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    reply = SimpleUploadedFile("答复书.pdf", written_pdf(), content_type="application/pdf")
     response = client.post(
         action(mine, "answer"),
         {

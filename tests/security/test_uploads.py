@@ -9,12 +9,14 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from tests.security.samples import written_pdf
+
 pytestmark = pytest.mark.django_db
 
 Document = get_document_model()
 Image = get_image_model()
 
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+PDF = written_pdf()
 HTML = b"<!DOCTYPE html><html><body><script>document.location='http://evil.example/'</script></body></html>"
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
@@ -85,7 +87,7 @@ def test_pdf_with_javascript_is_refused(admin_client):
     response = upload_document(
         admin_client, "表.pdf", PDF.replace(b"/Type /Catalog", b"/OpenAction << /S /JavaScript >>")
     )
-    assert "可执行内容" in response.content.decode()
+    assert "PDF 文件包含脚本" in response.content.decode()
     assert not Document.objects.exists()
 
 
