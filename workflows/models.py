@@ -112,6 +112,8 @@ class UnitRoleTask(Task):
     )
 
     admin_form_fields = Task.admin_form_fields + ["stage", "role", "unit_source"]
+    # A task's stage is what its history and every workflow using it rely on (a sign-off stays a sign-off).
+    admin_form_readonly_on_edit_fields = ["stage"]
 
     def get_task_state_class(self):
         return UnitTaskState

@@ -235,3 +235,11 @@ def test_sign_off_by_the_submitter_or_an_author_does_not_publish(stage, portal, 
         assert FINISH_REFUSAL in drive(draft_page, reviewers["info_officer"], person)
         assert nothing_published(draft_page)
         api.active_workflow_state(draft_page).cancel(user=reviewers["info_officer"])
+
+
+def test_task_editor_cannot_turn_the_sign_off_into_another_stage(admin_client, db):
+    """Editing the 三审 task into 一审 would strip every workflow using it of its sign-off."""
+    task = default_task("review_3")
+    data = {"name": task.name, "stage": "review_1", "role": task.role, "unit_source": task.unit_source}
+    admin_client.post(reverse("wagtailadmin_workflows:edit_task", args=[task.pk]), data)
+    assert UnitRoleTask.objects.get(pk=task.pk).stage == "review_3"
