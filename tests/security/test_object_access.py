@@ -7,6 +7,7 @@ FIXTURES fails here until someone says which object it shows. An info officer of
 
 import datetime
 import re
+from functools import cached_property
 
 import pytest
 from django.contrib import messages
@@ -25,7 +26,7 @@ from newmedia.models import NewMediaAccount
 from site_pages.models import ArticlePage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
-from tests.factories import log_in, make_content, member
+from tests.factories import log_in, make_column, make_content, make_home, member
 from workflows import api
 from workflows.lexicon.models import LexiconEntry
 from workflows.models import AuthoritativeSource, PublicationRecord, Stage, UnitRoleTask, UnitSource
@@ -68,7 +69,7 @@ def _our_viewset_namespaces():
 
 
 def object_patterns():
-    """{URL name: (route, kwarg names)} of admin patterns of our apps that take an object id."""
+    """{URL name: (route, kwarg names, innermost namespace)} of our apps' admin patterns taking an object id."""
     patterns = list(_walk(get_resolver().url_patterns))  # loading the URLs registers the viewsets
     our_namespaces = _our_viewset_namespaces()
     found = {}
@@ -76,8 +77,9 @@ def object_patterns():
         kwargs = list(pattern.pattern.regex.groupindex)
         if not route.startswith("admin/") or not any(OBJECT_KWARG.search(k) for k in kwargs):
             continue
-        if _ours(_view_module(pattern.callback)) or (namespaces and namespaces[-1] in our_namespaces):
-            found[":".join((*namespaces, pattern.name or route))] = (route, kwargs)
+        namespace = namespaces[-1] if namespaces else ""
+        if _ours(_view_module(pattern.callback)) or namespace in our_namespaces:
+            found[":".join((*namespaces, pattern.name or route))] = (route, kwargs, namespace)
     return found
 
 
@@ -87,27 +89,56 @@ OBJECT_PATTERNS = object_patterns()
 # ---------------------------------------------------------------- the objects, one factory per kind
 
 
+class World:
+    """Units A and B and the county office; people and pages are made on first use, so each case pays only for
+    what it needs."""
+
+    def __init__(self, a, b, office):
+        self.a, self.b, self.office = a, b, office
+
+    @cached_property
+    def portal(self):
+        home = make_home()
+        news = make_column(home, "新闻动态", self.office, slug="xwdt")
+        return {"home": home, "a": make_column(news, "石羊镇", self.a, slug="sy")}
+
+    @cached_property
+    def info_officer(self):
+        return member(self.a, "info_officer", username="sy_xxy")
+
+    @cached_property
+    def deputy_head(self):
+        return member(self.a, "deputy_head", username="sy_fg")
+
+    @cached_property
+    def head(self):
+        return member(self.a, "head", username="sy_zy")
+
+    @cached_property
+    def office_head(self):
+        return member(self.office, "head", username="xzfb_zy")
+
+    @cached_property
+    def b_head(self):
+        return member(self.b, "head", username="lt_zy")
+
+    @cached_property
+    def outsider(self):
+        """An info officer of unit B: the one the refusals are for."""
+        return member(self.b, "info_officer", username="lt_xxy")
+
+
 @pytest.fixture
-def world(portal, township_a, township_b, county_office):
-    people = {
-        "info_officer": member(township_a, "info_officer", username="sy_xxy"),
-        "deputy_head": member(township_a, "deputy_head", username="sy_fg"),
-        "head": member(township_a, "head", username="sy_zy"),
-        "office_head": member(county_office, "head", username="xzfb_zy"),
-        "b_head": member(township_b, "head", username="lt_zy"),
-        "outsider": member(township_b, "info_officer", username="lt_xxy"),
-    }
-    return {"portal": portal, "a": township_a, "b": township_b, "office": county_office, **people}
+def world(township_a, township_b, county_office):
+    return World(township_a, township_b, county_office)
 
 
 def joint_draft(world):
     """An article of unit A in review, co-issued with unit B; its newest revision only exists as a draft."""
-    page = make_content(
-        world["portal"]["a"], title="石羊镇联合发文草稿甲", text="草稿正文：内部安排乙。", publish=False
-    )
-    page.co_issuing_units.add(world["b"])
-    page.save_revision(user=world["info_officer"])
-    api.submit(page, world["info_officer"])
+    page = make_content(world.portal["a"], title="石羊镇联合发文草稿甲", text="草稿正文：内部安排乙。", publish=False)
+    page.co_issuing_units.add(world.b)
+    page.save_revision(user=world.info_officer)
+    api.submit(page, world.info_officer)
     return page
 
 
@@ -115,12 +146,12 @@ def content_cases(world):
     page = joint_draft(world)
     # The outsider is in unit B, but is not its head: co-issuing lets only the head read the draft.
     article = {"content_type_id": page.get_base_content_type().pk, "object_id": page.pk}
-    catalogue, proactive = build_catalogue(world["portal"]["home"], world["office"])
+    catalogue, proactive = build_catalogue(world.portal["home"], world.office)
     item = make_item(
-        unit_catalogue(proactive, world["a"], "sy"), title="不予公开事项丙", text="内部研究记录丁。", publish=False
+        unit_catalogue(proactive, world.a, "sy"), title="不予公开事项丙", text="内部研究记录丁。", publish=False
     )
-    item.record_withholding(world["head"], WithholdingReason.PROCESS_INFORMATION, "内部研究过程")
-    item.save_revision(user=world["info_officer"])
+    item.record_withholding(world.head, WithholdingReason.PROCESS_INFORMATION, "内部研究过程")
+    item.save_revision(user=world.info_officer)
     withheld = {"content_type_id": item.get_base_content_type().pk, "object_id": item.pk}
     return [(article, ["石羊镇联合发文草稿甲", "内部安排乙"]), (withheld, ["不予公开事项丙", "内部研究记录丁"])]
 
@@ -131,14 +162,14 @@ def task_state_cases(world):
 
 
 def publication_record_cases(world):
-    column = world["portal"]["a"]
+    column = world.portal["a"]
     record = PublicationRecord.objects.create(
         base_content_type=column.get_base_content_type(),
         object_id=str(column.pk),
         title="石羊镇登记事项戊",
         content_kind="文章",
-        unit=world["a"],
-        unit_name=world["a"].name,
+        unit=world.a,
+        unit_name=world.a.name,
         published_at=timezone.now(),
         stages=[{"stage": Stage.REVIEW_1, "user": "审核人己", "comment": "审核意见庚"}],
     )
@@ -146,17 +177,17 @@ def publication_record_cases(world):
 
 
 def disclosure_request_cases(world):
-    item = make_request(datetime.date(2026, 11, 2), world["a"], name="申请人辛", description="申请公开壬的材料")
+    item = make_request(datetime.date(2026, 11, 2), world.a, name="申请人辛", description="申请公开壬的材料")
     item.reply_document.save("reply.txt", ContentFile("答复书：申请人辛".encode()))
     return [({"pk": item.pk, "action": "archive"}, ["申请人辛", "申请公开壬的材料"])]
 
 
 def unit_cases(world):
-    return [({"pk": world["a"].pk}, [world["a"].name])]
+    return [({"pk": world.a.pk}, [world.a.name])]
 
 
 def membership_cases(world):
-    membership = Membership.objects.get(user=world["info_officer"])
+    membership = Membership.objects.get(user=world.info_officer)
     return [({"pk": membership.pk}, ["sy_xxy"])]
 
 
@@ -166,7 +197,7 @@ def tamper_finding_cases(world):
 
 
 def handover_cases(world):
-    handover = Handover.objects.create(user=world["deputy_head"], successor=world["head"], reason="调离原因子")
+    handover = Handover.objects.create(user=world.deputy_head, successor=world.head, reason="调离原因子")
     return [({"pk": handover.pk}, ["调离原因子"])]
 
 
@@ -193,15 +224,20 @@ def topic_cases(world):
 
 
 def newmedia_account_cases(world):
-    account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world["a"])
+    account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world.a)
     return [({"pk": account.pk}, ["石羊镇账号未"])]
 
 
 def user_cases(world):
-    user = world["info_officer"]
+    user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
     user.save()
     return [({"pk": user.pk}, ["sy_xxy"])]
+
+
+def group_cases(world):
+    group = world.a.editor_group
+    return [({"pk": group.pk}, [group.name])]
 
 
 # By URL name, or by viewset namespace: every view of one viewset shows the same model.
@@ -227,6 +263,7 @@ FIXTURES = {
     "disclosure_topics": topic_cases,
     "newmedia_accounts": newmedia_account_cases,
     "wagtailusers_users": user_cases,
+    "wagtailusers_groups": group_cases,
 }
 
 
@@ -245,16 +282,16 @@ def refused(response):
 
 def test_every_object_pattern_has_a_fixture():
     assert OBJECT_PATTERNS, "the walk found no admin pattern taking an object id"
-    known = {name for name in OBJECT_PATTERNS} | {name.split(":")[0] for name in OBJECT_PATTERNS}
+    known = set(OBJECT_PATTERNS) | {namespace for _route, _kwargs, namespace in OBJECT_PATTERNS.values()}
     assert set(FIXTURES) <= known, f"fixtures for URLs that no longer exist: {set(FIXTURES) - known}"
 
 
 @pytest.mark.parametrize("name", sorted(OBJECT_PATTERNS))
 def test_editor_of_another_unit_gets_nothing(client, world, name):
-    route, kwarg_names = OBJECT_PATTERNS[name]
-    factory = FIXTURES.get(name) or FIXTURES.get(name.split(":")[0])
+    route, kwarg_names, namespace = OBJECT_PATTERNS[name]
+    factory = FIXTURES.get(name) or FIXTURES.get(namespace)
     assert factory, f"{name} ({route}) takes an object id but has no fixture here: add one to FIXTURES"
-    log_in(client, world["outsider"])
+    log_in(client, world.outsider)
     for values, secrets in factory(world):
         missing = [k for k in kwarg_names if k not in values]
         assert not missing, f"the fixture of {name} gives no value for {missing}"
@@ -280,8 +317,8 @@ def graded_column(world):
     )
     workflow = Workflow.objects.create(name="分级审核测试流程")
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
-    WorkflowPage.objects.update_or_create(page=world["portal"]["a"], defaults={"workflow": workflow})
-    return world["portal"]["a"]
+    WorkflowPage.objects.update_or_create(page=world.portal["a"], defaults={"workflow": workflow})
+    return world.portal["a"]
 
 
 def _url(name, page):
@@ -292,8 +329,8 @@ def _url(name, page):
 @pytest.mark.parametrize("name", ["workflows:consent", "workflows:override"])
 def test_editor_reviewer_and_co_issuing_head_read_the_draft(client, world, graded_column, who, name):
     page = joint_draft(world)
-    assert api.current_stage(page).unit == world["office"]
-    log_in(client, world[who])
+    assert api.current_stage(page).unit == world.office
+    log_in(client, getattr(world, who))
     response = client.get(_url(name, page))
     assert response.status_code == 200
     assert "石羊镇联合发文草稿甲" in response.content.decode()
@@ -302,21 +339,21 @@ def test_editor_reviewer_and_co_issuing_head_read_the_draft(client, world, grade
 @pytest.mark.parametrize("who", ["info_officer", "office_head"])
 def test_editor_and_reviewer_open_deidentify(client, world, graded_column, who):
     page = joint_draft(world)
-    log_in(client, world[who])
+    log_in(client, getattr(world, who))
     assert client.get(_url("workflows:deidentify", page)).status_code == 200
 
 
 def test_co_issuing_head_may_not_deidentify(client, world):
     """De-identifying saves a new revision: reading the draft for 会签 is not editing it."""
     page = joint_draft(world)
-    log_in(client, world["b_head"])
+    log_in(client, world.b_head)
     assert refused(client.get(_url("workflows:deidentify", page)))
 
 
 def test_proof_preview_for_the_stage_reviewer(client, world, graded_column):
     page = joint_draft(world)
     state = api.current_stage(page).task_state
-    log_in(client, world["office_head"])
+    log_in(client, world.office_head)
     response = client.get(reverse("workflows:proof_preview", args=[state.pk]))
     assert response.status_code == 200
     assert "石羊镇联合发文草稿甲" in response.content.decode()
@@ -327,8 +364,8 @@ def test_head_of_a_unit_that_no_longer_co_issues_is_refused(client, world):
     page = joint_draft(world)
     draft = api.newest_revision(page).as_object()
     draft.co_issuing_units = []
-    draft.save_revision(user=world["info_officer"])
-    log_in(client, world["b_head"])
+    draft.save_revision(user=world.info_officer)
+    log_in(client, world.b_head)
     assert client.get(_url("workflows:consent", page)).status_code == 404
 
 
@@ -337,14 +374,14 @@ def test_withheld_draft_only_for_those_who_may_edit(world, monkeypatch):
     from workflows import access
 
     page = joint_draft(world)
-    assert access.can_view_draft(page, world["b_head"])
+    assert access.can_view_draft(page, world.b_head)
     monkeypatch.setattr(ArticlePage, "is_withheld", True, raising=False)
-    assert not access.can_view_draft(page, world["b_head"])
-    assert access.can_view_draft(page, world["info_officer"])
+    assert not access.can_view_draft(page, world.b_head)
+    assert access.can_view_draft(page, world.info_officer)
 
 
 def test_unknown_or_malformed_ids_are_404(client, world):
-    log_in(client, world["info_officer"])
+    log_in(client, world.info_officer)
     page = joint_draft(world)
     ct = page.get_base_content_type().pk
     for args in ((ct, "not-a-number"), (ct, 999999), (999999, page.pk)):
@@ -352,8 +389,8 @@ def test_unknown_or_malformed_ids_are_404(client, world):
 
 
 def test_withheld_item_mode_is_read_from_the_model(world):
-    catalogue, proactive = build_catalogue(world["portal"]["home"], world["office"])
-    item = make_item(unit_catalogue(proactive, world["a"], "sy"), publish=False)
+    catalogue, proactive = build_catalogue(world.portal["home"], world.office)
+    item = make_item(unit_catalogue(proactive, world.a, "sy"), publish=False)
     assert not item.is_withheld
     item.disclosure_mode = DisclosureMode.WITHHELD
     assert item.is_withheld
