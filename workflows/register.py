@@ -1,7 +1,7 @@
 """信息发布登记 and 退回情况统计: admin reports, their spreadsheet exports, and the 信息发布审核单 (HTML and PDF).
 
 Who sees what: superusers and holders of ``workflows.view_publicationrecord`` (the county office's
-supervisors) see every unit. Any other admin user sees the records of the units where they hold a
+supervisors) see every unit. Any other admin user sees the records of the active units where they hold a
 role, because the register is each unit's own account of what it published (records without a unit,
 such as the home page, are for the all-units readers only); for rejections that is the reviewing unit.
 A user with neither is refused (PermissionDenied, which Wagtail's admin turns into a redirect to the
@@ -70,13 +70,14 @@ def sees_all_units(user):
 def can_view_register(user):
     if not user.is_authenticated:
         return False
-    return sees_all_units(user) or Membership.objects.filter(user=user).exists()
+    return sees_all_units(user) or Membership.objects.active().filter(user=user).exists()
 
 
 def visible_units(user):
     if sees_all_units(user):
         return Unit.objects.all()
-    return Unit.objects.for_user(user)
+    # Roles in active units only: a deactivated unit's staff lose its pages, and its register with them.
+    return Unit.objects.filter(pk__in=Membership.objects.active().filter(user=user).values("unit_id"))
 
 
 def records_for(user):

@@ -394,3 +394,16 @@ def test_withheld_item_mode_is_read_from_the_model(world):
     assert not item.is_withheld
     item.disclosure_mode = DisclosureMode.WITHHELD
     assert item.is_withheld
+
+
+def test_register_record_closes_with_the_unit(client, world):
+    """A deactivated unit's staff lose its pages (their unit group goes); its 审核单 must go with them."""
+    record = publication_record_cases(world)[0][0]["pk"]
+    url = reverse("workflows_register:form", args=[record])
+    Membership.objects.create(user=world.info_officer, unit=world.b, role="info_officer")  # still staff elsewhere
+    log_in(client, world.info_officer)
+    assert client.get(url).status_code == 200
+    world.a.active = False
+    world.a.save()
+    for name in ("workflows_register:form", "workflows_register:form_pdf"):
+        assert refused(client.get(reverse(name, args=[record])))
