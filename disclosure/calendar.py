@@ -19,8 +19,12 @@ Every function accepts ``date`` objects; an aware ``datetime`` is turned into it
 
 Per-year day sets are cached in-process. Saving or deleting a ``CalendarDay`` clears this
 process's cache at once (signals) and, after commit, bumps a generation stamp in Django's shared
-cache that other worker processes check at most every ``RECHECK_SECONDS``. Bulk queryset updates
-and ``bulk_create`` send no signals; code that uses them must call ``invalidate_everywhere()``.
+("strict") cache that other worker processes check at most every ``RECHECK_SECONDS``. Bulk queryset
+updates and ``bulk_create`` send no signals; code that uses them must call ``invalidate_everywhere()``.
+
+While that cache is unreachable every process reloads the entered days from the database at each check
+(a few dozen rows), and the first process to reach the cache again bumps the stamp, so a change made
+during the outage reaches the processes that did not look meanwhile.
 """
 
 from __future__ import annotations
@@ -34,8 +38,10 @@ from enum import StrEnum
 from functools import cache as memoize
 
 import chinese_calendar
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
+
+from cms.outages import CACHE_ERRORS
 
 GENERATION_CACHE_KEY = "disclosure:working-calendar:generation"
 RECHECK_SECONDS = 30
@@ -178,6 +184,22 @@ class _State:
 
 
 _state: _State | None = None
+# Set when the shared cache failed: the stamp is bumped once it answers again.
+_bump_when_reachable = False
+
+
+def _shared_generation():
+    """The stamp in the shared cache, or a fresh object (equal to nothing) while the cache is down."""
+    global _bump_when_reachable
+    cache = caches["strict"]
+    try:
+        if _bump_when_reachable:
+            cache.set(GENERATION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+            _bump_when_reachable = False
+        return cache.get(GENERATION_CACHE_KEY)
+    except CACHE_ERRORS:
+        _bump_when_reachable = True
+        return object()
 
 
 def _current_state() -> _State:
@@ -185,7 +207,7 @@ def _current_state() -> _State:
     state = _state
     if state is not None and time.monotonic() - state.checked_at < RECHECK_SECONDS:
         return state
-    generation = cache.get(GENERATION_CACHE_KEY)
+    generation = _shared_generation()
     if state is None or state.generation != generation:
         state = _State(generation)
         _state = state
@@ -206,7 +228,11 @@ def invalidate_everywhere() -> None:
     Call it after the change is committed: bumping earlier lets another process reload the old
     rows and keep them for a whole generation.
     """
-    cache.set(GENERATION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+    global _bump_when_reachable
+    try:
+        caches["strict"].set(GENERATION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+    except CACHE_ERRORS:
+        _bump_when_reachable = True
     invalidate()
 
 

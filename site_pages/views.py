@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
+
+from cms import outages
 
 SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 100
@@ -44,6 +46,14 @@ def toggle_large_text(request):
 
 
 def server_error(request):
-    """500 page in the site layout, rendered without touching the database (it may be the cause)."""
-    template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"site_name": settings.WAGTAIL_SITE_NAME}))
+    """系统繁忙 page in the site layout, rendered without touching the database (it may be the cause).
+
+    A database outage answers 503 with Retry-After: the request may succeed later and crawlers and proxies
+    should come back rather than treat the page as broken.
+    """
+    content = loader.get_template("500.html").render({"site_name": settings.WAGTAIL_SITE_NAME})
+    if outages.current_database_outage():
+        response = HttpResponse(content, status=503)
+        response["Retry-After"] = str(outages.DATABASE_RETRY_AFTER)
+        return response
+    return HttpResponseServerError(content)

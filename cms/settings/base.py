@@ -133,7 +133,30 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# "strict" serves the rate limits and the working-calendar stamp, which must notice a failed cache and fall back
+# to the database (cms.outages); here it shares the default's memory, in production both are Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "strict": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+}
+# An outage of Redis or the database logs one line per minute and kind of error, not one traceback per request.
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+DJANGO_REDIS_LOGGER = "cms.outages.cache"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "cache_outage": {"()": "cms.outages.OncePerInterval"},
+        "database_outage": {
+            "()": "cms.outages.OncePerInterval",
+            "exceptions": ["django.db.OperationalError", "django.db.InterfaceError"],
+        },
+    },
+    "loggers": {
+        "cms.outages.cache": {"filters": ["cache_outage"]},
+        "django.request": {"filters": ["database_outage"]},
+    },
+}
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

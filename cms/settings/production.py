@@ -5,6 +5,8 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.outages import redis_caches
+
 from .base import *  # noqa: F403
 
 
@@ -20,17 +22,16 @@ def require_env(name):
 DEBUG = False
 SECRET_KEY = require_env("SECRET_KEY")
 ALLOWED_HOSTS = [h.strip() for h in require_env("ALLOWED_HOSTS").split(",") if h.strip()]
-DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=60)}
+# A reused connection is checked before its request (else each worker fails once more after a database
+# restart), and a connection attempt gives up quickly so that an outage answers 503 instead of hanging.
+DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
-        }
-    }
+    # Short socket timeouts; the default alias ignores Redis errors, "strict" raises them (cms.outages).
+    CACHES = redis_caches(REDIS_URL)
 
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
@@ -78,8 +79,7 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 
 LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
+    **LOGGING,  # noqa: F405 - the outage filters
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }

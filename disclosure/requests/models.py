@@ -76,6 +76,17 @@ class ReceiptCounter(models.Model):
         return f"YSQ{year}-{serial:05d}"
 
 
+class RateLimitWindow(models.Model):
+    """A rate-limit window counted in the database while the cache (Redis) is unreachable (see ratelimit)."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
+
+
 class DisclosureRequestQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=[Status.RECEIVED, Status.SUPPLEMENT, Status.CONSULTING])

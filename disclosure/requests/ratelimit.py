@@ -1,10 +1,20 @@
-"""A fixed-window counter per client address in Django's cache (Redis in production, so the
-limit holds across worker processes). No third-party service is contacted."""
+"""A fixed-window counter per client address (cms.security.client_ip) in Django's "strict" cache (Redis in
+production, so the limit holds across worker processes). While the cache is unreachable the windows are
+counted in the database instead, so an outage neither opens the limit nor fails the form. No third-party
+service is contacted."""
+
+from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
+from cms.outages import CACHE_ERRORS
 from cms.security.client_ip import client_ip
+
+from .models import RateLimitWindow
 
 DEFAULT_LIMITS = {
     # successful submissions of the public request form per address
@@ -23,20 +33,48 @@ def _key(scope, address):
     return f"disclosure-requests:rate:{scope}:{address}"
 
 
-def exceeded(scope, request):
-    count, _window = _limit(scope)
-    return (cache.get(_key(scope, client_ip(request))) or 0) >= count
+def _stored_count(key):
+    try:
+        return caches["strict"].get(key) or 0
+    except CACHE_ERRORS:
+        window = RateLimitWindow.objects.filter(key=key, expires_at__gt=timezone.now()).first()
+        return window.count if window else 0
 
 
-def record(scope, request):
-    _count, window = _limit(scope)
-    key = _key(scope, client_ip(request))
+def _count_in_cache(key, window):
+    cache = caches["strict"]
     # add() starts the window only if none is running; incr() is atomic in both cache backends.
     cache.add(key, 0, timeout=window)
     try:
         cache.incr(key)
     except ValueError:  # the window expired between add() and incr()
         cache.set(key, 1, timeout=window)
+
+
+def _count_in_database(key, window):
+    now = timezone.now()
+    with transaction.atomic():
+        RateLimitWindow.objects.filter(expires_at__lte=now).delete()
+        try:
+            with transaction.atomic():
+                RateLimitWindow.objects.get_or_create(key=key, defaults={"expires_at": now + timedelta(seconds=window)})
+        except IntegrityError:
+            pass  # another worker opened this window first; the UPDATE below still counts
+        RateLimitWindow.objects.filter(key=key).update(count=F("count") + 1)
+
+
+def exceeded(scope, request):
+    count, _window = _limit(scope)
+    return _stored_count(_key(scope, client_ip(request))) >= count
+
+
+def record(scope, request):
+    _count, window = _limit(scope)
+    key = _key(scope, client_ip(request))
+    try:
+        _count_in_cache(key, window)
+    except CACHE_ERRORS:
+        _count_in_database(key, window)
 
 
 def window_minutes(scope):
