@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BROWSER_STAMP := node_modules/axe-core/axe.min.js
 DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
+# The suite runs on every core (pytest-xdist), each worker with its own database and files; the 30
+# slowest tests are printed so that a slow one is seen.
+WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
 .PHONY: install run serve migrate seed test test-fast e2e-deps lint security-check messages benchmark clean
 
@@ -39,7 +43,11 @@ $(BROWSER_STAMP): package.json package-lock.json
 	touch $(BROWSER_STAMP)
 
 test: install e2e-deps
-	$(VENV)/bin/pytest -q
+	$(PYTEST) -q $(PYTEST_ARGS)
+
+# Everything but the browser tests.
+test-fast: install
+	$(PYTEST) -q -m "not e2e" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -6,8 +6,57 @@ restoring the serialized database fails on their unique constraints.
 """
 
 import pytest
+from django.test.utils import setup_databases, teardown_databases
 
+from tests import dbtemplate
 from tests.factories import UnitFactory, log_in, make_column, make_home, member
+
+
+def _database_use(item):
+    """0: none, 1: in a rolled-back transaction, 2: transactional (flushes the database afterwards)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    if {"transactional_db", "live_server"} & set(fixtures) or (marker and marker.kwargs.get("transaction")):
+        return 2
+    return 1 if marker or "db" in fixtures else 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests marked slow start first, so that a parallel run does not end waiting for one of them.
+
+    Only where pytest-django's order allows: a test that flushes the database must still follow every
+    test that relies on the migrated data, so slow tests move to the front of their own kind, and slow
+    tests that do not use the test database move to the very front.
+    """
+    first_of_kind = {}
+    for index, item in enumerate(items):
+        first_of_kind.setdefault(_database_use(item), index)
+
+    def key(pair):
+        index, item = pair
+        if item.get_closest_marker("slow") is None:
+            return (index, 1)
+        kind = _database_use(item)
+        return (-1 if kind == 0 else first_of_kind[kind], 0)
+
+    items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    """pytest-django's database setup, starting from a copy of the migrated template (tests/dbtemplate.py)."""
+    from pytest_django.fixtures import _get_databases_for_setup
+
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    with django_db_blocker.unblock():
+        dbtemplate.clone_into_test_database()
+        config = setup_databases(
+            verbosity=0, interactive=False, keepdb=True, aliases=aliases, serialized_aliases=serialized_aliases
+        )
+    yield
+    with django_db_blocker.unblock():
+        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture

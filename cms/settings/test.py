@@ -1,5 +1,7 @@
 """Test settings: SQLite by default, PostgreSQL when DATABASE_URL is set (see .ci/run)."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -11,7 +13,21 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 DEMO_SEED_ALLOWED = True
 # A workflow-enabled snippet model used only by the tests (no migrations: created with the test database).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# Each pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) writes files under its own folder, so
+# parallel tests never see each other's uploads, backups, manifests or archives.
+TEST_FILES_ROOT = BASE_DIR / "var" / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+MEDIA_ROOT = TEST_FILES_ROOT / "media"
+DISCLOSURE_REQUEST_FILES_ROOT = TEST_FILES_ROOT / "private"
+SECURITY_INTEGRITY_MANIFEST = TEST_FILES_ROOT / "integrity-manifest.json"
+SECURITY_BACKUP_DIR = TEST_FILES_ROOT / "backups"
+SECURITY_AUDIT_ARCHIVE_DIR = TEST_FILES_ROOT / "audit-archive"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, so that tests/dbtemplate.py can copy a migrated template into it; one per process, so that
+    # parallel runs never share one. Durability is not needed for a database dropped after the run.
+    DATABASES["default"]["TEST"] = {"NAME": str(TEST_FILES_ROOT / f"db-{os.getpid()}.sqlite3")}  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"  # noqa: F405

@@ -28,6 +28,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from tests.prerequisites import unavailable
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -45,10 +47,10 @@ TIMEOUT_MS = 15_000
 
 
 def _unavailable(reason):
-    """Skip, or fail when the environment promises a browser (E2E_REQUIRED=1)."""
+    """Skip, or fail when the environment promises a browser (E2E_REQUIRED=1, or CI)."""
     if os.environ.get("E2E_REQUIRED") == "1":
         pytest.fail(f"E2E_REQUIRED=1 but {reason}", pytrace=False)
-    pytest.skip(reason)
+    unavailable(reason)
 
 
 # Autouse and session-scoped, so that a missing browser skips before the test database is built.
