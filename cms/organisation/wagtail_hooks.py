@@ -8,9 +8,22 @@ usage) and uses Django model permissions, so the security administrator can gran
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic import DeleteView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from cms.security.users import RefusedDeleteMixin
+
+from .forms import MembershipForm, UnitForm, membership_delete_refusal, unit_delete_refusal
 from .models import Membership, Unit
+
+
+class UnitDeleteView(RefusedDeleteMixin, DeleteView):
+    refusal = staticmethod(unit_delete_refusal)
+
+
+class MembershipDeleteView(RefusedDeleteMixin, DeleteView):
+    refusal = staticmethod(membership_delete_refusal)
 
 
 class UnitViewSet(ModelViewSet):
@@ -23,6 +36,8 @@ class UnitViewSet(ModelViewSet):
     search_fields = ["name", "short_name", "organisation_code"]
     inspect_view_enabled = True
     copy_view_enabled = False
+    edit_handler = ObjectList(Unit.panels, base_form_class=UnitForm)
+    delete_view_class = UnitDeleteView
 
 
 class MembershipViewSet(ModelViewSet):
@@ -32,7 +47,10 @@ class MembershipViewSet(ModelViewSet):
     list_display = ["user", "unit", "role", "created_at"]
     list_filter = ["role", "unit"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
-    form_fields = ["user", "unit", "role"]
+    edit_handler = ObjectList(
+        [FieldPanel("user"), FieldPanel("unit"), FieldPanel("role")], base_form_class=MembershipForm
+    )
+    delete_view_class = MembershipDeleteView
     copy_view_enabled = False
 
 

@@ -45,6 +45,8 @@ ACTIONS = {
     "permission.user_permissions": _("用户权限变更"),
     "permission.membership": _("人员角色变更"),
     "permission.page": _("页面权限变更"),
+    # Written by cms.security.escalation when a change of rights is refused.
+    "permission.refused": _("越权操作被拒绝"),
     "permission.collection": _("媒体库权限变更"),
     "settings.change": _("设置变更"),
     "personal_data.view": _("查看个人信息"),

@@ -16,6 +16,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from . import escalation
 from .handover import HandoverError, describe, hand_over
 from .models import Handover
 
@@ -38,6 +39,17 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.for_user = for_user
         self.instance = instance
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.for_user is not None:
+            message = escalation.handover_refusal(
+                self.for_user, cleaned_data.get("user"), cleaned_data.get("successor")
+            )
+            if message is not None:
+                self.add_error(None, ValidationError(message, code="escalation"))
+                escalation.refuse(message, obj=cleaned_data.get("user"))
+        return cleaned_data
 
     def save(self, request):
         try:

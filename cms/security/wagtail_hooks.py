@@ -5,15 +5,18 @@ with, so nobody can add, copy or forge a finding here. Hand-overs are run from t
 never edited; the audit report is read-only (audit_admin).
 """
 
+from django.contrib.auth import get_user_model
+from django.shortcuts import redirect
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from . import audit_urls, login
+from . import audit_urls, escalation, login
 from .accounts_admin import RESET_PERMISSION, UNLOCK_PERMISSION, LoginProtectionView
 from .audit_admin import AuditMenuItem
 from .handover_admin import HandoverViewSet
@@ -94,3 +97,17 @@ def register_login_protection_menu_item():
     return LoginProtectionMenuItem(
         _("登录保护"), reverse("security_login_protection"), name="login-protection", icon_name="lock", order=265
     )
+
+
+@hooks.register("before_bulk_action")
+def refuse_escalating_bulk_actions(request, action_type, objects, action):
+    """Bulk actions on users (set active, assign role, delete, and any added later) follow the user form's rules."""
+    if action.model is not get_user_model():
+        return None
+    form_data = action.cleaned_form.cleaned_data if action.cleaned_form is not None else {}
+    message = escalation.bulk_refusal(request.user, objects, group=form_data.get("role"))
+    if message is None:
+        return None
+    escalation.refuse(message, request=request)
+    messages.error(request, message)
+    return redirect(action.next_url)
