@@ -1,14 +1,16 @@
-"""One-file backups of the database and the uploaded media, and their restore.
+"""One-file backups of the database and every file storage, and their restore.
 
 Archive layout (tar.gz):
 
     database/db.dump        PostgreSQL, `pg_dump --format=custom`
     database/db.sqlite3     SQLite, a consistent copy made with SQLite's online backup API
     media/...               MEDIA_ROOT
-    manifest.json           created time, versions, database vendor, migration state and the
-                            sha256 of every other file in the archive
+    files/<key>/...         every other storage root (storage_roots.py), e.g. the private 答复书
+    manifest.json           created time, versions, database vendor, migration state, the archive
+                            folder of each storage root and the sha256 of every other file
 
-A restore checks every checksum before it touches anything.
+A restore checks every checksum before it touches anything, and refuses an archive whose storage
+roots do not match the ones configured.
 """
 
 import gzip
@@ -32,9 +34,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .integrity import sha256_file
+from .storage_roots import storage_roots
 
 MANIFEST = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+MEDIA_KEY = "MEDIA_ROOT"
 DATABASE_FILES = {"postgresql": "database/db.dump", "sqlite": "database/db.sqlite3"}
 CHUNK = 1024 * 1024
 
@@ -129,6 +133,16 @@ def _add_file(archive, path, arcname, hashes):
     hashes[arcname] = reader.digest.hexdigest()
 
 
+def archive_folder(key):
+    # MEDIA_ROOT keeps the folder of format 1, so older archives restore the same way.
+    return "media" if key == MEDIA_KEY else f"files/{key}"
+
+
+def manifest_roots(manifest):
+    """{key: archive folder} of an archive; format 1 held MEDIA_ROOT only."""
+    return manifest.get("roots") or {MEDIA_KEY: "media"}
+
+
 def create_backup(output_dir=None):
     """Write one archive into output_dir and return its path."""
     output_dir = Path(
@@ -141,7 +155,7 @@ def create_backup(output_dir=None):
     while final.exists():
         counter += 1
         final = output_dir / f"cms-backup-{created:%Y%m%d-%H%M%S}-{counter}.tar.gz"
-    media_root = Path(settings.MEDIA_ROOT)
+    roots = storage_roots()
 
     with tempfile.TemporaryDirectory(prefix="cms-backup-") as work:
         vendor = _vendor()
@@ -154,10 +168,13 @@ def create_backup(output_dir=None):
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
                 _add_file(archive, dump, DATABASE_FILES[vendor], hashes)
-                if media_root.is_dir():
-                    for path in sorted(media_root.rglob("*")):
+                for key, root in roots.items():
+                    if not root.is_dir():
+                        continue
+                    for path in sorted(root.rglob("*")):
                         if path.is_file() and not path.is_symlink():
-                            _add_file(archive, path, f"media/{path.relative_to(media_root).as_posix()}", hashes)
+                            name = f"{archive_folder(key)}/{path.relative_to(root).as_posix()}"
+                            _add_file(archive, path, name, hashes)
                 manifest = {
                     "format": FORMAT_VERSION,
                     "created_at": created.isoformat(),
@@ -165,6 +182,7 @@ def create_backup(output_dir=None):
                     "wagtail": wagtail.__version__,
                     "database": {"vendor": vendor, "file": DATABASE_FILES[vendor]},
                     "migrations": migration_state(),
+                    "roots": {key: archive_folder(key) for key in roots},
                     "files": hashes,
                 }
                 data = json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True).encode("utf-8")
@@ -266,27 +284,48 @@ def _restore_sqlite(copy):
         destination.close()
 
 
-def _swap_media(new_media):
-    media_root = Path(settings.MEDIA_ROOT)
-    media_root.parent.mkdir(parents=True, exist_ok=True)
-    old = media_root.with_name(f".{media_root.name}.before-restore")
+def _swap_in(new_tree, root):
+    """Put new_tree in place of root; the switch itself is a rename next to root."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    incoming = root.with_name(f".{root.name}.incoming")
+    old = root.with_name(f".{root.name}.before-restore")
+    for leftover in (incoming, old):
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    # A rename when the staging area is on the same file system, a copy otherwise.
+    shutil.move(new_tree, incoming)
+    if root.exists():
+        root.rename(old)
+    incoming.rename(root)
     if old.exists():
         shutil.rmtree(old)
-    if media_root.exists():
-        media_root.rename(old)
-    new_media.rename(media_root)
-    if old.exists():
-        shutil.rmtree(old)
+
+
+def check_roots(manifest):
+    """Refuse an archive whose storage roots differ from the configured ones, before anything changes."""
+    archived, configured = manifest_roots(manifest), set(storage_roots())
+    unknown = sorted(key for key, folder in archived.items() if key not in configured or folder != archive_folder(key))
+    if unknown:
+        raise BackupError(
+            _("备份中的存储目录在当前配置中不存在：%(roots)s，拒绝恢复。") % {"roots": "、".join(unknown)}
+        )
+    return sorted(configured - set(archived))
 
 
 def restore_archive(path, manifest):
-    """Restore a verified archive into the configured database and MEDIA_ROOT."""
+    """Restore a verified archive into the configured database and every storage root it holds.
+
+    Returns the keys of configured roots the archive does not hold (made before they existed); those
+    are left as they are.
+    """
     vendor = _vendor()
     if manifest["database"]["vendor"] != vendor:
         raise BackupError(
             _("备份的数据库类型（%(archive)s）与当前配置的数据库（%(current)s）不一致，拒绝恢复。")
             % {"archive": manifest["database"]["vendor"], "current": vendor}
         )
+    missing = check_roots(manifest)
+    roots = storage_roots()
     media_root = Path(settings.MEDIA_ROOT)
     media_root.parent.mkdir(parents=True, exist_ok=True)
     # Staged next to MEDIA_ROOT so that the final swap is a rename on the same file system.
@@ -303,6 +342,8 @@ def restore_archive(path, manifest):
             _restore_postgresql(database_file)
         else:
             _restore_sqlite(database_file)
-        new_media = staging / "media"
-        new_media.mkdir(exist_ok=True)
-        _swap_media(new_media)
+        for key, folder in manifest_roots(manifest).items():
+            new_tree = staging / folder
+            new_tree.mkdir(parents=True, exist_ok=True)
+            _swap_in(new_tree, roots[key])
+    return missing

@@ -3,8 +3,12 @@
     python -m tests.security.drill history|snapshot|damage
 
 `history` adds workflow history and an uploaded document to the seeded demo site, `snapshot`
-prints what a restore must bring back (pages, users, workflow and log tables, media files and
-the HTML of a few public pages) as JSON, `damage` changes and deletes some of it.
+prints what a restore must bring back (pages, users, workflow and log tables, the checksum of every
+file in every storage root, the HTML of a few public pages) as JSON, `damage` changes and deletes
+some of it, `alter-private` changes one 答复书 after a restore to show that the drill would notice.
+
+The storage roots are found here from the settings and models, not from the backup code, so a
+root the backup leaves out shows up as a difference.
 """
 
 import hashlib
@@ -14,6 +18,52 @@ import sys
 from pathlib import Path
 
 import django
+
+# *_ROOT settings that hold no records: collectstatic output, and the test run's parent folder.
+NOT_RECORD_ROOTS = {"STATIC_ROOT", "TEST_FILES_ROOT"}
+
+
+def roots_named_in_settings():
+    """Every directory the settings and models point files at: MEDIA_ROOT, each *_ROOT setting,
+    each STORAGES entry with a location and the storage of every model file field."""
+    from django.apps import apps
+    from django.conf import settings
+    from django.db.models import FileField
+
+    roots = {Path(settings.MEDIA_ROOT)}
+    for name in dir(settings):
+        value = getattr(settings, name, None)
+        if name.endswith("_ROOT") and name not in NOT_RECORD_ROOTS and isinstance(value, str | Path):
+            roots.add(Path(value))
+    for alias, config in settings.STORAGES.items():
+        location = (config.get("OPTIONS") or {}).get("location")
+        if location and alias != "staticfiles":
+            roots.add(Path(location))
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, FileField):
+                storage = getattr(field, "_storage_callable", None)
+                location = getattr(storage() if callable(storage) else field.storage, "location", None)
+                if location:
+                    roots.add(Path(location))
+    return {root.resolve() for root in roots}
+
+
+def file_checksums():
+    return {
+        str(root): {
+            path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(root.rglob("*"))
+            if path.is_file()
+        }
+        for root in sorted(roots_named_in_settings())
+    }
+
+
+def private_replies():
+    from django.conf import settings
+
+    return sorted(Path(settings.DISCLOSURE_REQUEST_FILES_ROOT).rglob("*.pdf"))
 
 
 def setup():
@@ -45,7 +95,6 @@ def history():
 
 
 def snapshot():
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.test import Client
     from wagtail.models import ModelLogEntry, Page, PageLogEntry, TaskState, WorkflowState
@@ -60,12 +109,6 @@ def snapshot():
     task_states = list(TaskState.objects.order_by("pk").values_list("pk", "workflow_state_id", "task__name", "status"))
     page_log = list(PageLogEntry.objects.order_by("pk").values_list("pk", "page_id", "action", "user_id"))
     model_log = list(ModelLogEntry.objects.order_by("pk").values_list("pk", "object_id", "action"))
-    media_root = Path(settings.MEDIA_ROOT)
-    media = {
-        path.relative_to(media_root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(media_root.rglob("*"))
-        if path.is_file()
-    }
     live = Page.objects.live().filter(depth__gte=2).order_by("path").specific()
     samples = [live[0], *[p for p in live if p.specific_class.__name__ == "ColumnPage"][:1]]
     samples += [p for p in live if p.specific_class.__name__ == "ArticlePage"][:2]
@@ -82,7 +125,7 @@ def snapshot():
             "task_states": task_states,
             "page_log": page_log,
             "model_log": model_log,
-            "media": media,
+            "files": file_checksums(),
             "html": html,
         },
         sys.stdout,
@@ -107,8 +150,15 @@ def damage():
     for path in Path(settings.MEDIA_ROOT).rglob("drill-attachment*.pdf"):
         path.unlink()
     (Path(settings.MEDIA_ROOT) / "planted.html").write_text("<script>alert(1)</script>")
+    replies = private_replies()
+    replies[0].write_bytes(b"%PDF-1.4 forged reply\n%%EOF\n")
+    replies[-1].unlink()
+
+
+def alter_private():
+    private_replies()[0].write_bytes(b"%PDF-1.4 changed after the restore\n%%EOF\n")
 
 
 if __name__ == "__main__":
     setup()
-    {"history": history, "snapshot": snapshot, "damage": damage}[sys.argv[1]]()
+    {"history": history, "snapshot": snapshot, "damage": damage, "alter-private": alter_private}[sys.argv[1]]()

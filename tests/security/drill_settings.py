@@ -1,4 +1,4 @@
-"""Settings for the restore drill's subprocesses: a plain deployment with media in a temporary directory.
+"""Settings for the restore drill's subprocesses: a plain deployment with its files in temporary directories.
 
 Built on the base settings rather than the test settings, so that test-only apps (whose tables
 only the pytest database has) stay out of the drill's migrated database.
@@ -15,3 +15,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_SEED_ALLOWED = True
 MEDIA_ROOT = os.environ["DRILL_MEDIA_ROOT"]
+DISCLOSURE_REQUEST_FILES_ROOT = os.environ["DRILL_PRIVATE_ROOT"]

@@ -2,14 +2,18 @@ import hashlib
 import io
 import json
 import tarfile
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from cms.security import backup
 from cms.security.backup import BackupError, create_backup, verify_archive
 from tests.factories import UserFactory
+from tests.security.drill import roots_named_in_settings
 
 # No wrapping test transaction: SQLite's online backup cannot copy a database that one of its
 # own connections is writing to.
@@ -18,6 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def media(tmp_path, settings):
+    settings.DISCLOSURE_REQUEST_FILES_ROOT = tmp_path / "private"
+    (settings.DISCLOSURE_REQUEST_FILES_ROOT / "disclosure_requests" / "replies" / "2026").mkdir(parents=True)
+    (settings.DISCLOSURE_REQUEST_FILES_ROOT / "disclosure_requests" / "replies" / "2026" / "答复书.pdf").write_bytes(
+        b"%PDF-1.4 reply\n%%EOF\n"
+    )
     settings.MEDIA_ROOT = tmp_path / "media"
     (settings.MEDIA_ROOT / "documents").mkdir(parents=True)
     (settings.MEDIA_ROOT / "documents" / "通知.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
@@ -51,7 +60,13 @@ def test_backup_is_one_archive_with_database_media_and_manifest(archive, media):
         manifest = json.loads(tar.extractfile("manifest.json").read())
         hashes = {n: hashlib.sha256(tar.extractfile(n).read()).hexdigest() for n in names - {"manifest.json"}}
     database_file = {"sqlite": "database/db.sqlite3", "postgresql": "database/db.dump"}[connection.vendor]
-    assert names == {"manifest.json", database_file, "media/documents/通知.pdf", "media/original_images/a.png"}
+    assert names == {
+        "manifest.json",
+        database_file,
+        "media/documents/通知.pdf",
+        "media/original_images/a.png",
+        "files/disclosure_requests.DisclosureRequest.reply_document/disclosure_requests/replies/2026/答复书.pdf",
+    }
     assert manifest["files"] == hashes
     assert manifest["database"] == {"vendor": connection.vendor, "file": database_file}
     assert manifest["migrations"]["wagtailcore"].startswith("0")
@@ -121,4 +136,48 @@ def test_restore_asks_and_stops_on_no(archive, monkeypatch, media):
     (media / "new.txt").write_text("kept")
     with pytest.raises(CommandError, match="已取消"):
         call_command("restore", str(archive))
+    assert (media / "new.txt").exists()
+
+
+def test_every_storage_root_is_backed_up_and_restored(tmp_path, media, monkeypatch):
+    """Each root the settings or models name gets a file; the backup holds it and a restore brings it back."""
+    roots = roots_named_in_settings()
+    assert Path(django_settings.DISCLOSURE_REQUEST_FILES_ROOT).resolve() in roots
+    planted = {}
+    for index, root in enumerate(sorted(roots)):
+        path = root / "drill" / f"record-{index}.bin"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(f"record {index} in {root.name}".encode())
+        planted[path] = path.read_bytes()
+    archive = create_backup(tmp_path / "backups")
+    manifest = verify_archive(archive)
+    archived = set(manifest["files"].values())
+    for path, data in planted.items():
+        assert hashlib.sha256(data).hexdigest() in archived, path
+
+    for number, path in enumerate(planted):
+        if number % 2:
+            path.unlink()
+        else:
+            path.write_bytes(b"altered after the backup")
+    # The database copy is exercised by the restore drill; here only the file roots are restored.
+    monkeypatch.setattr(backup, "_restore_sqlite", lambda copy: None)
+    monkeypatch.setattr(backup, "_restore_postgresql", lambda dump: None)
+    call_command("restore", str(archive), yes=True)
+    for path, data in planted.items():
+        assert path.read_bytes() == data, path
+
+
+def test_restore_refuses_an_archive_with_a_root_that_is_not_configured(archive, tmp_path, media):
+    def change(name, data):
+        if name != "manifest.json":
+            return data
+        manifest = json.loads(data)
+        manifest["roots"]["OLD_UPLOADS_FILES_ROOT"] = "files/OLD_UPLOADS_FILES_ROOT"
+        return json.dumps(manifest).encode()
+
+    forged = rewrite(archive, tmp_path / "unknown-root.tar.gz", change)
+    (media / "new.txt").write_text("kept")
+    with pytest.raises(CommandError, match="OLD_UPLOADS_FILES_ROOT"):
+        call_command("restore", str(forged), yes=True)
     assert (media / "new.txt").exists()

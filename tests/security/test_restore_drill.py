@@ -26,7 +26,9 @@ class Drill:
             "DJANGO_SETTINGS_MODULE": "tests.security.drill_settings",
             "DATABASE_URL": database_url,
             "DRILL_MEDIA_ROOT": str(tmp_path / "media"),
+            "DRILL_PRIVATE_ROOT": str(tmp_path / "private"),
         }
+        self.private_root = str((tmp_path / "private").resolve())
         self.backups = tmp_path / "backups"
         self.timings = {}
 
@@ -52,15 +54,19 @@ class Drill:
         self.manage("seed_demo", "-v0")
         self.run("-m", "tests.security.drill", "history")
         original = self.snapshot()
-        assert original["workflow_states"] and original["task_states"] and original["media"]
+        assert original["workflow_states"] and original["task_states"]
+        # Every storage root holds files, the private 答复书 included.
+        assert original["files"][self.private_root] and all(original["files"].values())
 
         self.manage("backup", "--output", str(self.backups))
         (archive,) = self.backups.glob("cms-backup-*.tar.gz")
 
         self.run("-m", "tests.security.drill", "damage")
         damaged = self.snapshot()
-        for key in ("pages", "users", "workflow_states", "media", "html"):
+        for key in ("pages", "users", "workflow_states", "html"):
             assert damaged[key] != original[key], key
+        for root, files in original["files"].items():
+            assert damaged["files"][root] != files, root
 
         # A corrupted copy is refused and changes nothing.
         corrupted = self.backups / "corrupted.tar.gz"
@@ -76,6 +82,11 @@ class Drill:
         restored = self.snapshot()
         for key in original:
             assert restored[key] == original[key], key
+
+        # The comparison sees the private root: a 答复书 changed after the restore is a difference.
+        self.run("-m", "tests.security.drill", "alter-private")
+        altered = self.snapshot()
+        assert altered["files"][self.private_root] != original["files"][self.private_root]
         self.timings["total"] = round(time.monotonic() - started, 1)
         print(f"restore drill timings (s): {self.timings}")
 

@@ -5,7 +5,7 @@ from cms.security.backup import BackupError, create_backup
 
 
 class Command(BaseCommand):
-    help = _("备份数据库和上传文件到一个归档文件（tar.gz）")
+    help = _("备份数据库和全部存储目录的文件（上传文件、答复书等）到一个归档文件（tar.gz）")
 
     def add_arguments(self, parser):
         parser.add_argument("--output", default=None, help=_("输出目录，默认为 SECURITY_BACKUP_DIR（var/backups）"))

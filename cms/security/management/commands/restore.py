@@ -7,7 +7,7 @@ from cms.security.backup import BackupError, migration_state, restore_archive, v
 
 
 class Command(BaseCommand):
-    help = _("从备份归档恢复数据库和上传文件（会覆盖当前数据）")
+    help = _("从备份归档恢复数据库和全部存储目录的文件（会覆盖当前数据）")
 
     def add_arguments(self, parser):
         parser.add_argument("archive", help=_("backup 命令生成的归档文件"))
@@ -35,9 +35,14 @@ class Command(BaseCommand):
             if answer.strip().lower() != "yes":
                 raise CommandError(_("已取消，没有做任何改动。"))
         try:
-            restore_archive(archive, manifest)
+            missing = restore_archive(archive, manifest)
         except BackupError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(_("恢复完成。"))
+        if missing:
+            self.stdout.write(
+                _("注意：备份中没有这些存储目录（备份早于它们的配置），其中的文件保持不变：%(roots)s")
+                % {"roots": "、".join(missing)}
+            )
         if migration_state() != manifest["migrations"]:
             self.stdout.write(_("注意：备份时的数据库迁移状态与当前代码不同，请运行 python manage.py migrate。"))
