@@ -170,6 +170,9 @@ WAGTAIL_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAIL_USAGE_COUNT_ENABLED = True
+# The admin API (Django REST framework) authenticates by the admin session only: HTTP Basic credentials
+# would be a login path without the lockout and the second factor.
+REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"]}
 WAGTAILEMBEDS_FINDERS = []
 
 # Chinese text is segmented with jieba before it reaches the configured backend
@@ -274,6 +277,8 @@ TRUSTED_PROXY_COUNT = 1
 SECURITY_AUDIT_ARCHIVE_DIR = BASE_DIR / "var" / "audit-archive"
 # Remembers the current request for the audit signal handlers; it never redirects or changes a response.
 MIDDLEWARE = [*MIDDLEWARE, "cms.security.audit.AuditRequestMiddleware"]
+# Admin URLs naming another unit's page whose drafts the user may not see are refused (site_pages.draft_privacy).
+MIDDLEWARE = [*MIDDLEWARE, "site_pages.draft_privacy.DraftPrivacyMiddleware"]
 
 # --- Accounts (cms.security.passwords, cms.security.login, cms.security.twofactor) ---
 SECURITY_PASSWORD_MAX_AGE_DAYS = 90
