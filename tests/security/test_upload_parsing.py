@@ -5,6 +5,7 @@ Wagtail's document and image models), and the file types by reading the allowed-
 so a file field or an extension added later fails here until it is covered.
 """
 
+import io
 import re
 from datetime import date
 from pathlib import Path
@@ -188,3 +189,23 @@ def test_only_a_pdf_that_passed_the_check_opens_inline(admin_client):
     finally:
         hostile.file.delete(save=False)
         checked.file.delete(save=False)
+
+
+def test_check_documents_lets_earlier_clean_pdfs_open_inline_and_lists_hostile_ones(admin_client):
+    from django.core.management import call_command
+
+    root = Collection.get_first_root_node()
+    clean = Document(title="旧的通知", collection=root)
+    clean.file.save("旧的通知.pdf", ContentFile(samples.written_pdf()), save=True)
+    hostile = Document(title="旧的脚本文件", collection=root)
+    hostile.file.save("旧的脚本文件.pdf", ContentFile(samples.hostile_pdfs()[0][1]), save=True)
+    try:
+        assert serve(admin_client, clean)["Content-Disposition"].startswith("attachment")
+        output = io.StringIO()
+        call_command("check_documents", stdout=output)
+        assert "旧的脚本文件" in output.getvalue() and "1 个 PDF 通过，1 个未通过" in output.getvalue()
+        assert serve(admin_client, clean)["Content-Disposition"].startswith("inline")
+        assert serve(admin_client, hostile)["Content-Disposition"].startswith("attachment")
+    finally:
+        clean.file.delete(save=False)
+        hostile.file.delete(save=False)
