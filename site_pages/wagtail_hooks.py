@@ -1,9 +1,18 @@
-"""Admin and serving hooks of the portal's pages: documents are public only through a live page."""
+"""Admin and serving hooks of the portal's pages.
+
+Other units' drafts stay out of the admin (see draft_privacy); documents are public only through a live page.
+"""
 
 from django.http import Http404
 from wagtail import hooks
 
 from .document_access import may_download
+from .draft_privacy import visible_pages
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_other_units_drafts_from_the_chooser(pages, request):
+    return visible_pages(pages, request.user)
 
 
 @hooks.register("before_serve_document")

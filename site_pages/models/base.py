@@ -19,6 +19,7 @@ from workflows.panels import ReviewStatusPanel
 from workflows.permissions import ReviewedPagePermissionTester
 
 from ..blocks import BodyBlock
+from ..draft_privacy import display_title
 from ..forms import PortalPageForm
 from ..segmentation import segment_for_index
 
@@ -83,6 +84,10 @@ class PortalPage(Page):
 
     def permissions_for_user(self, user):
         return ReviewedPagePermissionTester(user, self)
+
+    def get_admin_display_title(self):
+        # Other units' editors see a live page by its live title, never by a newer draft's.
+        return display_title(self, super().get_admin_display_title())
 
     def parent_owning_unit_id(self):
         if self.depth is None or self.depth <= 2:
