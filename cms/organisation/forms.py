@@ -51,9 +51,9 @@ class UnitForm(RefusingFormMixin, WagtailAdminModelForm):
         formset = self.formsets.get("memberships")
         if not valid or self.for_user is None or formset is None:
             return valid
+        deleted = set(formset.deleted_forms)
         for form in formset.forms:
-            deleted = formset.can_delete and formset._should_delete_form(form)
-            if not (deleted or form.has_changed()):
+            if form not in deleted and not form.has_changed():
                 continue
             message, target = _refusal(self.for_user, _original_user(form.instance), form.cleaned_data.get("user"))
             if message is not None:

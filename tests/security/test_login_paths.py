@@ -6,6 +6,7 @@ The login routes are found by walking the URL resolver, so a login view added la
 import pytest
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.tokens import default_token_generator
+from django.shortcuts import resolve_url
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -60,6 +61,12 @@ def test_every_login_route_is_the_projects_login(db):
     for route in routes_of(auth_views.LoginView):
         view = resolve(f"/{route}").func.view_class
         assert issubclass(view, security_login.SecondFactorLoginMixin), route
+
+
+@pytest.mark.parametrize("setting", ["WAGTAIL_FRONTEND_LOGIN_URL", "LOGIN_URL"])
+def test_the_configured_login_urls_are_the_projects_login(settings, setting):
+    url = resolve_url(getattr(settings, setting, None) or "wagtailcore_login")
+    assert issubclass(resolve(url).func.view_class, security_login.SecondFactorLoginMixin), setting
 
 
 @pytest.mark.parametrize("route", routes_of(auth_views.LoginView))
