@@ -10,7 +10,7 @@ DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
-.PHONY: install run serve migrate seed test test-fast e2e-deps lint security-check messages benchmark clean
+.PHONY: install run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark clean
 
 install: $(STAMP)
 
@@ -31,12 +31,19 @@ seed: migrate
 run: seed
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
-# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm;
-# the PDF of the 信息发布审核单 is checked with poppler's pdftotext.
-e2e-deps: $(BROWSER_STAMP)
-	@{ test -x /usr/bin/chromium && command -v pdftotext >/dev/null; } || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk poppler-utils; \
-	  else echo "请先安装浏览器和 PDF 工具：sudo apt-get install -y chromium fonts-noto-cjk poppler-utils"; exit 1; fi; }
+# Debian packages the tests use: the outage tests start and kill their own redis-server, and the PDF of
+# the 信息发布审核单 is checked with poppler's pdftotext.
+SYSTEM_PACKAGES := redis-server poppler-utils
+system-deps:
+	@{ command -v redis-server >/dev/null && command -v pdftotext >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
+	  else echo "请先安装测试所需的系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; fi; }
+
+# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm.
+e2e-deps: system-deps $(BROWSER_STAMP)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
+	  else echo "请先安装浏览器：sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi; }
 
 $(BROWSER_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
@@ -46,7 +53,7 @@ test: install e2e-deps
 	$(PYTEST) -q $(PYTEST_ARGS)
 
 # Everything but the browser tests.
-test-fast: install
+test-fast: install system-deps
 	$(PYTEST) -q -m "not e2e" $(PYTEST_ARGS)
 
 lint: install

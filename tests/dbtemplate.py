@@ -99,3 +99,65 @@ def clone_into_test_database():
         _sqlite(test_name, key)
     elif connection.vendor == "postgresql":
         _postgres(test_name, key)
+
+
+class Snapshot:
+    """A copy of this process's test database, restored in place of it later (demo content seeded once).
+
+    Every connection of this process is closed first: PostgreSQL copies a database only while nobody is
+    connected to it, and SQLite's backup must not race a connection's own cache.
+    """
+
+    def __init__(self):
+        self.taken = False
+
+    def _names(self):
+        test_name = connection.settings_dict["NAME"]
+        return test_name, f"{test_name}_snapshot"
+
+    def take(self):
+        from django.db import connections
+
+        connections.close_all()
+        live, copy = self._names()
+        if connection.vendor == "sqlite":
+            _sqlite_copy(live, copy)
+        else:
+            self._postgres_copy(live, copy)
+        self.taken = True
+
+    def restore(self):
+        from django.db import connections
+
+        connections.close_all()
+        live, copy = self._names()
+        if connection.vendor == "sqlite":
+            _sqlite_copy(copy, live)
+        else:
+            self._postgres_copy(copy, live)
+
+    def drop(self):
+        if not self.taken:
+            return
+        _live, copy = self._names()
+        if connection.vendor == "sqlite":
+            Path(copy).unlink(missing_ok=True)
+        else:
+            with connection._nodb_cursor() as cursor:
+                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(copy)} WITH (FORCE)")
+
+    @staticmethod
+    def _postgres_copy(source, target):
+        quote = connection.ops.quote_name
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
+            cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
+
+
+def _sqlite_copy(source, target):
+    import sqlite3
+
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()

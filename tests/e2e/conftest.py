@@ -6,8 +6,8 @@ When either is missing the tests are skipped, or fail when E2E_REQUIRED=1 (CI mu
 How the pieces fit (and why the browser is started per test, after seeding):
 
 * pytest-django's ``live_server`` makes every test transactional: the database is flushed after each
-  test, so each test seeds the demo county again (serialized_rollback restores what the migrations
-  created, e.g. Wagtail's root page, before seed_demo runs).
+  test, so each test needs the demo county again: the first test of a process seeds it and snapshots
+  the database, the later ones restore the snapshot (see ``demo_site``).
 * Playwright's sync API keeps an asyncio event loop registered as *running* in the main thread for as
   long as Playwright is started. While it is, Django refuses ORM calls (SynchronousOnlyOperation) unless
   DJANGO_ALLOW_ASYNC_UNSAFE is set, and, worse, ``django.db.connections`` then hands out *another*
@@ -26,8 +26,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 
+from tests import dbtemplate
 from tests.prerequisites import unavailable
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,15 +86,31 @@ def browser(e2e_prerequisites, demo_site, monkeypatch):
         chromium.close()
 
 
-@pytest.fixture
-def demo_site(live_server, e2e_prerequisites):
-    """The live server with the demo county seeded into this test's (transactional) database.
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """This process's database right after the first seed_demo, copied back for the later tests."""
+    snapshot = dbtemplate.Snapshot()
+    yield snapshot
+    with django_db_blocker.unblock():
+        snapshot.drop()
 
-    Transactional tests flush the database afterwards, so every test seeds again (a few seconds);
-    the tests are marked serialized_rollback=True so that the data created by migrations (Wagtail's
-    root page, locale, collection, default site) is back before seed_demo runs.
+
+@pytest.fixture
+def demo_site(live_server, e2e_prerequisites, demo_snapshot):
+    """The live server with the demo county in this test's (transactional) database.
+
+    Transactional tests flush the database afterwards. The first test of a process seeds the demo county
+    (serialized_rollback has put back what the migrations created: Wagtail's root page, locale,
+    collection, default site) and snapshots the database; every later test restores that snapshot,
+    which costs a database copy instead of a seed. The cache is cleared because the restored rows carry
+    the same ids as the ones a previous test may have cached.
     """
-    call_command("seed_demo", stdout=io.StringIO())
+    if demo_snapshot.taken:
+        demo_snapshot.restore()
+        caches["default"].clear()
+    else:
+        call_command("seed_demo", stdout=io.StringIO())
+        demo_snapshot.take()
     return live_server
 
 
