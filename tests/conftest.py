@@ -56,6 +56,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         )
     yield
     with django_db_blocker.unblock():
+        dbtemplate.release_test_database()
         teardown_databases(config, verbosity=0)
 
 

@@ -150,6 +150,7 @@ class Snapshot:
     def _postgres_copy(source, target):
         quote = connection.ops.quote_name
         with connection._nodb_cursor() as cursor:
+            _terminate_sessions(cursor, source)
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
 
@@ -161,3 +162,21 @@ def _sqlite_copy(source, target):
         src.backup(dst)
     src.close()
     dst.close()
+
+
+def _terminate_sessions(cursor, name):
+    # Connections this process cannot reach any more (opened while a browser test's event loop ran, in
+    # another context) would stop a copy or a drop; nothing uses them again.
+    cursor.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+    )
+
+
+def release_test_database():
+    """Ends every session on this process's test database, so that it can be dropped."""
+    from django.db import connections
+
+    connections.close_all()
+    if connection.vendor == "postgresql":
+        with connection._nodb_cursor() as cursor:
+            _terminate_sessions(cursor, connection.settings_dict["NAME"])
