@@ -118,9 +118,10 @@ def test_preview_of_a_page_gets_the_public_policy(site_tree):
     assert_public_policy(response)
 
 
-def test_served_document_keeps_wagtails_own_policy(client):
+def test_served_document_keeps_wagtails_own_policy(admin_client):
+    # Signed in: a document no live page links to is served only to those who may use it in the admin.
     document = Document.objects.create(title="测试文件", file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="test.pdf"))
-    response = client.get(document.url)
+    response = admin_client.get(document.url)
     assert response.status_code == 200
     # Wagtail's "nothing may run inside a document" beats the admin policy for the file itself.
     assert response[CSP] == "default-src 'none'"

@@ -16,6 +16,9 @@ import dj_database_url
 import pytest
 from django.conf import settings
 
+# Minutes each, in subprocesses: a parallel run starts them first.
+pytestmark = pytest.mark.slow
+
 PROJECT = Path(settings.BASE_DIR)
 
 
