@@ -113,8 +113,11 @@ def handover_refusal(actor, leaver, successor):
 
 
 def bulk_refusal(actor, targets, group=None):
-    """Why ``actor`` may not act on ``targets`` at once (adding them to ``group`` if given), or None."""
-    for target in targets:
+    """Why ``actor`` may not act on ``targets`` at once (adding them to ``group`` if given), or None.
+
+    The first refused account by id gives the reason, so the same request always gets the same answer.
+    """
+    for target in sorted(targets, key=lambda user: user.pk):
         message = account_refusal(actor, target)
         if message is None and group is not None:
             message = groups_refusal(actor, target, {*target.groups.all(), group})

@@ -28,6 +28,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connections
 
 from tests import dbtemplate
 from tests.prerequisites import unavailable
@@ -84,6 +85,9 @@ def browser(e2e_prerequisites, demo_site, monkeypatch):
             _unavailable(f"{CHROMIUM} could not be started: {exc}")
         yield chromium
         chromium.close()
+        # The test's own ORM calls while the browser ran used a connection of the event loop's context,
+        # which outlives the test; closed here, it cannot keep the database busy or go stale.
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
