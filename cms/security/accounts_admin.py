@@ -1,7 +1,8 @@
 """登录保护 in the admin: locked accounts and addresses with their unlock, and two-factor resets.
 
 The security administrator (安全管理员) holds ``axes.delete_accessattempt`` (unlock) and
-``otp_totp.delete_totpdevice`` (reset a lost authenticator). Every unlock and reset is audited; lockouts
+``otp_totp.delete_totpdevice`` (reset a lost authenticator; an administrator's only by a superuser, as
+for any change of an administrator's account). Every unlock and reset is audited; lockouts
 themselves are audited when django-axes signals them (``on_locked_out``).
 """
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from wagtail.admin import messages
 
-from . import twofactor
+from . import escalation, twofactor
 from .audit import record, write
 
 UNLOCK_PERMISSION = "axes.delete_accessattempt"
@@ -127,6 +128,13 @@ class LoginProtectionView(View):
             if not form.is_valid():
                 return self.render(reset_form=form)
             user = form.cleaned_data["user"]
+            # A reset lets whoever knows the password enrol a new authenticator: for an administrator's
+            # account that is the same escalation as changing the account, so the same rule applies.
+            refusal = escalation.account_refusal(request.user, user)
+            if refusal is not None:
+                escalation.refuse(refusal, obj=user, request=request)
+                form.add_error("user", refusal)
+                return self.render(reset_form=form)
             twofactor.reset(user)
             record("otp.reset", obj=user, detail=_("已清除 %(user)s 的身份验证器和恢复码") % {"user": user})
             messages.success(

@@ -510,3 +510,24 @@ def test_a_unit_form_cannot_give_oneself_a_role(client, people):
     )
     assert response.status_code == 302
     assert Membership.objects.filter(user=people["successor"], role="deputy_head").exists()
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [("superuser", "超级管理员账号"), ("auditor", "审计管理员的账号"), ("system_admin", "管理员账号")],
+)
+def test_a_security_administrator_cannot_reset_an_administrators_second_factor(client, people, target, reason):
+    """Resetting someone's authenticator lets whoever knows their password enrol a new one: a way into that account."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    victim = people[target]
+    TOTPDevice.objects.create(user=victim, name="身份验证器", confirmed=True)
+    log_in(client, people["security_admin"])
+    response = client.post(reverse("security_login_protection"), {"action": "reset_two_factor", "user": victim.pk})
+    refused_with(response, reason)
+    assert TOTPDevice.objects.filter(user=victim).exists()
+    # A superuser may, for anyone.
+    log_in(client, people["root"])
+    response = client.post(reverse("security_login_protection"), {"action": "reset_two_factor", "user": victim.pk})
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=victim).exists()
