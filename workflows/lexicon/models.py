@@ -82,11 +82,54 @@ class LexiconEntry(models.Model):
                     message = _("白名单短语“%(phrase)s”不包含词条“%(term)s”。")
                     problems.append(message % {"phrase": phrase, "term": self.term})
                 elif phrase_norm == term_norm:
-                    problems.append(
-                        _("白名单短语“%(phrase)s”与词条本身相同，会使词条失效。") % {"phrase": phrase}
-                    )
+                    problems.append(_("白名单短语“%(phrase)s”与词条本身相同，会使词条失效。") % {"phrase": phrase})
             if problems:
                 errors["whitelist"] = problems
         if errors:
             raise ValidationError(errors)
         self.whitelist = "\n".join(self.whitelist_phrases)
+
+
+class LeaderTitle(models.Model):
+    """领导职务名录: who holds which title when, kept by the 县政府办; one person may have several rows."""
+
+    name = models.CharField(_("姓名"), max_length=20)
+    title = models.CharField(
+        _("职务"), max_length=50, help_text=_("文稿中使用的规范职务称谓，例如“县委书记”“副县长”。")
+    )
+    unit = models.CharField(_("单位"), max_length=100, blank=True)
+    rank = models.PositiveIntegerField(_("排序"), help_text=_("排名顺序，数字越小越靠前。"))
+    valid_from = models.DateField(_("任职起始日期"))
+    valid_to = models.DateField(_("任职终止日期"), null=True, blank=True, help_text=_("留空表示现任。"))
+    updated_at = models.DateTimeField(_("修改时间"), auto_now=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("领导职务")
+        verbose_name_plural = _("领导职务名录")
+        ordering = ["rank", "name", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "title", "valid_from"], name="lexicon_unique_leader_title_from")
+        ]
+
+    def __str__(self):
+        return f"{self.title}{self.name}"
+
+    def holds_on(self, day):
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def clean(self):
+        super().clean()
+        self.name = "".join((self.name or "").split())
+        self.title = "".join((self.title or "").split())
+        self.unit = (self.unit or "").strip()
+        errors = {}
+        if len(self.name) < 2:
+            errors["name"] = _("姓名至少两个字。")
+        elif any(char in "，。、；：,.;:|" for char in self.name):
+            errors["name"] = _("姓名不能包含标点符号。")
+        if len(self.title) < 2:
+            errors["title"] = _("职务至少两个字。")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = _("任职终止日期早于起始日期。")
+        if errors:
+            raise ValidationError(errors)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet
 
+from .leaders_admin import LeaderTitleViewSet
 from .models import LexiconEntry
 from .views import ExportView, ImportView, LexiconIndexView
 
@@ -51,3 +52,8 @@ class LexiconEntryViewSet(ModelViewSet):
 @hooks.register("register_admin_viewset")
 def register_lexicon_viewset():
     return LexiconEntryViewSet("lexicon")
+
+
+@hooks.register("register_admin_viewset")
+def register_leader_title_viewset():
+    return LeaderTitleViewSet("leader_titles")

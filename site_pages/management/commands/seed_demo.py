@@ -99,6 +99,7 @@ class Command(BaseCommand):
         call_command("seed_disclosure_demo", stdout=self.stdout)
         call_command("seed_request_demo", stdout=self.stdout)
         call_command("seed_newmedia_demo", stdout=self.stdout)
+        call_command("seed_leader_demo", stdout=self.stdout)
 
     def seed_units(self):
         units = {}

@@ -1,0 +1,285 @@
+"""严重表述错误 about leaders: names, titles and protocol order checked against the 领导职务名录.
+
+``leader_findings(text, on_date)`` returns findings as dicts with exactly the keys of
+``workflows.checks.Finding`` (category "expression"), offsets into `text`. Rules:
+
+- a registered name next to a registered title they do not hold on `on_date` (王明副县长 or 副县长王明): block;
+- the same with a title they held before `on_date` and no longer hold: block (former title used as current);
+- a title with a registered holder next to a name differing from the holder's by one character: block;
+- registered leaders of one list (names separated only by short runs without sentence breaks) out of
+  their protocol order (rank): warn.
+
+Names and titles are found with one ahocorasick-rs automaton (as the lexicon matcher), built once per
+process from all rows and rebuilt when the register changes; the date is applied in Python, so a call
+costs one aggregate query.
+"""
+
+import re
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+
+import ahocorasick_rs
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext
+
+CATEGORY = "expression"
+BLOCK, WARN = "block", "warn"
+CONTEXT_WIDTH = 20
+# Characters allowed between a name and its title: 王明 县长, 王明·县长.
+_GAP = re.compile(r"[ \t\u3000·•]{0,2}")
+# What ends a list of leaders: a sentence break, or too long a run between two names.
+_LIST_BREAK = re.compile(r"[。！？；;!?\n]")
+LIST_GAP_MAX = 12
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    name: str
+    title: str
+    rank: int
+    valid_from: object
+    valid_to: object
+
+    def holds_on(self, day):
+        return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+
+class LeaderRegister:
+    """The register's rows indexed by name and title, with an automaton over both."""
+
+    def __init__(self, rows):
+        self.by_name = defaultdict(list)
+        self.by_title = defaultdict(list)
+        for row in rows:
+            row = _Row(*row)
+            self.by_name[row.name].append(row)
+            self.by_title[row.title].append(row)
+        self.patterns = [*self.by_name, *(title for title in self.by_title if title not in self.by_name)]
+        self._automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
+
+    def matches(self, text):
+        """(names, titles): lists of (pattern, start, end), overlapping matches included."""
+        names, titles = [], []
+        if self._automaton is None:
+            return names, titles
+        for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
+            pattern = self.patterns[index]
+            if pattern in self.by_name:
+                names.append((pattern, start, end))
+            if pattern in self.by_title:
+                titles.append((pattern, start, end))
+        return _outermost(names), _outermost(titles)
+
+    def current_titles(self, name, day):
+        return [row.title for row in sorted(self.by_name[name], key=lambda r: r.rank) if row.holds_on(day)]
+
+    def holders(self, title, day):
+        return [row.name for row in self.by_title[title] if row.holds_on(day)]
+
+    def rank(self, name, day):
+        ranks = [row.rank for row in self.by_name[name] if row.holds_on(day)]
+        return min(ranks) if ranks else None
+
+
+def _outermost(spans):
+    """Drop spans inside a longer one: the 县长 in 副县长, the 王明 in 王明亮."""
+    spans.sort(key=lambda item: (item[1], -item[2]))
+    kept, reach = [], -1
+    for span in spans:
+        if span[2] <= reach:
+            continue
+        kept.append(span)
+        reach = span[2]
+    return kept
+
+
+def _finding(text, start, end, severity, suggestion, kind):
+    before = text[max(0, start - CONTEXT_WIDTH) : start].replace("\n", " ")
+    after = text[end : end + CONTEXT_WIDTH].replace("\n", " ")
+    if start > CONTEXT_WIDTH:
+        before = "…" + before
+    if end + CONTEXT_WIDTH < len(text):
+        after += "…"
+    return {
+        "category": CATEGORY,
+        "term": text[start:end],
+        "start": start,
+        "end": end,
+        "severity": severity,
+        "suggestion": str(suggestion),
+        "field": "",
+        "field_label": "",
+        "matched": text[start:end],
+        "kind": kind,
+        "context_before": before,
+        "context_after": after,
+    }
+
+
+def _longest(spans):
+    """Per start (or end) offset, the longest title there: 副县长 rather than the 县长 inside it."""
+    best = {}
+    for title, start, end in spans:
+        if start not in best or end - start > best[start][2] - best[start][1]:
+            best[start] = (title, start, end)
+    return best
+
+
+def _pairs(text, names, titles):
+    """(name, title, span start, span end) for each name directly before or after a title."""
+    by_start = _longest(titles)
+    by_end = {}
+    for title, start, end in titles:
+        if end not in by_end or end - start > by_end[end][2] - by_end[end][1]:
+            by_end[end] = (title, start, end)
+    pairs = []
+    for name, start, end in names:
+        gap = _GAP.match(text, end).end()
+        if gap in by_start:
+            title, _title_start, title_end = by_start[gap]
+            pairs.append((name, title, start, title_end))
+        if start in by_end:
+            title, title_start, _title_end = by_end[start]
+            pairs.append((name, title, title_start, end))
+    return pairs
+
+
+def _title_findings(text, register, day, pairs):
+    found = []
+    for name, title, start, end in pairs:
+        rows = [row for row in register.by_name[name] if row.title == title]
+        if any(row.holds_on(day) for row in rows):
+            continue
+        current = register.current_titles(name, day)
+        if any(row.valid_to is not None and row.valid_to < day for row in rows):
+            message = gettext("“%(title)s”是%(name)s的原任职务，不能作为现任职务使用。") % {
+                "title": title,
+                "name": name,
+            }
+            kind = "former_title"
+        else:
+            message = gettext("%(name)s在该日期不任“%(title)s”。") % {"title": title, "name": name}
+            kind = "leader_title"
+        if current:
+            message += gettext("现任职务：%(titles)s。") % {"titles": "、".join(current)}
+        else:
+            message += gettext("名录中该日期没有%(name)s的任职，请核实。") % {"name": name}
+        found.append(_finding(text, start, end, BLOCK, message, kind))
+    return found
+
+
+def _one_off(candidate, name):
+    return (
+        len(candidate) == len(name)
+        and _HAN.match(candidate) is not None
+        and sum(a != b for a, b in zip(candidate, name, strict=True)) == 1
+    )
+
+
+def _name_findings(text, register, day, names, titles):
+    """A title with a registered holder next to a near miss of the holder's name."""
+    found, named = [], {(start, end) for _name, start, end in names}
+    covered = [(start, end) for _name, start, end in names]
+    for title, start, end in _longest(titles).values():
+        for holder in register.holders(title, day):
+            size = len(holder)
+            gap = _GAP.match(text, end).end()
+            for candidate_start, candidate_end in ((start - size, start), (gap, gap + size)):
+                if candidate_start < 0 or candidate_end > len(text) or (candidate_start, candidate_end) in named:
+                    continue
+                if any(s < candidate_end and candidate_start < e for s, e in covered):
+                    continue
+                candidate = text[candidate_start:candidate_end]
+                if candidate in register.by_name or not _one_off(candidate, holder):
+                    continue
+                span = (candidate_start, end) if candidate_end == start else (start, candidate_end)
+                message = gettext("疑似领导姓名错误：“%(candidate)s”，%(title)s为%(holder)s。") % {
+                    "candidate": candidate,
+                    "title": title,
+                    "holder": holder,
+                }
+                found.append(_finding(text, *span, BLOCK, message, "leader_name"))
+    return found
+
+
+def _order_findings(text, register, day, names):
+    """Warn once per list whose leaders are not in rank order."""
+    mentions = []
+    for name, start, end in sorted(names, key=lambda item: (item[1], -item[2])):
+        rank = register.rank(name, day)
+        if rank is None or (mentions and start < mentions[-1][2]):
+            continue
+        mentions.append((name, start, end, rank))
+    found, group = [], []
+    for mention in [*mentions, None]:
+        if mention is not None and group:
+            between = text[group[-1][2] : mention[1]]
+            if len(between) <= LIST_GAP_MAX and not _LIST_BREAK.search(between) and mention[0] != group[-1][0]:
+                group.append(mention)
+                continue
+        ranks = [item[3] for item in group]
+        if len(group) > 1 and ranks != sorted(ranks):
+            ordered = "、".join(item[0] for item in sorted(group, key=lambda item: item[3]))
+            message = gettext("领导排序与名录不一致，应为：%(order)s。") % {"order": ordered}
+            found.append(_finding(text, group[0][1], group[-1][2], WARN, message, "leader_order"))
+        group = [mention] if mention is not None else []
+    return found
+
+
+def leader_findings(text, on_date=None):
+    """Findings about leaders in `text` as of `on_date` (today when None), sorted by start."""
+    if not text:
+        return []
+    register = register_cache.get()
+    names, titles = register.matches(text)
+    if not names and not titles:
+        return []
+    day = on_date or timezone.localdate()
+    pairs = _pairs(text, names, titles)
+    found = _title_findings(text, register, day, pairs)
+    found += _name_findings(text, register, day, names, titles)
+    found += _order_findings(text, register, day, names)
+    found.sort(key=lambda finding: (finding["start"], finding["end"]))
+    return found
+
+
+def content_date(obj):
+    """The date a piece of content speaks for: its 成文日期 when it has one, else the first publication, else today."""
+    written = getattr(obj, "written_date", None)
+    if written:
+        return written
+    published = getattr(obj, "first_published_at", None)
+    return timezone.localdate(published) if published else timezone.localdate()
+
+
+class _RegisterCache:
+    """One register per process, rebuilt when the rows' count or latest change differs."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._register = None
+        self._version = None
+
+    def invalidate(self, **kwargs):
+        with self._lock:
+            self._register, self._version = None, None
+
+    def get(self):
+        from .models import LeaderTitle
+
+        summary = LeaderTitle.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
+        version = (summary["count"], summary["latest"])
+        with self._lock:
+            if self._register is not None and version == self._version:
+                return self._register
+        rows = LeaderTitle.objects.values_list("name", "title", "rank", "valid_from", "valid_to")
+        register = LeaderRegister(rows)
+        with self._lock:
+            self._register, self._version = register, version
+        return register
+
+
+register_cache = _RegisterCache()
