@@ -11,11 +11,12 @@
 
 Names and titles are found with one ahocorasick-rs automaton (as the lexicon matcher), built once per
 process from all rows and rebuilt when the register changes; the date is applied in Python, so a call
-costs one aggregate query.
+costs at most one aggregate query (none within a few seconds of the last check).
 """
 
 import re
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ import ahocorasick_rs
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
+
+from .matcher import VERSION_CHECK_SECONDS
 
 CATEGORY = "expression"
 BLOCK, WARN = "block", "warn"
@@ -119,22 +122,10 @@ def _finding(text, start, end, severity, suggestion, kind):
     }
 
 
-def _longest(spans):
-    """Per start (or end) offset, the longest title there: 副县长 rather than the 县长 inside it."""
-    best = {}
-    for title, start, end in spans:
-        if start not in best or end - start > best[start][2] - best[start][1]:
-            best[start] = (title, start, end)
-    return best
-
-
 def _pairs(text, names, titles):
     """(name, title, span start, span end) for each name directly before or after a title."""
-    by_start = _longest(titles)
-    by_end = {}
-    for title, start, end in titles:
-        if end not in by_end or end - start > by_end[end][2] - by_end[end][1]:
-            by_end[end] = (title, start, end)
+    by_start = {start: (title, start, end) for title, start, end in titles}
+    by_end = {end: (title, start, end) for title, start, end in titles}
     pairs = []
     for name, start, end in names:
         gap = _GAP.match(text, end).end()
@@ -183,7 +174,7 @@ def _name_findings(text, register, day, names, titles):
     """A title with a registered holder next to a near miss of the holder's name."""
     found, named = [], {(start, end) for _name, start, end in names}
     covered = [(start, end) for _name, start, end in names]
-    for title, start, end in _longest(titles).values():
+    for title, start, end in titles:
         for holder in register.holders(title, day):
             size = len(holder)
             gap = _GAP.match(text, end).end()
@@ -256,29 +247,36 @@ def content_date(obj):
 
 
 class _RegisterCache:
-    """One register per process, rebuilt when the rows' count or latest change differs."""
+    """One register per process. Saves in this process invalidate it through signals (apps.py); other
+    processes' changes are noticed by comparing the rows' count and latest change, at most every few seconds."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._register = None
         self._version = None
+        self._checked_at = 0.0
 
     def invalidate(self, **kwargs):
         with self._lock:
-            self._register, self._version = None, None
+            self._register, self._version, self._checked_at = None, None, 0.0
 
     def get(self):
         from .models import LeaderTitle
 
+        now = time.monotonic()
+        register = self._register
+        if register is not None and now - self._checked_at < VERSION_CHECK_SECONDS:
+            return register
         summary = LeaderTitle.objects.aggregate(count=Count("pk"), latest=Max("updated_at"))
         version = (summary["count"], summary["latest"])
         with self._lock:
             if self._register is not None and version == self._version:
+                self._checked_at = now
                 return self._register
         rows = LeaderTitle.objects.values_list("name", "title", "rank", "valid_from", "valid_to")
         register = LeaderRegister(rows)
         with self._lock:
-            self._register, self._version = register, version
+            self._register, self._version, self._checked_at = register, version, now
         return register
 
 
