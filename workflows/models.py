@@ -7,6 +7,7 @@ nothing here imports a page type.
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
@@ -340,6 +341,39 @@ class AuthoritativeSource(models.Model):
     def clean(self):
         self.name = self.name.strip()
         self.domain = self.domain.strip().lower().removeprefix("https://").removeprefix("http://").strip("/")
+
+
+class PublicMailboxDomain(models.Model):
+    """公开邮箱域名: organisations' mail domains (besides gov.cn) whose addresses are not personal data."""
+
+    domain = models.CharField(
+        _("邮箱域名"),
+        max_length=100,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$",
+                _("请填写邮箱 @ 之后的域名，如 scdaily.cn（子域名同样认可）。"),
+            )
+        ],
+        help_text=_("邮箱地址 @ 之后的部分，如 scdaily.cn；子域名同样认可。gov.cn 及其子域名无需登记。"),
+    )
+    owner = models.CharField(_("所属单位"), max_length=100, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("公开邮箱域名")
+        verbose_name_plural = _("公开邮箱域名")
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def clean_fields(self, exclude=None):
+        # Pasted values often carry an @, a scheme or capitals: normalise before the validator runs.
+        self.domain = (self.domain or "").strip().lower().rsplit("@", 1)[-1].removeprefix("https://")
+        self.domain = self.domain.removeprefix("http://").strip("/").rstrip(".")
+        super().clean_fields(exclude)
 
 
 class PublicationRecord(ObjectRefMixin):

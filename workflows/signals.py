@@ -1,11 +1,11 @@
-"""Receivers: re-approval on edit, and e-mail to the approvers a task arrives at."""
+"""Receivers: re-approval on edit, e-mail to the approvers a task arrives at, the scanner's mailbox-domain cache."""
 
 import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,7 +16,8 @@ from wagtail.signals import task_submitted
 from cms.organisation.models import Membership
 
 from .api import INDEPENDENT_STAGES, WorkflowError, restart_after_edit, specific
-from .models import UnitTaskState
+from .checks.mailboxes import invalidate_public_mailbox_domains
+from .models import PublicMailboxDomain, UnitTaskState
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +63,12 @@ def notify_approvers(sender, instance, user=None, **kwargs):
     subject = render_to_string("workflows/email/task_arrived_subject.txt", context).strip()
     body = render_to_string("workflows/email/task_arrived.txt", context)
     send_mail(subject, body, None, recipients, fail_silently=True)
+
+
+# Every process then reads the changed 公开邮箱域名 list at its next scan.
+post_save.connect(
+    invalidate_public_mailbox_domains, sender=PublicMailboxDomain, dispatch_uid="public_mailbox_domains_saved"
+)
+post_delete.connect(
+    invalidate_public_mailbox_domains, sender=PublicMailboxDomain, dispatch_uid="public_mailbox_domains_deleted"
+)

@@ -23,7 +23,7 @@ from .api import (
     specific,
     summarise,
 )
-from .models import AuthoritativeSource
+from .models import AuthoritativeSource, PublicMailboxDomain
 
 
 class AuthoritativeSourceViewSet(ModelViewSet):
@@ -37,11 +37,25 @@ class AuthoritativeSourceViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class PublicMailboxDomainViewSet(ModelViewSet):
+    model = PublicMailboxDomain
+    icon = "mail"
+    menu_label = _("公开邮箱域名")
+    list_display = ["domain", "owner", "active"]
+    list_filter = ["active"]
+    search_fields = ["domain", "owner"]
+    form_fields = ["domain", "owner", "active"]
+    copy_view_enabled = False
+
+
 class ReviewViewSetGroup(ModelViewSetGroup):
     menu_label = _("审核发布")
     menu_icon = "clipboard-list"
     menu_order = 240
-    items = (AuthoritativeSourceViewSet("authoritative-sources"),)
+    items = (
+        AuthoritativeSourceViewSet("authoritative-sources"),
+        PublicMailboxDomainViewSet("public-mailbox-domains"),
+    )
     submenu_hook = "register_review_menu_item"
 
 

@@ -51,8 +51,9 @@ ROLE_PERMISSIONS = {
         "security.view_handover",
         *_crud("newmedia", "newmediaaccount"),
     ],
-    # Security state of the site: tamper findings, the lexicon, the authoritative sources, the working-day
-    # calendar, and login protection (unlocking locked accounts and addresses, resetting a lost authenticator).
+    # Security state of the site: tamper findings, the lexicon, the authoritative sources, the public mailbox
+    # domains, the working-day calendar, and login protection (unlocking locked accounts and addresses,
+    # resetting a lost authenticator).
     SECURITY_ADMIN: [
         ACCESS_ADMIN,
         "axes.view_accessattempt",
@@ -63,6 +64,7 @@ ROLE_PERMISSIONS = {
         "security.change_tamperfinding",
         *_crud("lexicon", "lexiconentry"),
         *_crud("workflows", "authoritativesource"),
+        *_crud("workflows", "publicmailboxdomain"),
         *_crud("disclosure", "calendarday"),
     ],
     # Reads: the audit log, the hand-over records and the publication register of every unit.

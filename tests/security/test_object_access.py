@@ -29,7 +29,14 @@ from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
 from workflows import api
 from workflows.lexicon.models import LexiconEntry
-from workflows.models import AuthoritativeSource, PublicationRecord, Stage, UnitRoleTask, UnitSource
+from workflows.models import (
+    AuthoritativeSource,
+    PublicationRecord,
+    PublicMailboxDomain,
+    Stage,
+    UnitRoleTask,
+    UnitSource,
+)
 
 OUR_PACKAGES = {"cms", "workflows", "disclosure", "newmedia", "site_pages"}
 # Keyword arguments that name one stored object: pk, id, object_id, task_state_id, page_pk ...
@@ -205,6 +212,11 @@ def authoritative_source_cases(world):
     return [({"pk": AuthoritativeSource.objects.create(name="来源丑", level="county").pk}, ["来源丑"])]
 
 
+def public_mailbox_domain_cases(world):
+    domain = PublicMailboxDomain.objects.create(domain="youxiang-shen.cn", owner="单位戌")
+    return [({"pk": domain.pk}, ["youxiang-shen.cn", "单位戌"])]
+
+
 def lexicon_cases(world):
     return [({"pk": LexiconEntry.objects.create(term="词条寅", suggestion="建议卯").pk}, ["词条寅", "建议卯"])]
 
@@ -257,6 +269,7 @@ FIXTURES = {
     "tamper_findings": tamper_finding_cases,
     "handovers": handover_cases,
     "authoritative-sources": authoritative_source_cases,
+    "public-mailbox-domains": public_mailbox_domain_cases,
     "lexicon": lexicon_cases,
     "calendar_days": calendar_day_cases,
     "disclosure_categories": disclosure_category_cases,

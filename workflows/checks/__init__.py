@@ -12,7 +12,8 @@ Public API (used by workflows.api and the review screens):
 
 One module per detector: ``lexicon`` (workflows.lexicon, evasion-resistant matching),
 ``markings`` (confidentiality markings), ``personal_data`` (resident ID numbers, mobile numbers,
-bank cards, e-mail addresses) and ``links`` (commercial hosts, the regulation's 第二十一条);
+bank cards, personal e-mail addresses; ``masking`` hides them, ``mailboxes`` knows organisations'
+domains) and ``links`` (commercial hosts, the regulation's 第二十一条);
 ``richtext``, ``attachments`` and ``objects`` feed them the texts of a page. Offsets always refer
 to the text that was scanned, so ``text[f.start:f.end] == f.matched``.
 """
@@ -36,13 +37,15 @@ from .findings import (
 )
 from .lexicon import invalidate_lexicon_cache
 from .links import ALLOWED_LINK_HOST_SUFFIXES, is_allowed_link_host, link_host
+from .mailboxes import invalidate_public_mailbox_domains, is_public_mailbox
+from .masking import mask_name, mask_personal_data
 from .objects import NON_CONTENT_FIELDS, mask_object_personal_data, scan_object
 from .personal_data import (
+    find_personal_data,
+    fold,
     id_number_check_character,
     is_resident_id_number,
     luhn_valid,
-    mask_name,
-    mask_personal_data,
     personal_data_spans,
 )
 from .richtext import html_to_text
@@ -64,10 +67,14 @@ __all__ = [
     "document_extension",
     "excerpt",
     "extract_document_text",
+    "find_personal_data",
+    "fold",
     "html_to_text",
     "id_number_check_character",
     "invalidate_lexicon_cache",
+    "invalidate_public_mailbox_domains",
     "is_allowed_link_host",
+    "is_public_mailbox",
     "is_resident_id_number",
     "link_host",
     "luhn_valid",

@@ -16,7 +16,7 @@ from wagtail.fields import RichTextField, StreamField
 
 from .attachments import _scan_document
 from .findings import Finding
-from .personal_data import _mask_text
+from .masking import _mask_text
 from .richtext import _mask_html, _scan_html
 from .text import scan_text
 

@@ -5,7 +5,7 @@ import re
 
 from .findings import WARN, _finding
 from .links import _LINK_SUGGESTION, is_allowed_link_host, link_host
-from .personal_data import _mask_text
+from .masking import _mask_text
 from .text import scan_text
 
 # A tag, with quoted attribute values that may contain ">".
