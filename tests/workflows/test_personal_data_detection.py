@@ -40,6 +40,7 @@ def personal(text):
         ("身份证号110105-1949-1231-002x", "id_number", "110105-1949-1231-002x"),
         (f"身份证号{VALID_ID.translate(WIDE)}。", "id_number", VALID_ID.translate(WIDE)),
         (f"原身份证号{OLD_ID}，", "id_number", OLD_ID),
+        (f"持证人{VALID_ID}人员信息", "id_number", VALID_ID),  # a unit word after a checksummed ID
         ("旧证 110105 491231 002 作废", "id_number", "110105 491231 002"),
         ("联系电话13800138000。", "mobile", "13800138000"),
         ("联系电话１３８００１３８０００。", "mobile", "１３８００１３８０００"),

@@ -159,14 +159,13 @@ def _mobile_digits(digits, plus, sizes):
 
 def _classify(text, digits, plus, sizes, start, end, whole):
     """The Span for one stretch of digit groups, or None. `whole`: the stretch is the entire run."""
+    id_shaped = len(digits) == 18 and not plus and _id_shaped(digits.upper())
+    if id_shaped and ric.calc_check_digit(digits.upper()) == digits[17].upper():
+        return Span("id_number", start, end)  # a checksummed ID stays one even before 人员 or 户籍
     if _quantity(text, start, end):
         return None
-    if len(digits) == 18 and not plus:
-        number = digits.upper()
-        if _id_shaped(number):
-            if ric.calc_check_digit(number) == number[17]:
-                return Span("id_number", start, end)
-            return Span("id_number", start, end, WARN, str(SUSPECTED_ID_NUMBER))
+    if id_shaped:
+        return Span("id_number", start, end, WARN, str(SUSPECTED_ID_NUMBER))
     if len(digits) == 15 and not plus and _is_old_id_number(digits):
         return Span("id_number", start, end)
     if _mobile_digits(digits, plus, sizes):
