@@ -162,35 +162,47 @@ def _title_findings(text, register, day, pairs):
     return found
 
 
-def _one_off(candidate, name):
-    return (
-        len(candidate) == len(name)
-        and _HAN.match(candidate) is not None
-        and sum(a != b for a, b in zip(candidate, name, strict=True)) == 1
-    )
+def _wildcards(name):
+    """`name` with each character in turn replaced by a placeholder: two names of the same length differ
+    in exactly one character when they are different and share one of these keys."""
+    return [name[:index] + "\0" + name[index + 1 :] for index in range(len(name))]
+
+
+def _near_miss_index(holders):
+    """{name length: {wildcard key: [holders]}} so a candidate is looked up instead of compared with each holder."""
+    index = defaultdict(lambda: defaultdict(list))
+    for holder in sorted(set(holders)):
+        for key in _wildcards(holder):
+            index[len(holder)][key].append(holder)
+    return index
 
 
 def _name_findings(text, register, day, names, titles):
     """A title with a registered holder next to a near miss of the holder's name."""
-    found, named = [], {(start, end) for _name, start, end in names}
-    covered = [(start, end) for _name, start, end in names]
+    found, covered, indexes = [], set(), {}
+    for _name, start, end in names:
+        covered.update(range(start, end))
     for title, start, end in titles:
-        for holder in register.holders(title, day):
-            size = len(holder)
-            gap = _GAP.match(text, end).end()
+        if title not in indexes:
+            indexes[title] = _near_miss_index(register.holders(title, day))
+        gap = _GAP.match(text, end).end()
+        for size, by_key in indexes[title].items():
             for candidate_start, candidate_end in ((start - size, start), (gap, gap + size)):
-                if candidate_start < 0 or candidate_end > len(text) or (candidate_start, candidate_end) in named:
+                if candidate_start < 0 or candidate_end > len(text):
                     continue
-                if any(s < candidate_end and candidate_start < e for s, e in covered):
+                if not covered.isdisjoint(range(candidate_start, candidate_end)):
                     continue
                 candidate = text[candidate_start:candidate_end]
-                if candidate in register.by_name or not _one_off(candidate, holder):
+                if candidate in register.by_name or _HAN.match(candidate) is None:
+                    continue
+                near = sorted({holder for key in _wildcards(candidate) for holder in by_key.get(key, ())})
+                if not near:
                     continue
                 span = (candidate_start, end) if candidate_end == start else (start, candidate_end)
                 message = gettext("疑似领导姓名错误：“%(candidate)s”，%(title)s为%(holder)s。") % {
                     "candidate": candidate,
                     "title": title,
-                    "holder": holder,
+                    "holder": "、".join(near),
                 }
                 found.append(_finding(text, *span, BLOCK, message, "leader_name"))
     return found
@@ -198,9 +210,11 @@ def _name_findings(text, register, day, names, titles):
 
 def _order_findings(text, register, day, names):
     """Warn once per list whose leaders are not in rank order."""
-    mentions = []
+    mentions, rank_of = [], {}
     for name, start, end in sorted(names, key=lambda item: (item[1], -item[2])):
-        rank = register.rank(name, day)
+        if name not in rank_of:
+            rank_of[name] = register.rank(name, day)
+        rank = rank_of[name]
         if rank is None or (mentions and start < mentions[-1][2]):
             continue
         mentions.append((name, start, end, rank))
