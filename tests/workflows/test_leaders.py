@@ -315,3 +315,20 @@ def test_demo_seeder_is_idempotent(settings):
     assert snapshot() == first and len(first) >= 8
     assert found("县长林志远") == [("县长林志远", "block", "former_title")]
     assert found("县委书记林志远，县长周文博出席") == []
+
+
+def test_the_automated_check_finds_a_wrong_title_in_a_page_on_its_own_date(portal):
+    from tests.factories import make_content, paragraph
+    from workflows.checks import scan_object
+
+    page = make_content(portal["a"], title="县政府常务会议", text="会上，郑浩然县长指出", publish=False)
+    page.written_date = datetime.date(2026, 11, 30)
+    [finding] = [f for f in scan_object(page) if f.category == "expression"]
+    assert (finding.matched, finding.severity) == ("郑浩然县长", "block")
+    assert finding.field.startswith("body.")
+    assert finding.category_label == "严重表述错误"
+    # The page's 成文日期 decides: 林志远 was 县长 until February 2024 and is 县委书记 since.
+    page.body = paragraph("林志远县长出席")
+    assert [f.matched for f in scan_object(page) if f.category == "expression"] == ["林志远县长"]
+    page.written_date = datetime.date(2023, 5, 4)
+    assert not [f for f in scan_object(page) if f.category == "expression"]

@@ -14,6 +14,7 @@ CATEGORY_LABELS = {
     "personal_data": _("个人信息"),
     "commercial_link": _("商业链接"),
     "attachment": _("附件检查"),
+    "expression": _("严重表述错误"),
 }
 SEVERITY_LABELS = {BLOCK: _("阻止发布"), WARN: _("提示")}
 PERSONAL_DATA_KINDS = {

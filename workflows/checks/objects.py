@@ -14,10 +14,12 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.documents.models import AbstractDocument
 from wagtail.fields import RichTextField, StreamField
 
+from workflows.lexicon.leaders import content_date, leader_findings
+
 from .attachments import _scan_document
 from .findings import Finding
 from .masking import _mask_text
-from .richtext import _mask_html, _scan_html
+from .richtext import _mask_html, _scan_html, html_to_text
 from .text import scan_text
 
 # Not public content: tree/URL machinery, and the repost source URL, which the workflow judges
@@ -185,11 +187,13 @@ def _table_slots(raw, path, label, commit):
 def scan_object(obj):
     """Findings in every public text of `obj` (a page, a revision's object or a snippet), in field order."""
     findings = []
+    # Leaders' names and titles are judged on the content's own date (成文日期, else first publication).
+    day = content_date(obj)
     for slot in _object_slots(obj):
         if slot.kind == "text":
-            found = scan_text(slot.value)
+            found = scan_text(slot.value) + _leaders(slot.value, day)
         elif slot.kind == "html":
-            found = _scan_html(slot.value)
+            found = _scan_html(slot.value) + _leaders(html_to_text(slot.value)[0], day)
         else:
             found = _scan_document(slot.value)
             title = slot.value.title or os.path.basename(slot.value.file.name)
@@ -198,6 +202,10 @@ def scan_object(obj):
             Finding(**{**finding.to_dict(), "field": slot.path, "field_label": slot.label}) for finding in found
         )
     return findings
+
+
+def _leaders(text, day):
+    return [Finding.from_dict(finding) for finding in leader_findings(text, day)]
 
 
 def mask_object_personal_data(obj):
