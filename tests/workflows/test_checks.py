@@ -206,12 +206,17 @@ def test_confidentiality_markings_block(text):
         "涉及国家秘密的信息不得公开。",
         "国家秘密的保密期限，除另有规定外，绝密级不超过三十年。",
         "严禁在政府网站发布内部文件。",
-        "请注意保存好缴费票据。",
         "涉密信息不得外传，工作秘密不得上网。",
     ],
 )
 def test_prose_about_secrets_is_not_a_marking(text):
     assert only(scan_text(text), "confidential") == []
+
+
+def test_handling_word_in_prose_only_warns():
+    # Issue 12: 注意保存 inside a sentence is shown to the reviewer but does not block.
+    findings = only(scan_text("请注意保存好缴费票据。"), "confidential")
+    assert [(f.severity, f.matched) for f in findings] == [("warn", "注意保存")]
 
 
 # --------------------------------------------------------------------------- personal data

@@ -13,6 +13,7 @@ CATEGORY_LABELS = {
     "confidential": _("涉密标识"),
     "personal_data": _("个人信息"),
     "commercial_link": _("商业链接"),
+    "short_link": _("短链接"),
     "attachment": _("附件检查"),
     "expression": _("严重表述错误"),
 }

@@ -1,11 +1,17 @@
-"""Links to commercial hosts (the regulation's 第二十一条)."""
+"""Links to commercial hosts (the regulation's 第二十一条) and URL shorteners.
+
+Links are looked for in the width-folded text (ｈｔｔｐ：／／ｔ．ｃｎ is a link too); the fold keeps
+the length, so offsets land on the original characters.
+"""
 
 import re
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .findings import WARN, _finding
+from .findings import BLOCK, WARN, _finding
+from .personal_data import fold
 
 # Hosts of party and government organs and authoritative media: links elsewhere are flagged as
 # possibly commercial (第二十一条). A host matches itself and its subdomains.
@@ -41,6 +47,25 @@ ALLOWED_LINK_HOST_SUFFIXES = (
 )
 
 
+# A shortened link hides its target, so it cannot be checked: it blocks. Sites add hosts with the
+# WORKFLOW_URL_SHORTENERS setting. A host matches itself and its subdomains.
+URL_SHORTENER_HOSTS = ("t.cn", "dwz.cn", "url.cn", "bit.ly", "suo.im")
+
+
+def url_shortener_hosts():
+    extra = getattr(settings, "WORKFLOW_URL_SHORTENERS", ())
+    return URL_SHORTENER_HOSTS + tuple(host.strip().lower().rstrip(".") for host in extra if host.strip())
+
+
+def _host_in(host, suffixes):
+    host = host.lower().rstrip(".")
+    return any(host == suffix or host.endswith("." + suffix) for suffix in suffixes)
+
+
+def is_url_shortener(host):
+    return _host_in(host, url_shortener_hosts())
+
+
 # URLs end at the first character that cannot be part of one (Chinese text usually follows directly).
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
@@ -58,21 +83,42 @@ def link_host(url):
 
 
 def is_allowed_link_host(host):
-    host = host.lower().rstrip(".")
-    return any(host == suffix or host.endswith("." + suffix) for suffix in ALLOWED_LINK_HOST_SUFFIXES)
+    return _host_in(host, ALLOWED_LINK_HOST_SUFFIXES)
 
 
 _LINK_SUGGESTION = _("政府网站不得链接商业网站或发布商业广告；请确认该链接属于党政机关或权威媒体。")
+_SHORTENER_SUGGESTION = _("短链接无法确认实际指向的网站，请改用完整的原始链接。")
+
+
+def _bare_shortener_pattern(hosts):
+    """Shortener links written without http:// or www. (t.cn/A6xYz): the host must not continue a longer name."""
+    alternatives = "|".join(re.escape(host) for host in sorted(hosts, key=len, reverse=True))
+    return re.compile(rf"(?<![A-Za-z0-9.\-/@])({alternatives})/[A-Za-z0-9\-._~/?#=&%]+", re.IGNORECASE)
 
 
 def _link_findings(text):
-    if "://" not in text and not _WWW.search(text):
+    folded = fold(text)
+    shorteners = url_shortener_hosts()
+    has_url = "://" in folded or _WWW.search(folded)
+    bare = _bare_shortener_pattern(shorteners) if any(host + "/" in folded.lower() for host in shorteners) else None
+    if not has_url and bare is None:
         return []
-    found = []
-    for match in _URL.finditer(text):
+    found, covered = [], []
+    for match in _URL.finditer(folded) if has_url else ():
         url = match.group().rstrip(_URL_TRAILING)
         host = link_host(url)
-        if host and not is_allowed_link_host(host):
-            start = match.start()
-            found.append(_finding(text, "commercial_link", host, start, start + len(url), WARN, _LINK_SUGGESTION))
+        start, end = match.start(), match.start() + len(url)
+        if host and is_url_shortener(host):
+            found.append(_finding(text, "short_link", host, start, end, BLOCK, _SHORTENER_SUGGESTION))
+        elif host and not is_allowed_link_host(host):
+            found.append(_finding(text, "commercial_link", host, start, end, WARN, _LINK_SUGGESTION))
+        covered.append((match.start(), match.end()))
+    for match in bare.finditer(folded) if bare is not None else ():
+        if any(start <= match.start() < end for start, end in covered):
+            continue
+        url = match.group().rstrip(_URL_TRAILING)
+        host = match.group(1).lower()
+        found.append(
+            _finding(text, "short_link", host, match.start(), match.start() + len(url), BLOCK, _SHORTENER_SUGGESTION)
+        )
     return found
