@@ -108,9 +108,7 @@ class UnitRoleTask(Task):
 
     stage = models.CharField(_("环节"), max_length=20, choices=Stage.choices)
     role = models.CharField(_("审核角色"), max_length=20, choices=Role.choices)
-    unit_source = models.CharField(
-        _("审核单位"), max_length=20, choices=UnitSource.choices, default=UnitSource.OWNING
-    )
+    unit_source = models.CharField(_("审核单位"), max_length=20, choices=UnitSource.choices, default=UnitSource.OWNING)
 
     admin_form_fields = Task.admin_form_fields + ["stage", "role", "unit_source"]
     # A task's stage is what its history and every workflow using it rely on (a sign-off stays a sign-off).
@@ -276,9 +274,7 @@ class Consent(ObjectRefMixin):
     class Meta:
         verbose_name = _("联合发文会签")
         verbose_name_plural = _("联合发文会签")
-        constraints = [
-            models.UniqueConstraint(fields=["revision", "unit"], name="consent_once_per_unit_and_revision")
-        ]
+        constraints = [models.UniqueConstraint(fields=["revision", "unit"], name="consent_once_per_unit_and_revision")]
 
     def __str__(self):
         return f"{self.unit} {self.user}"
@@ -373,6 +369,39 @@ class PublicMailboxDomain(models.Model):
         # Pasted values often carry an @, a scheme or capitals: normalise before the validator runs.
         self.domain = (self.domain or "").strip().lower().rsplit("@", 1)[-1].removeprefix("https://")
         self.domain = self.domain.removeprefix("http://").strip("/").rstrip(".")
+        super().clean_fields(exclude)
+
+
+class UrlShortenerHost(models.Model):
+    """短链接域名: URL-shortening services besides the built-in ones; links to them block publication."""
+
+    domain = models.CharField(
+        _("短链接域名"),
+        max_length=100,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$",
+                _("请填写短链接服务的域名，如 t.cn（子域名同样认可）。"),
+            )
+        ],
+        help_text=_("短链接服务的域名；子域名同样认可。t.cn、dwz.cn、url.cn、bit.ly、suo.im 已内置。"),
+    )
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("短链接域名")
+        verbose_name_plural = _("短链接域名")
+        ordering = ["domain"]
+
+    def __str__(self):
+        return self.domain
+
+    def clean_fields(self, exclude=None):
+        # Pasted values often carry a scheme, a path or capitals: keep the host only.
+        value = (self.domain or "").strip().lower().removeprefix("https://").removeprefix("http://")
+        self.domain = value.split("/", 1)[0].rstrip(".")
         super().clean_fields(exclude)
 
 

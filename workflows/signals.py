@@ -16,8 +16,9 @@ from wagtail.signals import task_submitted
 from cms.organisation.models import Membership
 
 from .api import INDEPENDENT_STAGES, WorkflowError, restart_after_edit, specific
+from .checks.links import invalidate_url_shortener_hosts
 from .checks.mailboxes import invalidate_public_mailbox_domains
-from .models import PublicMailboxDomain, UnitTaskState
+from .models import PublicMailboxDomain, UnitTaskState, UrlShortenerHost
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,14 @@ def notify_approvers(sender, instance, user=None, **kwargs):
     state = instance
     if state.unit_id is None:
         return
-    users = get_user_model().objects.filter(
-        pk__in=Membership.objects.active().filter(unit_id=state.unit_id, role=state.role).values("user_id"),
-        is_active=True,
-    ).exclude(email="")
+    users = (
+        get_user_model()
+        .objects.filter(
+            pk__in=Membership.objects.active().filter(unit_id=state.unit_id, role=state.role).values("user_id"),
+            is_active=True,
+        )
+        .exclude(email="")
+    )
     if state.stage in INDEPENDENT_STAGES and state.workflow_state.requested_by_id:
         users = users.exclude(pk=state.workflow_state.requested_by_id)
     recipients = sorted(users.values_list("email", flat=True))
@@ -72,3 +77,5 @@ post_save.connect(
 post_delete.connect(
     invalidate_public_mailbox_domains, sender=PublicMailboxDomain, dispatch_uid="public_mailbox_domains_deleted"
 )
+post_save.connect(invalidate_url_shortener_hosts, sender=UrlShortenerHost, dispatch_uid="url_shortener_hosts_saved")
+post_delete.connect(invalidate_url_shortener_hosts, sender=UrlShortenerHost, dispatch_uid="url_shortener_hosts_deleted")

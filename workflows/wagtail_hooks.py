@@ -23,7 +23,7 @@ from .api import (
     specific,
     summarise,
 )
-from .models import AuthoritativeSource, PublicMailboxDomain
+from .models import AuthoritativeSource, PublicMailboxDomain, UrlShortenerHost
 
 
 class AuthoritativeSourceViewSet(ModelViewSet):
@@ -48,6 +48,17 @@ class PublicMailboxDomainViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
+class UrlShortenerHostViewSet(ModelViewSet):
+    model = UrlShortenerHost
+    icon = "link"
+    menu_label = _("短链接域名")
+    list_display = ["domain", "note", "active"]
+    list_filter = ["active"]
+    search_fields = ["domain", "note"]
+    form_fields = ["domain", "note", "active"]
+    copy_view_enabled = False
+
+
 class ReviewViewSetGroup(ModelViewSetGroup):
     menu_label = _("审核发布")
     menu_icon = "clipboard-list"
@@ -55,6 +66,7 @@ class ReviewViewSetGroup(ModelViewSetGroup):
     items = (
         AuthoritativeSourceViewSet("authoritative-sources"),
         PublicMailboxDomainViewSet("public-mailbox-domains"),
+        UrlShortenerHostViewSet("url-shortener-hosts"),
     )
     submenu_hook = "register_review_menu_item"
 
@@ -174,4 +186,3 @@ def add_consent_panel(request, panels):
     items = consents_awaiting(request.user)
     if items:
         panels.append(ConsentsAwaitingPanel(items))
-

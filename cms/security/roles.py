@@ -65,6 +65,7 @@ ROLE_PERMISSIONS = {
         *_crud("lexicon", "lexiconentry"),
         *_crud("workflows", "authoritativesource"),
         *_crud("workflows", "publicmailboxdomain"),
+        *_crud("workflows", "urlshortenerhost"),
         *_crud("disclosure", "calendarday"),
     ],
     # Reads: the audit log, the hand-over records and the publication register of every unit.

@@ -36,6 +36,7 @@ from workflows.models import (
     Stage,
     UnitRoleTask,
     UnitSource,
+    UrlShortenerHost,
 )
 
 OUR_PACKAGES = {"cms", "workflows", "disclosure", "newmedia", "site_pages"}
@@ -217,6 +218,11 @@ def public_mailbox_domain_cases(world):
     return [({"pk": domain.pk}, ["youxiang-shen.cn", "单位戌"])]
 
 
+def url_shortener_host_cases(world):
+    host = UrlShortenerHost.objects.create(domain="duanlian-hai.cn", note="说明亥")
+    return [({"pk": host.pk}, ["duanlian-hai.cn", "说明亥"])]
+
+
 def lexicon_cases(world):
     return [({"pk": LexiconEntry.objects.create(term="词条寅", suggestion="建议卯").pk}, ["词条寅", "建议卯"])]
 
@@ -270,6 +276,7 @@ FIXTURES = {
     "handovers": handover_cases,
     "authoritative-sources": authoritative_source_cases,
     "public-mailbox-domains": public_mailbox_domain_cases,
+    "url-shortener-hosts": url_shortener_host_cases,
     "lexicon": lexicon_cases,
     "calendar_days": calendar_day_cases,
     "disclosure_categories": disclosure_category_cases,

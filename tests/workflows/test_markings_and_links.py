@@ -1,9 +1,14 @@
 """Issue 12 §1: secrecy markings through traditional, width and spacing evasions; URL shorteners."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
+from cms.security.roles import SECURITY_ADMIN
+from tests.factories import UserFactory, log_in
 from workflows import checks
 from workflows.checks import scan_text
+from workflows.models import UrlShortenerHost
 
 
 @pytest.fixture(autouse=True)
@@ -83,10 +88,35 @@ def test_url_shorteners_block(text, host):
     assert of(scan_text(text), "commercial_link") == []
 
 
-def test_admin_listed_shortener_blocks(settings):
-    settings.WORKFLOW_URL_SHORTENERS = ["sourl.example"]
+@pytest.fixture
+def security_admin(db):
+    user = UserFactory(username="anquan")
+    user.groups.add(Group.objects.get(name=SECURITY_ADMIN))
+    return user
+
+
+def test_security_administrator_keeps_the_shortener_list(client, security_admin):
     text = "详见 https://sourl.example/abc 和 https://t.cn/x1"
+    assert [f.term for f in of(scan_text(text), "short_link")] == ["t.cn"]
+    log_in(client, security_admin)
+    add_url = reverse("url-shortener-hosts:add")
+    response = client.post(add_url, {"domain": "HTTPS://SoURL.example/", "note": "某短链服务", "active": "on"})
+    assert response.status_code == 302
+    assert UrlShortenerHost.objects.get().domain == "sourl.example"
     assert [f.term for f in of(scan_text(text), "short_link")] == ["sourl.example", "t.cn"]
+    response = client.post(add_url, {"domain": "不是域名", "note": "", "active": "on"})
+    assert response.status_code == 200
+    assert "请填写短链接服务的域名" in response.content.decode()
+    UrlShortenerHost.objects.update(active=False)
+    checks.invalidate_url_shortener_hosts()
+    assert [f.term for f in of(scan_text(text), "short_link")] == ["t.cn"]
+
+
+def test_editor_may_not_change_the_shortener_list(client, editor_a):
+    log_in(client, editor_a)
+    response = client.post(reverse("url-shortener-hosts:add"), {"domain": "sourl.example", "active": "on"})
+    assert response.status_code in (302, 403)
+    assert not UrlShortenerHost.objects.exists()
 
 
 @pytest.mark.parametrize(

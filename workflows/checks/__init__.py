@@ -13,7 +13,7 @@ Public API (used by workflows.api and the review screens):
 One module per detector: ``lexicon`` (workflows.lexicon, evasion-resistant matching),
 ``markings`` (confidentiality markings), ``personal_data`` (resident ID numbers, mobile numbers,
 bank cards, personal e-mail addresses; ``masking`` hides them, ``mailboxes`` knows organisations'
-domains) and ``links`` (commercial hosts, the regulation's 第二十一条);
+domains) and ``links`` (commercial hosts, the regulation's 第二十一条; URL shorteners block);
 ``richtext``, ``attachments`` and ``objects`` feed them the texts of a page. Offsets always refer
 to the text that was scanned, so ``text[f.start:f.end] == f.matched``.
 """
@@ -36,7 +36,13 @@ from .findings import (
     excerpt,
 )
 from .lexicon import invalidate_lexicon_cache
-from .links import ALLOWED_LINK_HOST_SUFFIXES, is_allowed_link_host, link_host
+from .links import (
+    ALLOWED_LINK_HOST_SUFFIXES,
+    invalidate_url_shortener_hosts,
+    is_allowed_link_host,
+    is_url_shortener,
+    link_host,
+)
 from .mailboxes import invalidate_public_mailbox_domains, is_public_mailbox
 from .masking import mask_name, mask_personal_data
 from .objects import NON_CONTENT_FIELDS, mask_object_personal_data, scan_object
@@ -73,9 +79,11 @@ __all__ = [
     "id_number_check_character",
     "invalidate_lexicon_cache",
     "invalidate_public_mailbox_domains",
+    "invalidate_url_shortener_hosts",
     "is_allowed_link_host",
     "is_public_mailbox",
     "is_resident_id_number",
+    "is_url_shortener",
     "link_host",
     "luhn_valid",
     "mask_name",

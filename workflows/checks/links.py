@@ -7,7 +7,7 @@ the length, so offsets land on the original characters.
 import re
 from urllib.parse import urlsplit
 
-from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .findings import BLOCK, WARN, _finding
@@ -47,14 +47,26 @@ ALLOWED_LINK_HOST_SUFFIXES = (
 )
 
 
-# A shortened link hides its target, so it cannot be checked: it blocks. Sites add hosts with the
-# WORKFLOW_URL_SHORTENERS setting. A host matches itself and its subdomains.
+# A shortened link hides its target, so it cannot be checked: it blocks. Security administrators
+# add hosts in the 短链接域名 list. A host matches itself and its subdomains.
 URL_SHORTENER_HOSTS = ("t.cn", "dwz.cn", "url.cn", "bit.ly", "suo.im")
+CACHE_KEY = "workflows.checks.url_shortener_hosts"
+CACHE_SECONDS = 300
 
 
 def url_shortener_hosts():
-    extra = getattr(settings, "WORKFLOW_URL_SHORTENERS", ())
-    return URL_SHORTENER_HOSTS + tuple(host.strip().lower().rstrip(".") for host in extra if host.strip())
+    """Built-in hosts and the active ones of the list, cached (saves and deletes clear the cache through signals)."""
+    listed = cache.get(CACHE_KEY)
+    if listed is None:
+        from workflows.models import UrlShortenerHost
+
+        listed = tuple(UrlShortenerHost.objects.filter(active=True).values_list("domain", flat=True))
+        cache.set(CACHE_KEY, listed, CACHE_SECONDS)
+    return URL_SHORTENER_HOSTS + listed
+
+
+def invalidate_url_shortener_hosts(**kwargs):
+    cache.delete(CACHE_KEY)
 
 
 def _host_in(host, suffixes):
