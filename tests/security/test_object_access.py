@@ -28,7 +28,7 @@ from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_cat
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
 from workflows import api
-from workflows.lexicon.models import LexiconEntry
+from workflows.lexicon.models import LeaderTitle, LexiconEntry
 from workflows.models import (
     AuthoritativeSource,
     PublicationRecord,
@@ -223,6 +223,11 @@ def url_shortener_host_cases(world):
     return [({"pk": host.pk}, ["duanlian-hai.cn", "说明亥"])]
 
 
+def leader_title_cases(world):
+    leader = LeaderTitle.objects.create(name="姓名子丑", title="职务寅卯", rank=1, valid_from=datetime.date(2024, 1, 1))
+    return [({"pk": leader.pk}, ["姓名子丑", "职务寅卯"])]
+
+
 def lexicon_cases(world):
     return [({"pk": LexiconEntry.objects.create(term="词条寅", suggestion="建议卯").pk}, ["词条寅", "建议卯"])]
 
@@ -278,6 +283,7 @@ FIXTURES = {
     "public-mailbox-domains": public_mailbox_domain_cases,
     "url-shortener-hosts": url_shortener_host_cases,
     "lexicon": lexicon_cases,
+    "leader_titles": leader_title_cases,
     "calendar_days": calendar_day_cases,
     "disclosure_categories": disclosure_category_cases,
     "disclosure_topics": topic_cases,
