@@ -6,21 +6,15 @@ granted to the unit's group so that a new member of the office, or a new office,
 """
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.validators import FileExtensionValidator
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView
 from wagtail.admin.views.generic import IndexView
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets.button import Button
@@ -31,7 +25,7 @@ from cms.organisation.models import UnitKind
 
 from . import leader_transfer
 from .models import LeaderTitle
-from .transfer import ImportFileError
+from .views import ImportView
 
 KEEPER_ACTIONS = frozenset({"add", "change", "delete", "view"})
 
@@ -76,51 +70,17 @@ class LeaderIndexView(IndexView):
         return buttons
 
 
-class LeaderImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    # The model selects the permission policy; without it PermissionCheckedMixin lets everyone in.
+class LeaderImportView(ImportView):
     model = LeaderTitle
     form_class = ImportForm
+    transfer = leader_transfer
     template_name = "lexicon/leader_import.html"
     page_title = _("导入领导职务名录")
-    header_icon = "upload"
-    index_url_name = None
-    import_url_name = None
+    failed_message = _("导入失败：以下各行有误，未导入任何记录。请修改后重新导入。")
+    done_message = _("导入完成：新增 %(created)d 条，更新 %(updated)d 条，跳过 %(skipped)d 条（无变化）。")
 
-    def dispatch(self, request, *args, **kwargs):
-        self.request = request
-        if not (self.user_has_permission("add") and self.user_has_permission("change")):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_breadcrumbs_items(self):
-        return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": LeaderTitle._meta.verbose_name_plural},
-            {"url": "", "label": self.page_title},
-        ]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["action_url"] = reverse(self.import_url_name)
-        context["header"] = [str(title) for title in leader_transfer.HEADER]
-        return context
-
-    def form_valid(self, form):
-        upload = form.cleaned_data["file"]
-        try:
-            rows = leader_transfer.read_rows(upload.name, upload.read())
-        except ImportFileError as error:
-            form.add_error("file", str(error))
-            return self.form_invalid(form)
-        result = leader_transfer.import_rows(rows)
-        if not result.ok:
-            messages.error(self.request, gettext("导入失败：以下各行有误，未导入任何记录。请修改后重新导入。"))
-            return self.render_to_response(self.get_context_data(form=form, result=result))
-        messages.success(
-            self.request,
-            gettext("导入完成：新增 %(created)d 条，更新 %(updated)d 条，跳过 %(skipped)d 条（无变化）。")
-            % {"created": result.created, "updated": result.updated, "skipped": result.skipped},
-        )
-        return redirect(self.index_url_name)
+    def import_rows(self, rows, form):
+        return leader_transfer.import_rows(rows)
 
 
 class LeaderExportView(PermissionCheckedMixin, View):

@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView
@@ -38,15 +37,22 @@ class LexiconIndexView(IndexView):
 
 
 class ImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
-    """Both add and change permission: an import creates new entries and overwrites existing ones."""
+    """Both add and change permission: an import creates new entries and overwrites existing ones.
+
+    All or nothing: with any bad row nothing is imported and every bad row is listed. Subclasses name
+    their model, form and transfer module (``read_rows``, ``HEADER``) and how the rows are imported.
+    """
 
     model = LexiconEntry
     form_class = ImportForm
+    transfer = transfer
     template_name = "lexicon/import.html"
     page_title = _("导入词库")
     header_icon = "upload"
     index_url_name = None
     import_url_name = None
+    failed_message = _("导入失败：以下各行有误，未导入任何词条。请修改后重新导入。")
+    done_message = _("导入完成：新增 %(created)d 条，更新 %(updated)d 条，跳过 %(skipped)d 条（无变化或重复）。")
 
     def dispatch(self, request, *args, **kwargs):
         self.request = request
@@ -56,31 +62,33 @@ class ImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, FormView):
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [
-            {"url": reverse(self.index_url_name), "label": LexiconEntry._meta.verbose_name_plural},
+            {"url": reverse(self.index_url_name), "label": self.model._meta.verbose_name_plural},
             {"url": "", "label": self.page_title},
         ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["action_url"] = reverse(self.import_url_name)
-        context["header"] = [str(title) for title in transfer.HEADER]
+        context["header"] = [str(title) for title in self.transfer.HEADER]
         return context
+
+    def import_rows(self, rows, form):
+        return self.transfer.import_rows(rows, form.cleaned_data["category"], form.cleaned_data["severity"])
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
         try:
-            rows = transfer.read_rows(upload.name, upload.read())
+            rows = self.transfer.read_rows(upload.name, upload.read())
         except transfer.ImportFileError as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
-        result = transfer.import_rows(rows, form.cleaned_data["category"], form.cleaned_data["severity"])
+        result = self.import_rows(rows, form)
         if not result.ok:
-            messages.error(self.request, gettext("导入失败：以下各行有误，未导入任何词条。请修改后重新导入。"))
+            messages.error(self.request, self.failed_message)
             return self.render_to_response(self.get_context_data(form=form, result=result))
         messages.success(
             self.request,
-            gettext("导入完成：新增 %(created)d 条，更新 %(updated)d 条，跳过 %(skipped)d 条（无变化或重复）。")
-            % {"created": result.created, "updated": result.updated, "skipped": result.skipped},
+            self.done_message % {"created": result.created, "updated": result.updated, "skipped": result.skipped},
         )
         return redirect(self.index_url_name)
 
