@@ -210,6 +210,10 @@ WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 # No autosave: every saved revision of content under review sends it back to the first stage, so saving
 # must be a deliberate act (and autosave on the create form raced the submit button into a second page).
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+# Scanned attachments and images are read with Tesseract (workflows.checks.ocr): at most this many pages
+# of one file, each within this many seconds; the rest is left to the reviewer with a warning.
+WORKFLOW_OCR_MAX_PAGES = 10
+WORKFLOW_OCR_PAGE_TIMEOUT = 60
 
 # --- Security and operations (cms.security): uploads, tamper monitoring, backups ---
 # Upload forms that check a file's content against its extension and refuse active content.

@@ -1,4 +1,5 @@
-"""Attachments: text of .docx, .pdf, .xlsx and .txt documents, cached by file hash, and its scan."""
+"""Attachments: text of .docx, .pdf, .xlsx and .txt documents, cached by file hash, and its scan;
+scanned PDF pages and image documents are read by OCR (ocr.py)."""
 
 import io
 import logging
@@ -11,6 +12,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext
 
 from .findings import WARN, Finding
+from .ocr import IMAGE_EXTENSIONS, scan_scans
 from .text import scan_text
 
 logger = logging.getLogger(__name__)
@@ -118,9 +120,14 @@ def extract_document_text(document):
     return text
 
 
-def _scan_document(document):
+def _scan_document(document, scan=scan_text):
+    """Findings in a document: `scan` over its text, and personal data and markings in its scans.
+
+    Findings on a scanned page carry the page in field_label (see ocr.scan_scans)."""
     name = os.path.basename(document.file.name)
     extension = document_extension(document)
+    if extension in IMAGE_EXTENSIONS:
+        return scan_scans(document, extension)
     if extension in _LEGACY_OFFICE_EXTENSIONS:
         reason = gettext("该格式不支持自动检查，请另存为 docx、xlsx 或 pdf，或人工核对附件内容。")
         return [Finding("attachment", name, 0, 0, WARN, reason, matched="")]
@@ -129,7 +136,7 @@ def _scan_document(document):
     except AttachmentError as error:
         reason = gettext("无法自动检查附件（%(reason)s），请人工核对附件内容。") % {"reason": error}
         return [Finding("attachment", name, 0, 0, WARN, reason, matched="")]
-    return scan_text(text) if text else []
-
-
-# Not public content: tree/URL machinery, and the repost source URL, which the workflow judges
+    findings = scan(text) if text else []
+    if extension == "pdf":
+        findings += scan_scans(document, extension)
+    return findings

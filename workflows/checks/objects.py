@@ -1,8 +1,9 @@
-"""Object traversal: every public text of a page or snippet, for scan_object and one-click masking."""
+"""Object traversal: every public text of a page or snippet (and its attachments and images), for scan_object
+and one-click masking."""
 
 import copy
+import dataclasses
 import os
-from dataclasses import dataclass
 
 from django.db import models
 from django.utils.text import capfirst
@@ -13,12 +14,16 @@ from wagtail.documents import get_document_model
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.documents.models import AbstractDocument
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.images.models import AbstractImage
 
 from workflows.lexicon.leaders import content_date, leader_findings
 
 from .attachments import _scan_document
 from .findings import Finding
 from .masking import _mask_text
+from .ocr import IMAGE_EXTENSIONS, scan_scans
 from .richtext import _mask_html, _scan_html, html_to_text
 from .text import scan_text
 
@@ -28,13 +33,13 @@ from .text import scan_text
 NON_CONTENT_FIELDS = frozenset({"slug", "url_path", "path", "draft_title", "source_url"})
 
 
-@dataclass
+@dataclasses.dataclass
 class _Slot:
     """One scannable text of an object: where it is, what it is, and how to write it back."""
 
     path: str
     label: str
-    kind: str  # "text", "html" or "document"
+    kind: str  # "text", "html", "document" or "image"
     value: object
     write: object = None
 
@@ -74,6 +79,10 @@ def _object_slots(obj, path="", label=""):
             document = getattr(obj, field.name, None)
             if document is not None:
                 yield _Slot(field_path, field_label, "document", document)
+        elif isinstance(field, models.ForeignKey) and issubclass(field.related_model, AbstractImage):
+            image = getattr(obj, field.name, None)
+            if image is not None:
+                yield _Slot(field_path, field_label, "image", image)
     for relation in getattr(obj._meta, "child_relations", ()):
         if relation.related_model._meta.app_label.startswith("wagtail"):
             continue  # editorial comments and other Wagtail internals are not published
@@ -159,6 +168,10 @@ def _block_slots(block, raw, path, label, write, commit):
         document = get_document_model().objects.filter(pk=raw).first() if isinstance(raw, int) else None
         if document is not None:
             yield _Slot(path, label, "document", document)
+    elif isinstance(block, ImageChooserBlock):
+        image = get_image_model().objects.filter(pk=raw).first() if isinstance(raw, int) else None
+        if image is not None:
+            yield _Slot(path, label, "image", image)
     elif isinstance(block, (blocks.ChoiceBlock, blocks.MultipleChoiceBlock)):
         return  # fixed values chosen from a list, not free text
     elif isinstance(block, blocks.FieldBlock) and isinstance(raw, str):
@@ -195,13 +208,25 @@ def scan_object(obj):
         elif slot.kind == "html":
             found = _scan_html(slot.value) + _leaders(html_to_text(slot.value)[0], day)
         else:
-            found = _scan_document(slot.value)
-            title = slot.value.title or os.path.basename(slot.value.file.name)
-            slot.label = gettext("%(field)s › 附件《%(title)s》") % {"field": slot.label, "title": title}
-        findings.extend(
-            Finding(**{**finding.to_dict(), "field": slot.path, "field_label": slot.label}) for finding in found
-        )
+            findings.extend(_file_findings(slot, day))
+            continue
+        findings.extend(dataclasses.replace(finding, field=slot.path, field_label=slot.label) for finding in found)
     return findings
+
+
+def _file_findings(slot, day):
+    """Findings in an attachment or an image; a finding on a scanned page names the page after the file."""
+    title = slot.value.title or os.path.basename(slot.value.file.name)
+    if slot.kind == "document":
+        found = _scan_document(slot.value, lambda text: scan_text(text) + _leaders(text, day))
+        label = gettext("%(field)s › 附件《%(title)s》") % {"field": slot.label, "title": title}
+    else:
+        extension = os.path.splitext(slot.value.file.name)[1].lstrip(".").lower()
+        found = scan_scans(slot.value, extension) if extension in IMAGE_EXTENSIONS else []
+        label = gettext("%(field)s › 图片《%(title)s》") % {"field": slot.label, "title": title}
+    return [
+        dataclasses.replace(finding, field=slot.path, field_label=f"{label}{finding.field_label}") for finding in found
+    ]
 
 
 def _leaders(text, day):
@@ -213,7 +238,7 @@ def mask_object_personal_data(obj):
     in place and without saving. Returns the number of replacements."""
     total = 0
     for slot in _object_slots(obj):
-        if slot.write is None or slot.kind == "document":
+        if slot.write is None or slot.kind in ("document", "image"):
             continue
         masked, count = _mask_html(slot.value) if slot.kind == "html" else _mask_text(slot.value)
         if count:
