@@ -119,7 +119,7 @@ def test_id_numbers_in_an_image_block_and_an_image_attachment_block_publication(
 
 
 def test_image_only_pdf_findings_name_the_page_and_the_page_limit_warns(portal, settings):
-    cover = page_image(["安岳县民政局", "关于低保对象的公示"])
+    cover = page_image(["秘密★一年", "安岳县民政局", "关于低保对象的公示"])
     pdf = make_document("低保名单", "list.pdf", image_only_pdf(cover, name_list()))
     page = article(portal["a"], [("attachment", {"document": pdf, "title": ""})])
 
@@ -127,6 +127,9 @@ def test_image_only_pdf_findings_name_the_page_and_the_page_limit_warns(portal, 
     personal = by_category(findings, "personal_data")
     assert [f.matched for f in personal] == IDS
     assert {f.field_label for f in personal} == {"正文 › 第1块（附件下载） › 附件 › 附件《低保名单》第2页"}
+    [marking] = by_category(findings, "confidential")
+    assert (marking.matched, marking.severity) == ("秘密★一年", "block")
+    assert marking.field_label == "正文 › 第1块（附件下载） › 附件 › 附件《低保名单》第1页"
     assert not by_category(findings, "attachment")
 
     settings.WORKFLOW_OCR_MAX_PAGES = 1
@@ -169,6 +172,25 @@ def test_a_file_over_the_size_bound_is_not_read(portal, monkeypatch):
     document = make_document("扫描件", "list.png", png(name_list()))
     [finding] = ocr.scan_scans(document, "png")
     assert finding.severity == "warn" and "文件过大" in finding.suggestion
+
+
+def test_a_page_over_the_time_limit_warns_and_is_read_again_next_time(portal, settings, monkeypatch):
+    scan = png(name_list())
+    document = make_document("公示名单", "list.png", scan)
+    settings.WORKFLOW_OCR_PAGE_TIMEOUT = 0.001
+    [finding] = ocr.scan_scans(document, "png")
+    assert finding.severity == "warn" and "识别超时" in finding.suggestion
+
+    settings.WORKFLOW_OCR_PAGE_TIMEOUT = 60
+    assert [f.matched for f in ocr.scan_scans(document, "png")] == IDS
+
+    def no_ocr(png):
+        raise AssertionError("recognised again")
+
+    # The text is cached by content: the same scan uploaded again is not read again.
+    monkeypatch.setattr(ocr, "_recognise_png", no_ocr)
+    copy = make_document("公示名单（重新上传）", "list-again.png", scan)
+    assert [f.matched for f in ocr.scan_scans(copy, "png")] == IDS
 
 
 def test_without_tesseract_a_scan_warns_instead_of_failing(portal, monkeypatch, tmp_path):
