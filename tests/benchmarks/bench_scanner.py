@@ -9,10 +9,11 @@ at the end), so the seeded lexicon of the migrations is there and no real databa
 Nothing here asserts on timings; it prints figures:
 
 - lexicon build time (normalising every term and whitelist phrase, building the automaton);
-- throughput in MB/s (UTF-8 bytes) of the lexicon matcher alone (normalisation, matching and
-  mapping offsets back to the original text) and of the whole scan_text (plus confidentiality,
-  personal-data and link detectors and building Finding objects), on one 10 MB string and on
-  the same text scanned paragraph by paragraph as scan_object does; target ≥ 20 MB/s;
+- throughput in MB per CPU-second (UTF-8 bytes) of the lexicon matcher alone (normalisation,
+  matching and mapping offsets back to the original text), of each detector on its own (lexicon,
+  markings, personal data, links, each building its Finding objects) and of the whole scan_text,
+  on one 10 MB string and on the same text scanned paragraph by paragraph as scan_object does;
+  target ≥ 30 MB per CPU-second end to end (issue 12 §5);
 - matches found, and peak memory (tracemalloc peak of build + scan, and the process's max RSS).
 
 The text is the demo pages' text, shuffled paragraph by paragraph, with noise characters,
@@ -43,7 +44,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 LEXICON_SIZE = 10_000
-TARGET_MB_PER_SECOND = 20
+TARGET_MB_PER_SECOND = 30
 NOISE = [" ", "\u200b", "\u200c", "\ufeff", "·", "*", "#", "　", "，"]
 EVASIVE = ["代 開 發 票", "翻\u200b墙·軟件", "赌博博网站", "我们是第一", "效果１００％", "最佳"]
 
@@ -143,6 +144,10 @@ def main():
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
+    if test_name:
+        # The test settings put the database file under var/, which a fresh checkout lacks.
+        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         run(args, rng)
@@ -153,6 +158,10 @@ def main():
 
 def run(args, rng):
     from workflows import checks
+    from workflows.checks.lexicon import _lexicon_findings
+    from workflows.checks.links import _link_findings
+    from workflows.checks.markings import _confidential_findings
+    from workflows.checks.personal_data import _personal_data_findings
     from workflows.lexicon.matcher import build_matcher, matcher_cache
     from workflows.lexicon.models import LexiconEntry
     from workflows.lexicon.normalise import warm_up
@@ -185,6 +194,16 @@ def run(args, rng):
     findings = scan_times[2]
     paragraph_times = timed(lambda: sum(len(checks.scan_text(p)) for p in paragraphs))
     paragraph_findings = paragraph_times[2]
+    detectors = [
+        ("lexicon", _lexicon_findings),
+        ("markings", _confidential_findings),
+        ("personal data", _personal_data_findings),
+        ("links", _link_findings),
+    ]
+    detector_times = [
+        (name, timed(detector, text), timed(lambda detector=detector: [detector(p) for p in paragraphs]))
+        for name, detector in detectors
+    ]
 
     gc.collect()
     tracemalloc.start()
@@ -197,11 +216,14 @@ def run(args, rng):
     for finding in findings:
         categories[finding.category] = categories.get(finding.category, 0) + 1
 
-    def rate(times):
+    def rate(times, target=True):
         cpu, wall, _result = times
         value = megabytes / cpu
+        figures = f"{value:6.1f} MB/s CPU, {megabytes / wall:6.1f} MB/s wall  ({cpu:.3f} s CPU"
+        if not target:
+            return figures + ")"
         flag = "ok" if value >= TARGET_MB_PER_SECOND else f"below the {TARGET_MB_PER_SECOND} MB/s target"
-        return f"{value:6.1f} MB/s CPU, {megabytes / wall:6.1f} MB/s wall  ({cpu:.3f} s CPU, {flag})"
+        return f"{figures}, {flag})"
 
     print("Content scanner benchmark")
     print(
@@ -215,6 +237,9 @@ def run(args, rng):
     print(f"  normalisation tables         {tables_seconds:.3f} s (once per process)")
     print(f"  lexicon build                {build_seconds:.3f} s CPU, resident memory +{matcher_rss:.1f} MB")
     print(f"  lexicon matcher, one string  {rate(match_times)}")
+    for name, one_string, per_paragraph in detector_times:
+        print(f"  {name + ', one string':<29}{rate(one_string, target=False)}")
+        print(f"  {name + ', per paragraph':<29}{rate(per_paragraph, target=False)}")
     print(f"  scan_text, one string        {rate(scan_times)}")
     print(f"  scan_text, per paragraph     {rate(paragraph_times)}")
     print(f"  lexicon hits                 {len(hits):,}")
