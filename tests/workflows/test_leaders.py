@@ -42,7 +42,10 @@ def register(db):
 
 
 def found(text, day=TODAY):
-    return [(f["matched"], f["severity"], f["kind"]) for f in leader_findings(text, day)]
+    findings = leader_findings(text, day)
+    for finding in findings:
+        assert text[finding["start"] : finding["end"]] == finding["matched"]
+    return [(f["matched"], f["severity"], f["kind"]) for f in findings]
 
 
 def test_findings_have_the_scanner_format():
@@ -119,6 +122,81 @@ def test_leaders_in_order_or_in_separate_sentences_pass():
     assert found("郑浩然说，要把这项工作落到实处，请各部门认真对照检查，林志远指出") == []  # too far apart
     # Ranks as of the date: before 2024-03-01 林志远 ranked 2 (县长), the same as 周文博 later.
     assert found("吴静怡、林志远", datetime.date(2023, 6, 1)) == [("吴静怡、林志远", "warn", "leader_order")]
+
+
+def test_title_and_name_in_either_order_with_spaces_between():
+    assert found("县长　周文博出席") == []
+    assert found("县长 郑浩然出席") == [("县长 郑浩然", "block", "leader_title")]
+    assert found("郑浩然　县长出席") == [("郑浩然　县长", "block", "leader_title")]
+    assert found("会上，县长·郑浩然指出") == [("县长·郑浩然", "block", "leader_title")]
+    # A title between two names: the one it touches takes it; with spaces on both sides it is nobody's.
+    assert found("县委书记林志远 县长周文博出席") == []
+    assert found("周文博县长 郑浩然副县长出席") == []
+    assert found("周文博 县长 郑浩然 副县长") == []
+    assert found("县委书记 林志远 县长 周文博") == []
+
+
+def test_a_longer_title_containing_a_registered_one_claims_nothing_about_it():
+    assert found("县长助理郑浩然出席") == []
+    assert found("郑浩然县长助理出席") == []
+    assert found("县长秘书周闻博") == [] and found("周闻博县长助理") == []  # no near miss of 周文博 either
+    assert found("代县长郑浩然") == []  # 代县长 is not in the register: nothing to check against
+    LeaderTitle.objects.filter(title="副县长").delete()
+    # With only 县长 and 常务副县长 registered, 副县长 is still not 县长.
+    assert found("副县长吴静怡出席") == []
+    assert found("常务副县长吴静怡出席") == []
+    assert found("县长吴静怡出席") == [("县长吴静怡", "block", "leader_title")]
+
+
+def test_each_title_of_a_list_before_a_name_is_checked():
+    LeaderTitle.objects.create(name="周文博", title="县委副书记", rank=2, valid_from=datetime.date(2024, 4, 1))
+    LeaderTitle.objects.create(name="陈立新", title="县委副书记", rank=3, valid_from=datetime.date(2023, 1, 1))
+    assert found("县委副书记、县长周文博出席") == []
+    assert found("县委副书记 、 县长　周文博出席") == []
+    assert found("县委副书记、县长郑浩然出席") == [
+        ("县委副书记、县长郑浩然", "block", "leader_title"),
+        ("县长郑浩然", "block", "leader_title"),
+    ]
+    assert found("县委副书记、副县长郑浩然出席") == [("县委副书记、副县长郑浩然", "block", "leader_title")]
+    [finding] = leader_findings("县委书记、县长周文博出席", TODAY)
+    assert finding["matched"] == "县委书记、县长周文博" and "不任“县委书记”" in finding["suggestion"]
+    # A comma ends the list of titles: 县委书记 is then not said of 周文博.
+    assert found("县委书记，县长周文博出席") == []
+    # Names in the list start a new one: 林志远 is 县委书记, 周文博 县委副书记 and 县长.
+    assert found("县委书记林志远、县委副书记、县长周文博出席") == []
+
+
+def test_a_title_marked_as_past_is_not_a_former_title_used_as_current():
+    assert found("原县长林志远出席") == []
+    assert found("时任县长林志远主持") == []
+    assert found("原县委书记、县长林志远", datetime.date(2025, 1, 1)) == []  # 原 marks the whole list
+    assert found("原县长郑浩然") == [("县长郑浩然", "block", "leader_title")]  # never held it
+    assert found("原县长林志远", datetime.date(2021, 1, 1)) == [("县长林志远", "block", "leader_title")]  # not yet
+
+
+def test_a_term_of_office_is_judged_on_each_side_of_its_dates():
+    # 林志远 was 县长 from 2021-06-01 to 2024-02-29.
+    before = leader_findings("县长林志远", datetime.date(2021, 5, 31))
+    assert [(f["kind"], f["severity"]) for f in before] == [("leader_title", "block")]
+    assert "名录中该日期没有林志远的任职" in before[0]["suggestion"]
+    assert found("县长林志远", datetime.date(2021, 6, 1)) == []
+    assert found("县长林志远", datetime.date(2024, 2, 29)) == []
+    assert found("县长林志远", datetime.date(2024, 3, 1)) == [("县长林志远", "block", "former_title")]
+
+
+def test_leaders_listed_with_titles_and_separators_follow_rank():
+    assert found("县委书记林志远、县长周文博、副县长郑浩然出席") == []
+    assert found("县委书记林志远 县长周文博 副县长郑浩然出席") == []
+    assert found("林志远，周文博，吴静怡，郑浩然") == []
+    assert found("副县长郑浩然、县长周文博、县委书记林志远出席") == [
+        ("郑浩然、县长周文博、县委书记林志远", "warn", "leader_order")
+    ]
+    assert found("县长周文博，副县长郑浩然，常务副县长吴静怡出席") == [
+        ("周文博，副县长郑浩然，常务副县长吴静怡", "warn", "leader_order")
+    ]
+    assert found("林志远　周文博　郑浩然　吴静怡") == [("林志远　周文博　郑浩然　吴静怡", "warn", "leader_order")]
+    finding = leader_findings("副县长郑浩然、县长周文博、县委书记林志远", TODAY)[0]
+    assert "林志远、周文博、郑浩然" in finding["suggestion"]
 
 
 def test_at_most_one_query_per_call_however_many_matches(django_assert_max_num_queries):

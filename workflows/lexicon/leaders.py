@@ -3,11 +3,16 @@
 ``leader_findings(text, on_date)`` returns findings as dicts with exactly the keys of
 ``workflows.checks.Finding`` (category "expression"), offsets into `text`. Rules:
 
-- a registered name next to a registered title they do not hold on `on_date` (王明副县长 or 副县长王明): block;
-- the same with a title they held before `on_date` and no longer hold: block (former title used as current);
+- a registered name next to a registered title they do not hold on `on_date` (王明副县长 or 副县长王明, and each
+  title of a list before the name: 县委副书记、县长王明): block;
+- the same with a title they held before `on_date` and no longer hold: block (former title used as current),
+  unless the title is marked as past (原县长王明, 时任县长王明);
 - a title with a registered holder next to a name differing from the holder's by one character: block;
 - registered leaders of one list (names separated only by short runs without sentence breaks) out of
   their protocol order (rank): warn.
+
+A registered title inside a longer unregistered one claims nothing about it: 县长 in 副县长 or 代县长 (when only
+县长 is registered) and in 县长助理.
 
 Names and titles are found with one ahocorasick-rs automaton (as the lexicon matcher), built once per
 process from all rows and rebuilt when the register changes; the date is applied in Python, so a call
@@ -31,7 +36,15 @@ CATEGORY = "expression"
 BLOCK, WARN = "block", "warn"
 CONTEXT_WIDTH = 20
 # Characters allowed between a name and its title: 王明 县长, 王明·县长.
-_GAP = re.compile(r"[ \t\u3000·•]{0,2}")
+_GAP_CHARS = " \t\u3000·•"
+_GAP = re.compile(f"[{_GAP_CHARS}]{{0,2}}")
+_SPACES = " \t\u3000"
+# Before or after a registered title, these make it another title: 副县长 and 代县长 when only 县长 is
+# registered, 县长助理.
+_TITLE_PREFIXES = ("副", "代")
+_TITLE_SUFFIXES = ("助理", "秘书")
+# Before a title (or the first of a list of titles), these say it was held in the past.
+_PAST_MARKERS = ("原", "时任", "曾任", "前任")
 # What ends a list of leaders: a sentence break, or too long a run between two names.
 _LIST_BREAK = re.compile(r"[。！？；;!?\n]")
 LIST_GAP_MAX = 12
@@ -122,27 +135,74 @@ def _finding(text, start, end, severity, suggestion, kind):
     }
 
 
+def _claimed_titles(text, titles):
+    """The title matches that stand for the registered title, not for a longer one containing it."""
+    return [
+        (title, start, end)
+        for title, start, end in titles
+        if not text.endswith(_TITLE_PREFIXES, 0, start) and not text.startswith(_TITLE_SUFFIXES, end)
+    ]
+
+
+def _gap_before(text, index):
+    """Where the gap characters (at most two) ending at `index` start."""
+    start = index
+    while start > 0 and index - start < 2 and text[start - 1] in _GAP_CHARS:
+        start -= 1
+    return start
+
+
+def _list_separator_before(text, index):
+    """Where a 、 (with spaces around it) ending at `index` starts, or None."""
+    position = index
+    while position > 0 and text[position - 1] in _SPACES:
+        position -= 1
+    if position == 0 or text[position - 1] != "、":
+        return None
+    position -= 1
+    while position > 0 and text[position - 1] in _SPACES:
+        position -= 1
+    return position
+
+
 def _pairs(text, names, titles):
-    """(name, title, span start, span end) for each name directly before or after a title."""
+    """(name, title, span start, span end, marked as past) for each title of a list of titles before a name
+    (县长王明, 县委副书记、县长王明), and for each name directly before a title not so taken (王明县长). In
+    县委书记李明 县长王明 the 县长 is 王明's, not 李明's; in 李明 县长 王明 (spaces on both sides) it is nobody's."""
     by_start = {start: (title, start, end) for title, start, end in titles}
     by_end = {end: (title, start, end) for title, start, end in titles}
-    pairs = []
+    name_starts = {start for _name, start, _end in names}
+    name_ends = {end for _name, _start, end in names}
+    pairs, taken = [], set()
+    for name, start, end in names:
+        chain, position = [], _gap_before(text, start)
+        if position < start and position in by_end and _gap_before(text, by_end[position][1]) in name_ends:
+            position = None
+        while position is not None and position in by_end:
+            title, title_start, _title_end = by_end[position]
+            chain.append((title, title_start))
+            position = _list_separator_before(text, title_start)
+        if chain:
+            past = text.endswith(_PAST_MARKERS, 0, chain[-1][1])
+            pairs.extend((name, title, title_start, end, past) for title, title_start in chain)
+            taken.update(title_start for _title, title_start in chain)
     for name, start, end in names:
         gap = _GAP.match(text, end).end()
-        if gap in by_start:
+        if gap in by_start and gap not in taken:
             title, _title_start, title_end = by_start[gap]
-            pairs.append((name, title, start, title_end))
-        if start in by_end:
-            title, title_start, _title_end = by_end[start]
-            pairs.append((name, title, title_start, end))
+            if gap > end and _GAP.match(text, title_end).end() in name_starts:
+                continue
+            pairs.append((name, title, start, title_end, False))
     return pairs
 
 
 def _title_findings(text, register, day, pairs):
     found = []
-    for name, title, start, end in pairs:
+    for name, title, start, end, past in pairs:
         rows = [row for row in register.by_name[name] if row.title == title]
         if any(row.holds_on(day) for row in rows):
+            continue
+        if past and any(row.valid_from <= day for row in rows):
             continue
         current = register.current_titles(name, day)
         if any(row.valid_to is not None and row.valid_to < day for row in rows):
@@ -242,6 +302,7 @@ def leader_findings(text, on_date=None):
     names, titles = register.matches(text)
     if not names and not titles:
         return []
+    titles = _claimed_titles(text, titles)
     day = on_date or timezone.localdate()
     pairs = _pairs(text, names, titles)
     found = _title_findings(text, register, day, pairs)
