@@ -140,6 +140,15 @@ def test_image_only_pdf_findings_name_the_page_and_the_page_limit_warns(portal, 
     assert "共2页" in cut.suggestion and "仅自动识别了前1页" in cut.suggestion
 
 
+def test_a_sideways_phone_photo_is_read_upright(portal):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90° clockwise to view
+    buffer = io.BytesIO()
+    name_list().rotate(90, expand=True).save(buffer, "JPEG", quality=90, exif=exif)
+    document = make_document("公示名单照片", "photo.jpg", buffer.getvalue())
+    assert [f.matched for f in ocr.scan_scans(document, "jpg")] == IDS
+
+
 def _png_chunk(kind, data):
     return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageOps
 
 from .findings import WARN, Finding
 from .markings import _confidential_findings
@@ -104,6 +104,8 @@ def _recognise_png(png):
 
 
 def _as_png(frame):
+    # Phone photos of a list are stored sideways with an orientation tag; Tesseract needs them upright.
+    frame = ImageOps.exif_transpose(frame)
     if frame.mode in ("RGBA", "LA", "PA") or "transparency" in frame.info:
         # Transparent pixels are usually black underneath: read them as white paper.
         rgba = frame.convert("RGBA")
