@@ -1,9 +1,11 @@
 """Links to commercial hosts (the regulation's 第二十一条) and URL shorteners.
 
 Links are looked for in the width-folded text (ｈｔｔｐ：／／ｔ．ｃｎ is a link too); the fold keeps
-the length, so offsets land on the original characters.
+the length, so offsets land on the original characters. Only the stretches of text that can hold a
+link are folded: most texts have none.
 """
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -11,6 +13,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .findings import BLOCK, WARN, _finding
+from .folded_classes import char_class, characters, led, raw_class
 from .personal_data import fold
 
 # Hosts of party and government organs and authoritative media: links elsewhere are flagged as
@@ -81,7 +84,6 @@ def is_url_shortener(host):
 # URLs end at the first character that cannot be part of one (Chinese text usually follows directly).
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&()*+,;=%]+", re.IGNORECASE)
 _URL_TRAILING = ".,;:!?)]}'\""
-_WWW = re.compile(r"www\.", re.IGNORECASE)
 
 
 def link_host(url):
@@ -108,29 +110,70 @@ def _bare_shortener_pattern(hosts):
     return re.compile(rf"(?<![A-Za-z0-9.\-/@])({alternatives})/[A-Za-z0-9\-._~/?#=&%]+", re.IGNORECASE)
 
 
+class _Stretches:
+    """Where links can be, found in the text as written, so that only those stretches are folded.
+
+    A link, with or without scheme, and the character the shortener pattern looks behind at are made of
+    characters that fold to the URL characters; a stretch is a maximal run of them that holds a slash
+    or www. (needed by http://, a bare t.cn/… and www.). Matching stretch by stretch finds what matching
+    the whole folded text would.
+    """
+
+    def __init__(self):
+        def one_of(chars):
+            return raw_class(fold, f"[{re.escape(chars)}]", re.IGNORECASE)
+
+        url_class = _URL.pattern[_URL.pattern.index("[") :].removesuffix("+")
+        self.url_characters = frozenset(characters(fold, url_class, re.IGNORECASE))
+        self.run = re.compile(char_class(sorted(self.url_characters)) + "*")
+        self.anchor = re.compile(led([("/", ""), ("w", one_of("w") * 2 + one_of("."))], one_of))
+
+    def find(self, text):
+        """(start, end) of each stretch, in order."""
+        stretches, end = [], 0
+        for anchor in self.anchor.finditer(text):
+            if anchor.start() < end:
+                continue
+            start = anchor.start()
+            while start > end and text[start - 1] in self.url_characters:
+                start -= 1
+            end = self.run.match(text, anchor.start()).end()
+            stretches.append((start, end))
+        return stretches
+
+
+@functools.cache
+def _stretches():
+    return _Stretches()
+
+
 def _link_findings(text):
-    folded = fold(text)
-    shorteners = url_shortener_hosts()
-    has_url = "://" in folded or _WWW.search(folded)
-    bare = _bare_shortener_pattern(shorteners) if any(host + "/" in folded.lower() for host in shorteners) else None
-    if not has_url and bare is None:
+    stretches = [(start, fold(text[start:end])) for start, end in _stretches().find(text)]
+    if not stretches:
         return []
-    found, covered = [], []
-    for match in _URL.finditer(folded) if has_url else ():
-        url = match.group().rstrip(_URL_TRAILING)
-        host = link_host(url)
-        start, end = match.start(), match.start() + len(url)
-        if host and is_url_shortener(host):
-            found.append(_finding(text, "short_link", host, start, end, BLOCK, _SHORTENER_SUGGESTION))
-        elif host and not is_allowed_link_host(host):
-            found.append(_finding(text, "commercial_link", host, start, end, WARN, _LINK_SUGGESTION))
-        covered.append((match.start(), match.end()))
-    for match in bare.finditer(folded) if bare is not None else ():
-        if any(start <= match.start() < end for start, end in covered):
-            continue
-        url = match.group().rstrip(_URL_TRAILING)
-        host = match.group(1).lower()
-        found.append(
-            _finding(text, "short_link", host, match.start(), match.start() + len(url), BLOCK, _SHORTENER_SUGGESTION)
-        )
-    return found
+    shorteners = url_shortener_hosts()
+    has_bare = any(host + "/" in folded.lower() for _start, folded in stretches for host in shorteners)
+    bare = _bare_shortener_pattern(shorteners) if has_bare else None
+    found, found_bare = [], []
+    for offset, folded in stretches:
+        covered = []
+        for match in _URL.finditer(folded):
+            url = match.group().rstrip(_URL_TRAILING)
+            host = link_host(url)
+            start, end = offset + match.start(), offset + match.start() + len(url)
+            if host and is_url_shortener(host):
+                found.append(_finding(text, "short_link", host, start, end, BLOCK, _SHORTENER_SUGGESTION))
+            elif host and not is_allowed_link_host(host):
+                found.append(_finding(text, "commercial_link", host, start, end, WARN, _LINK_SUGGESTION))
+            covered.append((match.start(), match.end()))
+        for match in bare.finditer(folded) if bare is not None else ():
+            if any(start <= match.start() < end for start, end in covered):
+                continue
+            url = match.group().rstrip(_URL_TRAILING)
+            start = offset + match.start()
+            found_bare.append(
+                _finding(
+                    text, "short_link", match.group(1).lower(), start, start + len(url), BLOCK, _SHORTENER_SUGGESTION
+                )
+            )
+    return found + found_bare
