@@ -97,6 +97,10 @@ class _Patterns:
         handling = _words(_HANDLING_WORDS)
         self.handling_mark = re.compile(rf"{handling}(?=\Z|{_raw(_HANDLING_CLOSERS)}|{handling})")
         self.handling_in_sentence = re.compile(_words(_SENTENCE_WORDS))
+        # Every marking holds 密 or a handling word: one pass rules out most texts (and paragraphs).
+        self.any_marking = re.compile(
+            led([("密", ""), *((word[0], gap + _spaced(word[1:])) for word in _HANDLING_WORDS)], _one_of)
+        )
         # A level alone on a line (perhaps in brackets) is a header marking only near the top of a
         # document; this one runs on the folded top lines.
         folded_level = "|".join((_FOLDED_GAP + "*").join(map(re.escape, level)) for level in _LEVELS)
@@ -141,6 +145,8 @@ def _top_end(text, patterns):
 def _marking_spans(text):
     """(start, end, label, severity) of every marking in the text."""
     patterns = _patterns()
+    if not patterns.any_marking.search(text):
+        return []
     spans = [(m.start(), m.end(), _("密级标志"), BLOCK) for m in patterns.classification.finditer(text)]
     spans += [(m.start(), m.end(), _("密级标志"), BLOCK) for m in patterns.level_field.finditer(text)]
     if patterns.level_character.search(text):
