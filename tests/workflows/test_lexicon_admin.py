@@ -103,7 +103,7 @@ def test_a_bad_line_is_reported_by_number_and_nothing_is_imported(admin_client):
             "坏类别\tnonsense\twarn",
             "第一\tadvertising\twarn\t\t第一条|第二条",
             "缺正确表述\twording\twarn",
-            "a\tb\tc\td\te\tf",
+            "a\tb\tc\td\te\tf\tg",
         ]
     )
     response = post_import(admin_client, "words.txt", content)
@@ -126,7 +126,7 @@ def test_text_export_round_trip(admin_client):
     assert response["Content-Type"].startswith("text/plain")
     data = response.content
     lines = data.decode("utf-8").splitlines()
-    assert "往返词\tcustom\tblock\t\t往返词典|来往返词" in lines
+    assert "往返词\tcustom\tblock\t\t往返词典|来往返词\t" in lines
     assert "第一\tadvertising\twarn\t\t" in "\n".join(lines)
     before = snapshot()
     LexiconEntry.objects.all().delete()

@@ -5,9 +5,15 @@ from workflows.lexicon.matcher import matcher_cache
 from .findings import _finding
 
 
+def _suggestion(hit):
+    if not hit.note:
+        return hit.entry.suggestion
+    return f"{hit.note} {hit.entry.suggestion}".strip()
+
+
 def _lexicon_findings(text):
     return [
-        _finding(text, hit.entry.category, hit.entry.term, hit.start, hit.end, hit.entry.severity, hit.entry.suggestion)
+        _finding(text, hit.entry.category, hit.entry.term, hit.start, hit.end, hit.severity, _suggestion(hit))
         for hit in matcher_cache.get().find(text)
     ]
 

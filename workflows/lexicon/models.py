@@ -4,8 +4,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .context import parse_rules
 from .matcher import whitelist_phrases
-from .normalise import normalise
+from .normalise import NOISE, normalise, strict_fold
 
 
 class Category(models.TextChoices):
@@ -38,6 +39,17 @@ class LexiconEntry(models.Model):
         _("白名单"),
         blank=True,
         help_text=_("每行一个包含该词条的合法短语，例如词条“第一”的“第一条”“第一季度”。出现在这些短语中时不提示。"),
+    )
+    context_rules = models.TextField(
+        _("上下文规则"),
+        blank=True,
+        help_text=_(
+            "每行一条，按顺序判断，第一条符合的规则决定处理方式。格式："
+            "“后：高|低|长 + <数字>|不超过 => 忽略”（词条后紧接这些词时忽略）、"
+            "“前：禁止|严禁 => 提示”（词条前紧接这些词时改为提示）、“其他 => 忽略”（其余情况）。"
+            "“|”分隔可选词，“+”连接先后出现的词，<数字> 表示任意数字，<汉字> 表示任意一个汉字；"
+            "处理方式为忽略、提示或阻止。"
+        ),
     )
     active = models.BooleanField(_("启用"), default=True)
     note = models.TextField(_("备注"), blank=True)
@@ -81,13 +93,18 @@ class LexiconEntry(models.Model):
                 if term_norm not in phrase_norm:
                     message = _("白名单短语“%(phrase)s”不包含词条“%(term)s”。")
                     problems.append(message % {"phrase": phrase, "term": self.term})
-                elif phrase_norm == term_norm:
+                elif phrase_norm == term_norm and NOISE not in strict_fold(phrase):
                     problems.append(_("白名单短语“%(phrase)s”与词条本身相同，会使词条失效。") % {"phrase": phrase})
             if problems:
                 errors["whitelist"] = problems
+        try:
+            parse_rules(self.context_rules)
+        except ValueError as error:
+            errors["context_rules"] = str(error)
         if errors:
             raise ValidationError(errors)
         self.whitelist = "\n".join(self.whitelist_phrases)
+        self.context_rules = "\n".join(line.strip() for line in self.context_rules.splitlines() if line.strip())
 
 
 class LeaderTitle(models.Model):

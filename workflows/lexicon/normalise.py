@@ -3,25 +3,21 @@
 Evasion is undone in three steps, all of them shared by lexicon terms and scanned text so both
 sides meet in the same form:
 
-1. One ``str.translate`` pass (C speed, a tuple indexed by code point) folds every character
-   to one character: NFKC width folding (full-width Ａ１！ → A1!), lower case, traditional →
-   simplified (OpenCC's character tables) and noise (spaces, zero-width and format characters,
-   punctuation, symbols, ·, emoji) → a NUL marker. The fold is 1:1, so offsets are unchanged.
-   Line breaks are kept: a term never matches across lines.
-2. The NUL markers are split out; the list of part start positions is the map back to the
-   original (a part's original start is its start in the joined stream plus its index).
-3. Runs of one repeated CJK character are collapsed (毒毒品 → 毒品); a second, usually tiny,
-   list of break points maps collapsed positions back to the joined stream.
+1. Every character folds to one character: NFKC width folding (full-width Ａ１！ → A1!), lower
+   case, traditional → simplified (OpenCC's character tables) and noise (spaces, zero-width and
+   format characters, punctuation, symbols, ·, emoji) → a NUL marker. The fold is 1:1, so offsets
+   are unchanged. Line breaks are kept: a term never matches across lines.
+2. The NUL markers are dropped.
+3. Runs of one repeated CJK character are collapsed (毒毒品 → 毒品).
 
-Only spans of matches are mapped back, with two binary searches each, so the cost of
-normalisation is a few linear C-level passes over the text.
+The fold is a table indexed by code point, used by ``str.translate`` for short texts and by numpy
+over UTF-16 code units for the scanned stream (NormalisedText), which keeps for every stream
+character its original position, so only the spans of matches are ever mapped back.
 """
 
 import functools
 import re
 import unicodedata
-from bisect import bisect_right
-from itertools import accumulate
 
 NOISE = "\x00"
 LINE_BREAK = "\n"
@@ -34,15 +30,9 @@ _CJK_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 # Emoji and pictographs are used as noise between characters too (毒🔥品).
 _ASTRAL_NOISE_RANGES = ((0x1F000, 0x1FB00), (0xE0000, 0xE0080))
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-# The start of a run of one repeated character. Only ideographs are collapsed (digits in 100 or
-# 2000 keep their zeros); the pattern matches any doubled character because that scans about twice
-# as fast as a character class or an open-ended repeat, and runs are rare: they are filtered and
-# extended in Python.
-_DOUBLED = re.compile(r"(.)\1", re.DOTALL)
-
-
-def _is_ideograph(char):
-    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+# Stands for every character beyond the BMP that is not noise (rare ideographs of extension B and
+# up): the stream has one UTF-16 code unit per character. A private-use character, so it is not noise.
+ASTRAL_PLACEHOLDER = "\ue000"
 
 
 @functools.cache
@@ -99,9 +89,7 @@ def _tables():
         folded = _fold_char(char, t2s) if not 0xD800 <= cp < 0xE000 else char
         literal.append(ord(folded))
         strict.append(ord(NOISE) if _is_noise(folded) else ord(folded))
-    astral = {
-        cp: ord(NOISE) for low, high in _ASTRAL_NOISE_RANGES for cp in range(low, high) if _is_noise(chr(cp))
-    }
+    astral = {cp: ord(NOISE) for low, high in _ASTRAL_NOISE_RANGES for cp in range(low, high) if _is_noise(chr(cp))}
     return tuple(strict), tuple(literal), astral
 
 
@@ -124,72 +112,71 @@ def strict_fold(text):
     return folded
 
 
-def _ideograph_runs(text):
-    """[start, end) of every run of two or more of the same ideograph."""
-    runs, previous_end, length = [], 0, len(text)
-    for match in _DOUBLED.finditer(text):
-        start = match.start()
-        char = match.group(1)
-        if start < previous_end or not _is_ideograph(char):
-            continue
-        end = match.end()
-        while end < length and text[end] == char:
-            end += 1
-        runs.append((start, end))
-        previous_end = end
-    return runs
+@functools.cache
+def _arrays():
+    """(strict fold as a uint16 table, ideograph mask) for the vectorised stream."""
+    import numpy
+
+    strict = _tables()[0]
+    # The few BMP characters whose fold lies beyond the BMP keep their own code point: the stream
+    # is UTF-16 with one code unit per character.
+    table = numpy.fromiter((target if target < 0x10000 else cp for cp, target in enumerate(strict)), numpy.uint16)
+    ideographs = numpy.zeros(0x10000, dtype=bool)
+    for low, high in _CJK_RANGES:
+        ideographs[low:high] = True
+    return table, ideographs
+
+
+def _astral_to_bmp(text):
+    """`text` with each character beyond the BMP replaced 1:1: emoji noise by NOISE, others by the placeholder."""
+    astral = _tables()[2]
+    return _ASTRAL.sub(lambda found: NOISE if ord(found.group()) in astral else ASTRAL_PLACEHOLDER, text)
 
 
 class NormalisedText:
-    """The matching stream of `original` and the map from stream spans back to original spans."""
+    """The matching stream of `original` and the map from stream spans back to original spans.
 
-    __slots__ = ("text", "_part_starts", "_run_breaks", "_run_shifts")
+    numpy does the per-character work: the strict fold is a table lookup over the UTF-16 code
+    units, noise is dropped with a mask, and runs of one ideograph are collapsed by comparing each
+    character with the one before. Two index arrays hold, for each stream character, the original
+    position of its first and of its last (collapsed) character, so mapping a span back is two
+    array reads. The stream is kept as UTF-16-LE bytes, the form the automaton reads.
+    """
+
+    __slots__ = ("utf16", "_first", "_last")
 
     def __init__(self, original):
-        folded = strict_fold(original)
-        if NOISE in folded:
-            parts = folded.split(NOISE)
-            joined = "".join(parts)
-            starts = list(accumulate(map(len, parts), initial=0))
-            starts.pop()
-            self._part_starts = starts
+        import numpy
+
+        table, ideographs = _arrays()
+        data = original.encode("utf-16-le")
+        if len(data) != 2 * len(original):
+            data = _astral_to_bmp(original).encode("utf-16-le")
+        folded = table[numpy.frombuffer(data, dtype=numpy.uint16)]
+        kept = numpy.flatnonzero(folded)
+        stream = folded[kept]
+        repeated = numpy.zeros(len(stream), dtype=bool)
+        numpy.equal(stream[1:], stream[:-1], out=repeated[1:])
+        repeated &= ideographs[stream]
+        if repeated.any():
+            heads = numpy.flatnonzero(~repeated)
+            stream = stream[heads]
+            self._first = kept[heads]
+            self._last = kept[numpy.append(heads[1:] - 1, len(kept) - 1)]
         else:
-            joined = folded
-            self._part_starts = None
-        self._run_breaks = self._run_shifts = None
-        runs = _ideograph_runs(joined)
-        if runs:
-            pieces, breaks, shifts = [], [], []
-            previous_end = removed = 0
-            for start, end in runs:
-                pieces.append(joined[previous_end : start + 1])
-                removed += end - start - 1
-                # Collapsed position just after the run's single kept character.
-                breaks.append(start + 1 - (removed - (end - start - 1)))
-                shifts.append(removed)
-                previous_end = end
-            pieces.append(joined[previous_end:])
-            joined = "".join(pieces)
-            self._run_breaks, self._run_shifts = breaks, shifts
-        self.text = joined
+            self._first = self._last = kept
+        self.utf16 = stream.tobytes()
 
-    def _to_joined(self, index):
-        if self._run_breaks is None:
-            return index
-        k = bisect_right(self._run_breaks, index)
-        return index + self._run_shifts[k - 1] if k else index
-
-    def _to_original(self, index):
-        if self._part_starts is None:
-            return index
-        return index + bisect_right(self._part_starts, index) - 1
+    @property
+    def text(self):
+        return self.utf16.decode("utf-16-le")
 
     def original_span(self, start, end):
         """Original [start, end) of stream [start, end): from the first character of a collapsed run
         to the last character of the last one, without the noise around the span."""
-        return self._to_original(self._to_joined(start)), self._to_original(self._to_joined(end) - 1) + 1
+        return int(self._first[start]), int(self._last[end - 1]) + 1
 
 
 def normalise(text):
-    """The matching form of a term or phrase."""
+    """The matching form of a term or phrase (characters beyond the BMP read as one placeholder)."""
     return NormalisedText(text).text

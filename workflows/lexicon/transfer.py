@@ -1,6 +1,8 @@
-"""Import and export of the lexicon: UTF-8 text (tab-separated) and .xlsx, with the same five columns.
+"""Import and export of the lexicon: UTF-8 text (tab-separated) and .xlsx, with the same six columns.
 
-Columns: term, category, severity, suggestion, whitelist phrases joined by |. Category and
+Columns: term, category, severity, suggestion, whitelist phrases joined by |, context rules (one a
+line in a spreadsheet cell, joined by a literal \\n in text files; a row without this column keeps
+the entry's rules, so five-column files of earlier exports still import). Category and
 severity are written as codes in text files and as Chinese labels in spreadsheets; both forms
 are read back. A text line holding only a term takes the category and severity chosen on the
 import form. Lines starting with # and blank lines are ignored.
@@ -20,11 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from .matcher import matcher_cache, whitelist_phrases
 from .models import Category, LexiconEntry, Severity
 
-COLUMN_COUNT = 5
-HEADER = (_("词条"), _("类别"), _("处理方式"), _("正确表述"), _("白名单（多个用|分隔）"))
+COLUMN_COUNT = 6
+HEADER = (_("词条"), _("类别"), _("处理方式"), _("正确表述"), _("白名单（多个用|分隔）"), _("上下文规则"))
+# Rules are lines; a text file has one line per entry, so they are joined by a visible escape.
+TEXT_RULE_SEPARATOR = "\\n"
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 # Fields a line of the file sets; anything else (note, timestamps) is kept as it is.
-IMPORTED_FIELDS = ("severity", "suggestion", "whitelist", "active")
+IMPORTED_FIELDS = ("severity", "suggestion", "whitelist", "context_rules", "active")
 
 
 @dataclass
@@ -118,9 +122,10 @@ def import_rows(rows, default_category, default_severity):
     parsed = {}
     for number, cells in rows:
         if len(cells) > COLUMN_COUNT:
-            result.errors.append((number, gettext("列数过多：每行最多5列，用制表符分隔。")))
+            result.errors.append((number, gettext("列数过多：每行最多6列，用制表符分隔。")))
             continue
-        term, category, severity, suggestion, whitelist = (cells + [""] * COLUMN_COUNT)[:COLUMN_COUNT]
+        term, category, severity, suggestion, whitelist, rules = (cells + [""] * COLUMN_COUNT)[:COLUMN_COUNT]
+        rules = rules.replace(TEXT_RULE_SEPARATOR, "\n") if len(cells) == COLUMN_COUNT else None
         if not term:
             result.errors.append((number, gettext("词条不能为空。")))
             continue
@@ -138,7 +143,7 @@ def import_rows(rows, default_category, default_severity):
         if key in parsed:
             result.skipped += 1
             continue
-        parsed[key] = (number, severity_value, suggestion, "\n".join(whitelist_phrases(whitelist)))
+        parsed[key] = (number, severity_value, suggestion, "\n".join(whitelist_phrases(whitelist)), rules)
 
     existing = {
         (entry.term, entry.category): entry
@@ -146,10 +151,12 @@ def import_rows(rows, default_category, default_severity):
     }
     to_create, to_update = [], []
     now = timezone.now()
-    for (term, category), (number, severity, suggestion, whitelist) in parsed.items():
+    for (term, category), (number, severity, suggestion, whitelist, rules) in parsed.items():
         entry = existing.get((term, category)) or LexiconEntry(term=term, category=category)
         before = {name: getattr(entry, name) for name in IMPORTED_FIELDS}
         entry.severity, entry.suggestion, entry.whitelist, entry.active = severity, suggestion, whitelist, True
+        if rules is not None:
+            entry.context_rules = rules
         try:
             # Uniqueness is settled by the lookup above; each line is otherwise checked like the admin form.
             entry.full_clean(validate_unique=False, validate_constraints=False)
@@ -186,6 +193,7 @@ def _export_rows(queryset, labels):
             str(severity_labels[entry.severity]) if labels else entry.severity,
             entry.suggestion,
             "|".join(entry.whitelist_phrases),
+            entry.context_rules if labels else entry.context_rules.replace("\n", TEXT_RULE_SEPARATOR),
         )
 
 
@@ -211,7 +219,7 @@ def export_xlsx(queryset):
         cell.font = Font(bold=True)
     for row in _export_rows(queryset, labels=True):
         sheet.append(list(row))
-    for column, width in zip("ABCDE", (20, 12, 12, 24, 60), strict=True):
+    for column, width in zip("ABCDEF", (20, 12, 12, 24, 60, 40), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()

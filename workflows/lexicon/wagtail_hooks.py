@@ -26,7 +26,7 @@ class LexiconEntryViewSet(ModelViewSet):
     list_display = ["term", "category", "severity", "suggestion", "active", "updated_at"]
     list_filter = ["category", "severity", "active"]
     search_fields = ["term", "suggestion", "whitelist", "note"]
-    form_fields = ["term", "category", "severity", "suggestion", "whitelist", "active", "note"]
+    form_fields = ["term", "category", "severity", "suggestion", "whitelist", "context_rules", "active", "note"]
     copy_view_enabled = False
 
     def get_index_view_kwargs(self, **kwargs):
