@@ -41,8 +41,13 @@ def deidentify(request, content_type_id, object_id):
             messages.info(request, _("没有发现需要脱敏的个人信息。"))
         return redirect(_edit_url(request, obj))
     run = api.latest_check_run(obj)
-    findings = [f for f in (run.findings if run else []) if f.get("category") == "personal_data"]
-    return _render(request, obj, "workflows/deidentify.html", None, findings=findings)
+    from .checks.findings import FILE_SOURCE
+
+    found = [f for f in (run.findings if run else []) if f.get("category") == "personal_data"]
+    # Attachments and images cannot be masked here: they are listed apart, to be replaced.
+    findings = [f for f in found if f.get("source") != FILE_SOURCE]
+    file_findings = [f for f in found if f.get("source") == FILE_SOURCE]
+    return _render(request, obj, "workflows/deidentify.html", None, findings=findings, file_findings=file_findings)
 
 
 class OverrideForm(forms.Form):

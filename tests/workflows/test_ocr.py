@@ -11,12 +11,14 @@ import pytest
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from django.urls import reverse
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.rich_text import RichText
 
 from site_pages.models import ArticlePage
+from tests.factories import log_in
 from workflows import api, checks
 from workflows.checks import ocr
 from workflows.lexicon.leaders import register_cache
@@ -255,3 +257,30 @@ def test_automatic_check_stage_sends_back_a_page_with_a_scanned_id_list(draft, r
     assert [f["matched"] for f in blocking] == IDS
     assert all(f["field"] == "body.1.image.image" and "图片《低保名单》" in f["field_label"] for f in blocking)
     assert "图片《低保名单》" in str(refused.value)
+
+
+def test_the_deidentify_page_lists_scanned_personal_data_apart_and_masks_only_text(client, draft, reviewers):
+    content = draft.get_latest_revision().as_object()
+    content.body = [
+        ("paragraph", RichText("<p>联系电话13800138000。</p>")),
+        ("image", {"image": make_image("低保名单", png(name_list())), "alt": "低保对象名单", "caption": ""}),
+    ]
+    content.save_revision(user=reviewers["info_officer"])
+    with pytest.raises(api.WorkflowError):
+        api.submit(draft, reviewers["info_officer"])
+    run = api.latest_check_run(draft)
+    assert {f["source"] for f in run.findings if f["field"] == "body.1.image.image"} == {"file"}
+    assert {f["source"] for f in run.findings if f["field"].startswith("body.0")} == {""}
+
+    log_in(client, reviewers["info_officer"])
+    url = reverse("workflows:deidentify", args=[draft.get_base_content_type().pk, draft.pk])
+    page = client.get(url).content.decode()
+    text_part, file_part = page.split("无法一键脱敏")
+    assert "13800138000" in text_part and not any(number in text_part for number in IDS)
+    assert all(number in file_part for number in IDS)
+
+    assert client.post(url).status_code == 302
+    draft.refresh_from_db()
+    masked = draft.get_latest_revision().as_object()
+    assert "138****8000" in masked.body[0].value.source
+    assert masked.body[1].value["image"].pk == content.body[1].value["image"].pk

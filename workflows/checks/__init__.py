@@ -14,8 +14,11 @@ One module per detector: ``lexicon`` (workflows.lexicon, evasion-resistant match
 ``markings`` (confidentiality markings), ``personal_data`` (resident ID numbers, mobile numbers,
 bank cards, personal e-mail addresses; ``masking`` hides them, ``mailboxes`` knows organisations'
 domains) and ``links`` (commercial hosts, the regulation's 第二十一条; URL shorteners block);
-``richtext``, ``attachments`` and ``objects`` feed them the texts of a page. Offsets always refer
-to the text that was scanned, so ``text[f.start:f.end] == f.matched``.
+``richtext``, ``attachments`` and ``objects`` feed them the texts of a page; ``ocr`` reads scanned
+attachments and images with Tesseract and runs the personal-data and marking detectors on them
+(such findings carry ``source == "file"``: masking cannot edit them, the file must be replaced).
+Leaders' names and titles are checked by workflows.lexicon.leaders. Offsets always refer to the
+text that was scanned, so ``text[f.start:f.end] == f.matched``.
 """
 
 from .attachments import (

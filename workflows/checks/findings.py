@@ -28,6 +28,7 @@ PERSONAL_DATA_KINDS = {
 # Hosts of party and government organs and authoritative media: links elsewhere are flagged as
 
 CONTEXT_WIDTH = 20
+FILE_SOURCE = "file"
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class Finding:
     kind: str = ""
     context_before: str = ""
     context_after: str = ""
+    # "file" when found in an attachment or an image: one-click masking cannot edit it.
+    source: str = ""
 
     def to_dict(self):
         return asdict(self)
@@ -73,6 +76,10 @@ class Finding:
     @property
     def blocks_publication(self):
         return self.severity == BLOCK
+
+    @property
+    def in_file(self):
+        return self.source == FILE_SOURCE
 
     @property
     def excerpt(self):

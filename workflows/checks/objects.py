@@ -21,7 +21,7 @@ from wagtail.images.models import AbstractImage
 from workflows.lexicon.leaders import content_date, leader_findings
 
 from .attachments import _scan_document
-from .findings import Finding
+from .findings import FILE_SOURCE, Finding
 from .masking import _mask_text
 from .ocr import IMAGE_EXTENSIONS, scan_scans
 from .richtext import _mask_html, _scan_html, html_to_text
@@ -225,7 +225,8 @@ def _file_findings(slot, day):
         found = scan_scans(slot.value, extension) if extension in IMAGE_EXTENSIONS else []
         label = gettext("%(field)s › 图片《%(title)s》") % {"field": slot.label, "title": title}
     return [
-        dataclasses.replace(finding, field=slot.path, field_label=f"{label}{finding.field_label}") for finding in found
+        dataclasses.replace(finding, field=slot.path, field_label=f"{label}{finding.field_label}", source=FILE_SOURCE)
+        for finding in found
     ]
 
 
