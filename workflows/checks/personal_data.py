@@ -9,6 +9,7 @@ tried whole and in contiguous stretches, and each digit keeps its position in th
 import datetime
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -236,13 +237,20 @@ def find_personal_data(text):
     spans = _number_spans(text)
     if "@" in text or "\uff20" in text:
         spans += _email_spans(text)
+    if not spans:
+        return spans
     spans.sort(key=lambda s: (s.severity != BLOCK, s.start - s.end, s.start))
-    taken, chosen = [], []
+    # The chosen spans, kept in order of their start: they never overlap, so their ends are in order too
+    # and only the neighbours of a candidate can overlap it (a list of phone numbers stays linear).
+    starts, chosen = [], []
     for span in spans:
-        if all(span.end <= s or e <= span.start for s, e in taken):
-            taken.append((span.start, span.end))
-            chosen.append(span)
-    chosen.sort(key=lambda s: s.start)
+        index = bisect_right(starts, span.start)
+        if index and chosen[index - 1].end > span.start:
+            continue
+        if index < len(starts) and starts[index] < span.end:
+            continue
+        starts.insert(index, span.start)
+        chosen.insert(index, span)
     return chosen
 
 

@@ -14,5 +14,6 @@ def scan_text(text):
     findings += _confidential_findings(text)
     findings += _personal_data_findings(text)
     findings += _link_findings(text)
-    findings.sort(key=lambda f: (f.start, f.end, f.category))
+    if len(findings) > 1:
+        findings.sort(key=lambda f: (f.start, f.end, f.category))
     return findings
