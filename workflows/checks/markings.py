@@ -10,6 +10,7 @@ pass per pattern. Only the top lines are folded, for a level standing alone ther
 
 import functools
 import re
+from bisect import bisect_right
 
 from django.utils.translation import gettext_lazy as _
 
@@ -163,12 +164,15 @@ def _marking_spans(text):
 
 
 def _confidential_findings(text):
-    kept = []
-    # Blocking spans first, longest first, so a span inside one already kept adds nothing.
+    starts, kept = [], []
+    # Blocking spans first, longest first, so a span inside one already kept adds nothing. The kept
+    # spans never overlap and stay in order of their start, so only a candidate's neighbours can overlap it.
     for start, end, label, severity in sorted(_marking_spans(text), key=lambda s: (s[3] != BLOCK, s[0] - s[1])):
-        if any(start < kept_end and kept_start < end for kept_start, kept_end, *_rest in kept):
+        index = bisect_right(starts, start)
+        if (index and kept[index - 1][1] > start) or (index < len(starts) and starts[index] < end):
             continue
-        kept.append((start, end, label, severity))
+        starts.insert(index, start)
+        kept.insert(index, (start, end, label, severity))
     return [
         _finding(
             text,
@@ -179,5 +183,5 @@ def _confidential_findings(text):
             severity,
             _MARKING_SUGGESTION if severity == BLOCK else _IN_SENTENCE_SUGGESTION,
         )
-        for start, end, label, severity in sorted(kept)
+        for start, end, label, severity in kept
     ]
