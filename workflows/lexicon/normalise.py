@@ -67,7 +67,10 @@ def _fold_char(char, t2s):
     lower = folded.lower()
     if len(lower) == 1:
         folded = lower
-    return t2s.get(folded, folded)
+    folded = t2s.get(folded, folded)
+    # A few extension-A characters simplify to extension B; the stream keeps one UTF-16 code unit
+    # per character, so they stay as written.
+    return folded if folded <= "\uffff" else char
 
 
 @functools.cache
@@ -117,10 +120,7 @@ def _arrays():
     """(strict fold as a uint16 table, ideograph mask) for the vectorised stream."""
     import numpy
 
-    strict = _tables()[0]
-    # The few BMP characters whose fold lies beyond the BMP keep their own code point: the stream
-    # is UTF-16 with one code unit per character.
-    table = numpy.fromiter((target if target < 0x10000 else cp for cp, target in enumerate(strict)), numpy.uint16)
+    table = numpy.array(_tables()[0], dtype=numpy.uint16)
     ideographs = numpy.zeros(0x10000, dtype=bool)
     for low, high in _CJK_RANGES:
         ideographs[low:high] = True
@@ -138,12 +138,14 @@ class NormalisedText:
 
     numpy does the per-character work: the strict fold is a table lookup over the UTF-16 code
     units, noise is dropped with a mask, and runs of one ideograph are collapsed by comparing each
-    character with the one before. Two index arrays hold, for each stream character, the original
-    position of its first and of its last (collapsed) character, so mapping a span back is two
-    array reads. The stream is kept as UTF-16-LE bytes, the form the automaton reads.
+    character with the one before. Two int32 index arrays map back: the original position of each
+    character kept after dropping noise, and the kept position of each stream character (only when
+    a run was collapsed), so mapping a span back is a few array reads. Arrays are few and narrow:
+    for a long text, allocating (page faults) costs as much as computing. The stream is kept as
+    UTF-16-LE bytes, the form the automaton reads.
     """
 
-    __slots__ = ("utf16", "_first", "_last")
+    __slots__ = ("utf16", "_kept", "_heads")
 
     def __init__(self, original):
         import numpy
@@ -153,18 +155,18 @@ class NormalisedText:
         if len(data) != 2 * len(original):
             data = _astral_to_bmp(original).encode("utf-16-le")
         folded = table[numpy.frombuffer(data, dtype=numpy.uint16)]
-        kept = numpy.flatnonzero(folded)
-        stream = folded[kept]
+        mask = folded != 0
+        self._kept = numpy.arange(len(folded), dtype=numpy.int32)[mask]
+        stream = folded[mask]
         repeated = numpy.zeros(len(stream), dtype=bool)
         numpy.equal(stream[1:], stream[:-1], out=repeated[1:])
         repeated &= ideographs[stream]
         if repeated.any():
-            heads = numpy.flatnonzero(~repeated)
-            stream = stream[heads]
-            self._first = kept[heads]
-            self._last = kept[numpy.append(heads[1:] - 1, len(kept) - 1)]
+            numpy.logical_not(repeated, out=repeated)
+            self._heads = numpy.arange(len(stream), dtype=numpy.int32)[repeated]
+            stream = stream[repeated]
         else:
-            self._first = self._last = kept
+            self._heads = None
         self.utf16 = stream.tobytes()
 
     @property
@@ -174,7 +176,12 @@ class NormalisedText:
     def original_span(self, start, end):
         """Original [start, end) of stream [start, end): from the first character of a collapsed run
         to the last character of the last one, without the noise around the span."""
-        return int(self._first[start]), int(self._last[end - 1]) + 1
+        kept, heads = self._kept, self._heads
+        if heads is None:
+            return int(kept[start]), int(kept[end - 1]) + 1
+        # The last character of the last run is just before the next run's head.
+        last = heads[end] - 1 if end < len(heads) else len(kept) - 1
+        return int(kept[heads[start]]), int(kept[last]) + 1
 
 
 def normalise(text):
