@@ -3,14 +3,14 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-BROWSER_STAMP := node_modules/axe-core/axe.min.js
+BROWSER_STAMP := node_modules/.browser-tools-installed
 DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 # The suite runs on every core (pytest-xdist), each worker with its own database and files; the 30
 # slowest tests are printed so that a slow one is seen.
 WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
-.PHONY: install run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark clean
+.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark clean
 
 install: $(STAMP)
 
@@ -28,8 +28,13 @@ seed: migrate
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py seed_review_demo
 
-run: seed
-	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+# `make run PORT=8001` when 8000 is taken; the port is checked before migrating and seeding.
+PORT ?= 8000
+port-free: install
+	@$(PY) -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); sys.exit(s.bind(('127.0.0.1', $(PORT))) or 0)" 2>/dev/null || { \
+	  echo "端口 $(PORT) 已被占用：请关闭占用该端口的程序，或改用其他端口，例如 make run PORT=$$(($(PORT) + 1))"; exit 1; }
+run: port-free seed
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Debian packages the project uses: the outage tests start and kill their own redis-server, the PDF of
 # the 信息发布审核单 is checked with poppler's pdftotext, scanned attachments are read by Tesseract
@@ -41,11 +46,12 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	  else echo "请先安装测试所需的系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; fi; }
 
-# Browser tests need Debian's chromium (never a downloaded browser) and axe-core from npm.
+# Browser tests need Debian's chromium (never a downloaded browser), axe-core from npm, and the Nu
+# HTML Checker (npm vnu-jar), which runs on Debian's Java.
 e2e-deps: system-deps $(BROWSER_STAMP)
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk; \
-	  else echo "请先安装浏览器：sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi; }
+	@{ test -x /usr/bin/chromium && command -v java >/dev/null; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk default-jre-headless; \
+	  else echo "请先安装浏览器和 Java：sudo apt-get install -y chromium fonts-noto-cjk default-jre-headless"; exit 1; fi; }
 
 $(BROWSER_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
