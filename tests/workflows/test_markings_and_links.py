@@ -71,6 +71,11 @@ def test_handling_words_inside_sentences_warn(text, word):
     assert text[findings[0].start : findings[0].end] == word
 
 
+@pytest.mark.parametrize("text", ["宗教团体可以编印宗教内部资料性出版物。", "《内部資料性出版物管理辦法》"])
+def test_the_legal_class_of_internal_publications_is_not_a_handling_word(text):
+    assert of(scan_text(text), "confidential") == []
+
+
 @pytest.mark.parametrize(
     ("text", "host"),
     [

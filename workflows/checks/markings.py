@@ -143,6 +143,14 @@ def _top_end(text, patterns):
     return len(text)
 
 
+# 内部资料性出版物 is a class of publication regulated by law (《内部资料性出版物管理办法》), not a handling mark.
+_PUBLICATION_CLASS = "性出版物"
+
+
+def _names_a_publication_class(text, end):
+    return fold_literal(text[end : end + len(_PUBLICATION_CLASS)]) == _PUBLICATION_CLASS
+
+
 def _marking_spans(text):
     """(start, end, label, severity) of every marking in the text."""
     patterns = _patterns()
@@ -159,7 +167,11 @@ def _marking_spans(text):
         for m in patterns.handling_mark.finditer(text)
         if _stands_alone(text, m.start())
     ]
-    spans += [(m.start(), m.end(), _("内部资料字样"), WARN) for m in patterns.handling_in_sentence.finditer(text)]
+    spans += [
+        (m.start(), m.end(), _("内部资料字样"), WARN)
+        for m in patterns.handling_in_sentence.finditer(text)
+        if not _names_a_publication_class(text, m.end())
+    ]
     return spans
 
 

@@ -103,10 +103,18 @@ WORDING = [
     ("市人大副主任", "市人大常委会副主任", "block", "", SECTION_LAW + "市、县人大常委会同理。"),
     ("县人大主任", "县人大常委会主任", "block", "", SECTION_LAW + "市、县人大常委会同理。"),
     ("县人大副主任", "县人大常委会副主任", "block", "", SECTION_LAW + "市、县人大常委会同理。"),
-    ("人大常委", "人大常委会委员", "block", "人大常委会", SECTION_LAW + "各级人大常委会的委员不称“人大常委”。"),
+    (
+        "人大常委",
+        "人大常委会委员",
+        "block",
+        # 人大常委员会 is a slip for 人大常委会 found in a published statute, not a title.
+        "人大常委会 人大常委员会",
+        SECTION_LAW + "各级人大常委会的委员不称“人大常委”。",
+    ),
     ("检察院院长", "检察长", "block", "", SECTION_LAW + "各级检察院的“检察长”不写成“检察院院长”。"),
-    ("审计署署长", "审计长", "block", "", SECTION_LAW),
-    ("审计署副署长", "副审计长", "block", "", SECTION_LAW),
+    # Warnings: Hong Kong's 审计署 is headed by a 审计署署长 (《香港特别行政区基本法》第四十八条).
+    ("审计署署长", "审计长", "warn", "", SECTION_LAW + "香港特别行政区审计署署长除外。"),
+    ("审计署副署长", "副审计长", "warn", "", SECTION_LAW + "香港特别行政区除外。"),
     ("省省委书记", "省委书记", "warn", "", SECTION_LAW + "不宜称“中共××省省委书记”。"),
     ("市市委书记", "市委书记", "warn", "", SECTION_LAW + "不宜称“××市市委书记”。"),
     ("县县委书记", "县委书记", "warn", "", SECTION_LAW + "同“××市市委书记”，县委同理。"),
@@ -171,6 +179,11 @@ WORDING += [
 ]
 
 
+# Seeded switched off: laws and court documents use 罪犯 rightly for the convicted (监狱法 throughout);
+# a county whose news office wants the warning switches it on.
+SWITCHED_OFF = frozenset({"罪犯"})
+
+
 def seed_rows():
     for term, suggestion, severity, whitelist, note in WORDING:
         yield {
@@ -180,6 +193,7 @@ def seed_rows():
             "suggestion": suggestion,
             "whitelist": "\n".join(whitelist.split()),
             "note": note,
+            "active": term not in SWITCHED_OFF,
         }
 
 
@@ -194,7 +208,7 @@ def unseed(apps, schema_editor):
     before this migration with other values) stays."""
     LexiconEntry = apps.get_model("lexicon", "LexiconEntry")
     for row in seed_rows():
-        LexiconEntry.objects.filter(active=True, **row).delete()
+        LexiconEntry.objects.filter(**row).delete()
 
 
 class Migration(migrations.Migration):
