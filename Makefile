@@ -10,7 +10,7 @@ DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
-.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark clean
+.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-corpus clean
 
 install: $(STAMP)
 
@@ -76,10 +76,17 @@ messages:
 	cd locale && for po in zh_Hans/LC_MESSAGES/*.po; do msgfmt --check -o $${po%.po}.mo $$po; done
 
 benchmark: install
+	mkdir -p var/test-main
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/run_benchmarks.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_autocheck.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_scanner.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_catalogue.py
+
+# The content checks over a folder or git checkout of real documents: `make benchmark-corpus CORPUS=../laws`.
+benchmark-corpus: install
+	@test -n "$(CORPUS)" || { echo "请指定文档目录，例如 make benchmark-corpus CORPUS=../Laws"; exit 1; }
+	mkdir -p var/test-main
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_corpus.py $(CORPUS)
 
 clean:
 	rm -rf $(VENV) node_modules var db.sqlite3
