@@ -6,15 +6,13 @@ def _top_navigation(request):
     from wagtail.models import Site
 
     from .models import ColumnPage
+    from .models.columns import with_live_content
 
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(
-        ColumnPage.objects.child_of(site.root_page).live().in_menu().order_by("path").only(
-            "id", "title", "url_path", "path", "depth"
-        )
-    )
+    columns = ColumnPage.objects.child_of(site.root_page).live().in_menu()
+    return list(with_live_content(columns).order_by("path").only("id", "title", "url_path", "path", "depth"))
 
 
 def portal(request):

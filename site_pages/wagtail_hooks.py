@@ -8,6 +8,7 @@ from wagtail import hooks
 
 from .document_access import may_download
 from .draft_privacy import visible_pages
+from .models.columns import annotate_blank_columns
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -19,3 +20,9 @@ def hide_other_units_drafts_from_the_chooser(pages, request):
 def refuse_documents_no_live_page_uses(document, request):
     if not may_download(request, document):
         raise Http404
+
+
+@hooks.register("construct_explorer_page_queryset")
+def mark_blank_columns(parent_page, pages, request):
+    """The explorer labels a column with no live content 空白栏目 (see the overridden status cell)."""
+    return annotate_blank_columns(pages)

@@ -55,12 +55,46 @@ TOPICS = [
     ),
 ]
 
-HOME_SECTIONS = {
-    "news_column": "xwdt/ayyw",
-    "notice_column": "xwdt/tzgg",
-    "policy_column": "zcwj",
-    "interpretation_column": "zcwj/zcjd",
-}
+# The home page's blocks (首页版块), in order: (block type, value); "column" and "page" values are column
+# paths, a path starting with "/" is a URL (the disclosure catalogue is another app's page, the request
+# form is a view). seed_demo fills them in only while the home page has no blocks.
+HOME_BLOCKS = [
+    ("news", {"title": "", "column": "xwdt/ayyw", "count": 8, "pictures": 5}),
+    ("column_feed", {"title": "", "column": "xwdt/xzdt", "page_type": "", "count": 8}),
+    ("column_feed", {"title": "", "column": "xwdt/bmdt", "page_type": "", "count": 8}),
+    ("column_feed", {"title": "", "column": "xwdt/tzgg", "page_type": "", "count": 8}),
+    ("column_feed", {"title": "政策文件", "column": "zcwj", "page_type": "policy", "count": 8}),
+    ("column_feed", {"title": "", "column": "zcwj/zcjd", "page_type": "interpretation", "count": 8}),
+    (
+        "entry",
+        {
+            "title": "政府信息公开",
+            "intro": "法定主动公开内容、政府信息公开指南、年度报告和依申请公开。",
+            "link": ("进入政府信息公开", "/zfxxgk/"),
+            "links": [("依申请公开", "/yxsqgk/")],
+        },
+    ),
+    (
+        "shortcuts",
+        {
+            "title": "政务服务",
+            "links": [
+                ("办事动态", "zwfw"),
+                ("四川政务服务网", "https://www.sczwfw.gov.cn/"),
+                ("依申请公开", "/yxsqgk/"),
+            ],
+        },
+    ),
+    (
+        "entry",
+        {
+            "title": "互动交流",
+            "intro": "在线访谈、意见征集，倾听群众呼声。",
+            "link": ("进入互动交流", "hdjl"),
+            "links": [("在线访谈", "hdjl/zxft")],
+        },
+    ),
+]
 
 ROLES = ["info_officer", "typesetter", "section_chief", "deputy_head", "head"]
 ROLE_NAMES = {

@@ -2,7 +2,7 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
@@ -39,6 +39,33 @@ def public_content():
     return Page.objects.live().public().type(*content_models()).annotate(document_number=Subquery(document_number))
 
 
+def live_content_below():
+    """An Exists() true when a live content page lies below the outer query's page."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_types = ContentType.objects.get_for_models(*content_models()).values()
+    return Exists(
+        Page.objects.live().filter(
+            content_type__in=content_types, path__startswith=OuterRef("path"), depth__gt=OuterRef("depth")
+        )
+    )
+
+
+def with_live_content(pages):
+    """Drops the columns with no live content below them: an empty column (空白栏目) is not shown in navigation."""
+    return pages.filter(live_content_below())
+
+
+def annotate_blank_columns(pages):
+    """Adds `blank_column`: true for a column (栏目 or 专题) with no live content below it, false for other pages."""
+    from django.contrib.contenttypes.models import ContentType
+
+    container_types = ContentType.objects.get_for_models(ColumnPage, SpecialTopicPage).values()
+    return pages.annotate(
+        blank_column=Case(When(content_type__in=container_types, then=~live_content_below()), default=Value(False))
+    )
+
+
 class ListingMixin:
     """Live content below this page, newest first, a fixed number of queries per page."""
 
@@ -68,7 +95,9 @@ class ListingMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = self.paginate_listing(request)
-        context["subcolumns"] = self.get_children().live().in_menu().type(ColumnPage, SpecialTopicPage)
+        context["subcolumns"] = with_live_content(
+            self.get_children().live().in_menu().type(ColumnPage, SpecialTopicPage)
+        )
         context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
         return context
 

@@ -34,7 +34,7 @@ def test_home_lists_latest_news_notices_policies_and_interpretations(client, por
     home = portal["home"]
     news = make_column(portal["news"], "要闻", portal["news"].owning_unit, slug="yw")
     make_content(news, title="县政府召开常务会议")
-    home.news_column = news
+    home.body = [("column_feed", {"title": "", "column": news, "page_type": "", "count": 8})]
     home.save_revision().publish()
     html = client.get("/").content.decode()
     assert '<html lang="zh-CN">' in html
@@ -61,6 +61,7 @@ def test_header_and_footer_come_from_site_settings(client, portal, footer_settin
 
 
 def test_top_navigation_follows_the_column_tree(client, portal):
+    make_content(portal["a"], title="石羊镇动态")
     html = client.get("/").content.decode()
     nav = html.split('aria-label="主导航"', 1)[1].split("</nav>", 1)[0]
     assert "新闻动态" in nav and "首页" in nav

@@ -77,6 +77,25 @@ def body_blocks(blocks):
     return stream
 
 
+def home_link(label, target, columns):
+    """A LinkBlock's raw value: a target starting with "/" or "http" is a URL, anything else a column path."""
+    if target.startswith(("/", "http")):
+        return {"label": label, "page": None, "url": target}
+    return {"label": label, "page": columns[target].pk, "url": ""}
+
+
+def home_block(kind, value, columns):
+    """One raw home block (see structure.HOME_BLOCKS) with column paths turned into page ids."""
+    value = dict(value)
+    if "column" in value:
+        value["column"] = columns[value["column"]].pk
+    if "link" in value:
+        value["link"] = home_link(*value["link"], columns)
+    if "links" in value:
+        value["links"] = [{"type": "item", "value": home_link(*link, columns)} for link in value["links"]]
+    return {"type": kind, "value": value}
+
+
 class Command(BaseCommand):
     help = "创建演示数据：安岳县的单位、演示用户、栏目和信息（可重复运行）。"
 
@@ -260,12 +279,8 @@ class Command(BaseCommand):
         if portal.emblem_id is None:
             portal.emblem = self.emblem_image()
         portal.save()
-        changed = False
-        for field, path in structure.HOME_SECTIONS.items():
-            if getattr(home, f"{field}_id") is None:
-                setattr(home, field, columns[path])
-                changed = True
-        if changed:
+        if not home.body:
+            home.body = json.dumps([home_block(kind, value, columns) for kind, value in structure.HOME_BLOCKS])
             home.save_revision().publish()
 
     def emblem_image(self):
