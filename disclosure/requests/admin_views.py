@@ -98,6 +98,10 @@ class RequestDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
         open_ = item.status in (Status.RECEIVED, Status.SUPPLEMENT, Status.CONSULTING)
         offered = {
             "assign": open_ and access.is_intake(user),
+            "accept": open_
+            and bool(item.handling_unit_id)
+            and (user.is_superuser or item.handling_unit_id in access.handling_unit_ids(user))
+            and not services.accepted_since_assignment(item),
             "supplement_request": item.status == Status.RECEIVED and not item.supplement_requested_on,
             "supplement_received": item.status == Status.SUPPLEMENT,
             "consultation_start": item.status == Status.RECEIVED,
@@ -134,6 +138,7 @@ class RequestDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
 
 ACTION_LABELS = {
     "assign": gettext_lazy("分办"),
+    "accept": gettext_lazy("签收办理"),
     "supplement_request": gettext_lazy("告知补正"),
     "supplement_received": gettext_lazy("收到补正（重新计算期限）"),
     "consultation_start": gettext_lazy("征求第三方意见（暂停计时）"),
@@ -145,6 +150,7 @@ ACTION_LABELS = {
 
 ACTIONS = {
     "assign": (forms.AssignForm, lambda item, user, d: services.assign(item, user, d["unit"], d["note"])),
+    "accept": (None, lambda item, user, d: services.accept(item, user)),
     "supplement_request": (
         forms.SupplementRequestForm,
         lambda item, user, d: services.request_supplement(item, user, d["on"], d["note"]),

@@ -51,6 +51,11 @@ class DeliveryMethod(models.TextChoices):
     FAX = "fax", _("传真")
 
 
+# Fax is no longer offered on the form (it would need a fax number the office must then hold as personal
+# data); the value stays so that requests which chose it still display.
+OFFERED_DELIVERY_METHODS = [m for m in DeliveryMethod if m != DeliveryMethod.FAX]
+
+
 class Status(models.TextChoices):
     RECEIVED = "received", _("办理中")
     SUPPLEMENT = "supplement", _("待申请人补正")
@@ -103,6 +108,7 @@ OUTCOME_REASONS = {
 class EventAction(models.TextChoices):
     SUBMITTED = "submitted", _("提交申请")
     ASSIGNED = "assigned", _("分办")
+    ACCEPTED = "accepted", _("签收办理")
     SUPPLEMENT_REQUESTED = "supplement_requested", _("告知补正")
     SUPPLEMENT_RECEIVED = "supplement_received", _("收到补正")
     CONSULTATION_STARTED = "consultation_started", _("征求第三方意见")

@@ -17,6 +17,7 @@ from workflows.checks import is_resident_id_number
 
 from .choices import (
     CITIZEN_ID_TYPES,
+    OFFERED_DELIVERY_METHODS,
     ORGANISATION_CATEGORIES,
     ApplicantCategory,
     ApplicantType,
@@ -26,13 +27,29 @@ from .choices import (
     OutcomeReason,
 )
 from .clock import MAX_EXTENSION_DAYS
-from .models import DisclosureRequest
+from .models import DisclosureRequest, publishing_units
 
 CAPTCHA_SESSION_KEY = "disclosure_request_captcha"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
 OTHER_ID = re.compile(r"^[A-Za-z0-9]{5,20}$")
 MIN_DESCRIPTION = 10
+PLEASE_CHOOSE = _("请选择")
+CITIZEN = "citizen"
+
+
+def applicant_choices():
+    """One question for who applies: 公民, or the kind of 法人或其他组织 the annual report counts by."""
+    organisations = [
+        (c.value, _("其他组织") if c == ApplicantCategory.OTHER else c.label) for c in ORGANISATION_CATEGORIES
+    ]
+    return [
+        ("", PLEASE_CHOOSE),
+        (CITIZEN, ApplicantType.CITIZEN.label),
+        (ApplicantType.ORGANISATION.label, organisations),
+    ]
+
+
 REPLY_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "jpg", "jpeg", "png"]
 
 
@@ -67,6 +84,15 @@ class FreshAnswerInput(forms.TextInput):
 
 
 class RequestForm(AccessibleFormMixin, forms.ModelForm):
+    applicant = forms.ChoiceField(
+        label=_("申请人类型"),
+        choices=applicant_choices,
+        help_text=_("个人申请请选“公民”；法人或其他组织请选择所属类别。"),
+        error_messages={
+            "required": _("请选择申请人类型。"),
+            "invalid_choice": _("请从列表中选择申请人类型。"),
+        },
+    )
     captcha = forms.IntegerField(
         label=_("验证题"),
         help_text=_("请填写计算结果（阿拉伯数字）。"),
@@ -77,8 +103,7 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
     class Meta:
         model = DisclosureRequest
         fields = [
-            "applicant_type",
-            "applicant_category",
+            "agency",
             "name",
             "id_type",
             "id_number",
@@ -93,14 +118,14 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
             "delivery_method",
         ]
         widgets = {
-            "applicant_type": forms.RadioSelect,
             "response_form": forms.RadioSelect,
             "delivery_method": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 5}),
             "purpose": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"agency": _("受理机关（发布机构）")}
         help_texts = {
-            "applicant_category": _("公民申请请选“自然人”；法人或其他组织请选择所属类别。"),
+            "agency": _("请选择您要向其申请政府信息的行政机关，申请将直接转交该机关办理。"),
             "id_number": _("居民身份证号码为18位，末位可能是X；组织请填写18位统一社会信用代码。"),
             "contact_person": _("法人或其他组织申请时必填。"),
             "email": _("选择电子邮件获取时必填。"),
@@ -108,13 +133,37 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
             "description": _("请写明所需政府信息的名称、文号或便于查询的其他特征性描述。"),
             "purpose": _("选填。"),
         }
+        error_messages = {
+            "agency": {
+                "required": _("请选择受理申请的行政机关（发布机构）。"),
+                "invalid_choice": _("所选行政机关不受理申请，请从列表中重新选择。"),
+            },
+            "name": {"required": _("请填写姓名或名称。")},
+            "id_type": {"required": _("请选择证件类型。"), "invalid_choice": _("请从列表中选择证件类型。")},
+            "id_number": {"required": _("请填写证件号码。")},
+            "phone": {"required": _("请填写联系电话。")},
+            "email": {"invalid": _("请填写有效的电子邮箱地址，如 name@example.com。")},
+            "description": {"required": _("请描述所需的政府信息。")},
+            "response_form": {
+                "required": _("请选择信息提供形式。"),
+                "invalid_choice": _("请从所列选项中选择信息提供形式。"),
+            },
+            "delivery_method": {
+                "required": _("请选择获取方式。"),
+                "invalid_choice": _("请从所列选项中选择获取方式。"),
+            },
+        }
 
     def __init__(self, *args, session, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
-        self.fields["applicant_type"].choices = ApplicantType.choices
+        self.fields["agency"].queryset = publishing_units().order_by("kind", "name")
+        self.fields["agency"].empty_label = PLEASE_CHOOSE
+        # Optional in the model only because requests made before the choice existed have none.
+        self.fields["agency"].required = True
+        self.fields["id_type"].choices = [("", PLEASE_CHOOSE), *IdType.choices]
         self.fields["response_form"].choices = self.fields["response_form"].choices[1:]
-        self.fields["delivery_method"].choices = self.fields["delivery_method"].choices[1:]
+        self.fields["delivery_method"].choices = [(m.value, m.label) for m in OFFERED_DELIVERY_METHODS]
         for name in ("name", "id_number", "phone", "email", "address", "contact_person"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "name": "name",
@@ -144,19 +193,24 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
             raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
         return self.cleaned_data["captcha"]
 
+    def clean_applicant(self):
+        value = self.cleaned_data["applicant"]
+        if value == CITIZEN:
+            self.applicant_kind = (ApplicantType.CITIZEN, ApplicantCategory.NATURAL_PERSON)
+        else:
+            self.applicant_kind = (ApplicantType.ORGANISATION, ApplicantCategory(value))
+        return value
+
     def clean(self):
         data = super().clean()
-        applicant_type = data.get("applicant_type")
+        applicant_type, _category = getattr(self, "applicant_kind", (None, None))
         id_type = data.get("id_type")
         number = data.get("id_number")
         if applicant_type == ApplicantType.CITIZEN:
-            data["applicant_category"] = ApplicantCategory.NATURAL_PERSON
             data["contact_person"] = ""
             if id_type and id_type not in CITIZEN_ID_TYPES:
                 self.add_error("id_type", _("公民申请请选择居民身份证、护照等个人身份证件。"))
         elif applicant_type == ApplicantType.ORGANISATION:
-            if data.get("applicant_category") not in ORGANISATION_CATEGORIES:
-                self.add_error("applicant_category", _("法人或其他组织请选择商业企业、科研机构等组织类别。"))
             if id_type and id_type != IdType.USCC:
                 self.add_error("id_type", _("法人或其他组织请选择统一社会信用代码。"))
             if not (data.get("contact_person") or "").strip():
@@ -186,15 +240,25 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
 
     def save(self, commit=True):
         # clean() may have changed these; ModelForm copied cleaned_data into the instance before it ran.
-        for name in ("applicant_category", "contact_person", "id_number"):
+        for name in ("contact_person", "id_number"):
             setattr(self.instance, name, self.cleaned_data[name])
+        self.instance.applicant_type, self.instance.applicant_category = self.applicant_kind
         return super().save(commit=commit)
 
 
 class StatusForm(AccessibleFormMixin, forms.Form):
-    receipt_number = forms.CharField(label=_("受理编号"), max_length=20, help_text=_("例如 YSQ2026-00042"))
+    receipt_number = forms.CharField(
+        label=_("受理编号"),
+        max_length=20,
+        help_text=_("例如 YSQ2026-00042"),
+        error_messages={"required": _("请填写受理编号。"), "max_length": _("受理编号最多20个字符。")},
+    )
     secret = forms.CharField(
-        label=_("查询码"), max_length=64, widget=forms.PasswordInput, help_text=_("提交申请时页面显示的查询码。")
+        label=_("查询码"),
+        max_length=64,
+        widget=forms.PasswordInput,
+        help_text=_("提交申请时页面显示（并发送到您邮箱）的查询码，短横线可不输入。"),
+        error_messages={"required": _("请填写查询码。")},
     )
 
     def clean_receipt_number(self):

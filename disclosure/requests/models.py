@@ -34,7 +34,11 @@ from .choices import (
     Status,
 )
 
-SECRET_BYTES = 12
+# Query codes avoid look-alike characters (0/O, 1/l/I) because applicants copy them from paper and
+# type them back; 16 characters of this 31-letter alphabet carry 79 random bits.
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+QUERY_CODE_LENGTH = 16
+QUERY_CODE_GROUP = 4
 REVIEW_GROUPS = ("review", "direct_suit", "after_review_suit")
 REVIEW_RESULTS = ("upheld", "corrected", "other", "pending")
 
@@ -49,8 +53,30 @@ def private_storage():
 
 
 def hash_secret(secret):
-    # The secret is 96 random bits, so a fast unsalted hash cannot be reversed by guessing.
+    # The secret has at least 79 random bits, so a fast unsalted hash cannot be reversed by guessing.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def new_query_code():
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+
+
+def format_query_code(code):
+    """XXXX-XXXX-XXXX-XXXX, for reading aloud and copying by hand; the dashes are not part of the code."""
+    return "-".join(code[i : i + QUERY_CODE_GROUP] for i in range(0, len(code), QUERY_CODE_GROUP))
+
+
+def canonical_query_code(text):
+    """What the applicant typed, as the code was hashed: dashes and spaces dropped, upper case."""
+    return "".join(ch for ch in text if ch.isalnum()).upper()
+
+
+def publishing_units():
+    """The agencies a request can be addressed to: active units that publish a catalogue (发布机构)."""
+    from cms.organisation.models import Unit
+    from disclosure.models import UnitCataloguePage
+
+    return Unit.objects.active().filter(pk__in=UnitCataloguePage.objects.live().values("owning_unit"))
 
 
 class ReceiptCounter(models.Model):
@@ -127,6 +153,15 @@ class DisclosureRequest(models.Model):
     response_form = models.CharField(_("信息提供形式"), max_length=20, choices=ResponseForm.choices)
     delivery_method = models.CharField(_("获取方式"), max_length=20, choices=DeliveryMethod.choices)
 
+    agency = models.ForeignKey(
+        "organisation.Unit",
+        verbose_name=_("受理机关"),
+        help_text=_("申请人选择的行政机关（发布机构）；早期申请未选择。"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addressed_disclosure_requests",
+    )
     submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
     received_on = models.DateField(_("收到申请日期"))
     handling_unit = models.ForeignKey(
@@ -187,8 +222,8 @@ class DisclosureRequest(models.Model):
         return self.receipt_number
 
     def issue_receipt(self):
-        """Give a new request its receipt number and secret; returns the secret, which is shown once."""
-        secret = secrets.token_urlsafe(SECRET_BYTES)
+        """Give a new request its receipt number and query code; returns the code, which is never stored."""
+        secret = new_query_code()
         self.secret_hash = hash_secret(secret)
         self.receipt_number = ReceiptCounter.next_number(self.received_on.year)
         return secret

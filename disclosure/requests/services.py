@@ -41,14 +41,27 @@ def _require_status(request, *statuses):
 
 
 def submit(request: DisclosureRequest):
-    """Save a new request from the public form; returns the secret to show the applicant once."""
+    """Save a new request from the public form; returns the query code to show the applicant.
+
+    The request goes straight to the agency the applicant addressed it to, so that unit's staff see it
+    at once; intake staff can still transfer it elsewhere (assign).
+    """
     request.received_on = timezone.localdate(request.submitted_at)
     request.clock_start = effective_receipt(request.received_on)
     request.status = Status.RECEIVED
+    request.handling_unit = request.agency
     with transaction.atomic():
         secret = request.issue_receipt()
         request.save()
         _log(request, EventAction.SUBMITTED, None, request.received_on)
+        if request.agency_id:
+            _log(
+                request,
+                EventAction.ASSIGNED,
+                None,
+                request.received_on,
+                _("按申请人选择转至%(unit)s") % {"unit": request.agency},
+            )
     return secret
 
 
@@ -62,6 +75,25 @@ def assign(request, user, unit, note=""):
     request.handling_unit = unit
     request.save(update_fields=["handling_unit"])
     _log(request, EventAction.ASSIGNED, user, timezone.localdate(), note or str(unit))
+
+
+def accepted_since_assignment(request):
+    """Whether the handling unit has signed for the request since it was last assigned."""
+    last = request.events.filter(action__in=[EventAction.ASSIGNED, EventAction.ACCEPTED]).order_by("at", "pk").last()
+    return last is not None and last.action == EventAction.ACCEPTED
+
+
+@transaction.atomic
+def accept(request, user):
+    """The handling unit signs for the request (签收): from now on the applicant sees it as 办理中."""
+    _require_status(request, *OPEN_STATUSES)
+    if not request.handling_unit_id:
+        raise RequestError(_("申请尚未分办，不能签收。"))
+    if not (user.is_superuser or request.handling_unit_id in access.handling_unit_ids(user)):
+        raise RequestError(_("只有承办单位的人员可以签收申请。"))
+    if accepted_since_assignment(request):
+        raise RequestError(_("承办单位已签收本申请。"))
+    _log(request, EventAction.ACCEPTED, user, timezone.localdate(), str(request.handling_unit))
 
 
 @transaction.atomic

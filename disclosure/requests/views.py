@@ -3,6 +3,7 @@
 import hmac
 
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
@@ -10,7 +11,8 @@ from django.views.decorators.csrf import csrf_protect
 from . import ratelimit, services
 from .clock import request_clock
 from .forms import RequestForm, StatusForm, new_captcha
-from .models import DisclosureRequest, hash_secret
+from .models import DisclosureRequest, canonical_query_code, hash_secret
+from .progress import progress_steps, receipt_context, send_receipt
 
 RECEIPT_SESSION_KEY = "disclosure_request_receipt"
 # Compared against when the receipt number is unknown, so a miss costs the same as a wrong secret.
@@ -37,9 +39,15 @@ def request_form(request):
                 {"form": form.mark_errors(), "captcha_question": new_captcha(request.session)},
             )
         if form.is_valid():
-            secret = services.submit(form.save(commit=False))
+            item = form.save(commit=False)
+            secret = services.submit(item)
             ratelimit.record("submit", request)
-            request.session[RECEIPT_SESSION_KEY] = {"receipt": form.instance.receipt_number, "secret": secret}
+            emailed = send_receipt(item, _receipt_context(request, item, secret))
+            request.session[RECEIPT_SESSION_KEY] = {
+                "receipt": item.receipt_number,
+                "secret": secret,
+                "emailed": emailed,
+            }
             return redirect("disclosure_requests:receipt")
     return render(
         request,
@@ -49,18 +57,28 @@ def request_form(request):
     )
 
 
+def _receipt_context(request, item, secret):
+    return receipt_context(item, secret, request.build_absolute_uri(reverse("disclosure_requests:status")))
+
+
 @never_cache
 def receipt(request):
-    """Shows the receipt number and secret once: the session copy is removed as it is displayed."""
+    """Shows the receipt number and query code once: the session copy is removed as it is displayed."""
     issued = request.session.pop(RECEIPT_SESSION_KEY, None)
     if issued is None:
         return redirect("disclosure_requests:status")
-    item = DisclosureRequest.objects.get(receipt_number=issued["receipt"])
-    return render(
-        request,
-        "disclosure_requests/receipt.html",
-        {"receipt_number": item.receipt_number, "secret": issued["secret"], "received_on": item.received_on},
-    )
+    item = DisclosureRequest.objects.select_related("agency").get(receipt_number=issued["receipt"])
+    context = _receipt_context(request, item, issued["secret"])
+    context["emailed_to"] = item.email if issued.get("emailed") else ""
+    return render(request, "disclosure_requests/receipt.html", context)
+
+
+def _secret_matches(stored, typed):
+    """Codes issued before the look-alike-free alphabet are case-sensitive and may contain dashes, so the
+    code is checked both as typed and in canonical form; both comparisons always run, in constant time."""
+    as_typed = hmac.compare_digest(stored, hash_secret(typed))
+    canonical = hmac.compare_digest(stored, hash_secret(canonical_query_code(typed)))
+    return as_typed | canonical
 
 
 @never_cache
@@ -72,12 +90,19 @@ def status(request):
         if ratelimit.exceeded("status", request):
             return _limited(request, "status", "disclosure_requests/status.html", context)
         if form.is_valid():
-            item = DisclosureRequest.objects.filter(receipt_number=form.cleaned_data["receipt_number"]).first()
+            item = (
+                DisclosureRequest.objects.select_related("handling_unit")
+                .filter(receipt_number=form.cleaned_data["receipt_number"])
+                .first()
+            )
             secret = form.cleaned_data["secret"]
             stored = item.secret_hash if item else UNKNOWN_RECEIPT_HASH
-            if hmac.compare_digest(stored, hash_secret(secret)) and item is not None:
+            if _secret_matches(stored, secret) and item is not None:
                 context["item"] = item
                 context["clock"] = request_clock(item)
+                context["steps"] = progress_steps(item)
+                # 办理中 as a status would contradict the steps while the unit has not started: say which step.
+                context["current_step"] = next(step for step in context["steps"] if step.current)
             else:
                 ratelimit.record("status", request)
                 form.add_error(None, _("受理编号或查询码不正确，请核对后重试。"))

@@ -6,9 +6,11 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from disclosure.models import DisclosureCatalogue, ProactiveDisclosurePage, UnitCataloguePage
 from disclosure.requests.choices import Status
 from disclosure.requests.forms import CAPTCHA_SESSION_KEY
 from disclosure.requests.models import DisclosureRequest, RequestEvent
+from tests.factories import UnitFactory, make_home
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +24,27 @@ def resident_id(first17="51102319850615231"):
     return first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True)) % 11]
 
 
+def publishing_units(*units):
+    """Units with a live catalogue page of their own: the agencies (发布机构) the form offers."""
+    home = make_home()
+    catalogue = DisclosureCatalogue(title="政府信息公开", slug="zfxxgk", owning_unit=units[0])
+    home.add_child(instance=catalogue)
+    catalogue.save_revision().publish()
+    proactive = ProactiveDisclosurePage(title="法定主动公开内容", slug="fdzdgknr")
+    catalogue.add_child(instance=proactive)
+    proactive.save_revision().publish()
+    for n, unit in enumerate(units):
+        page = UnitCataloguePage(title=unit.name, slug=f"unit-{n}", owning_unit=unit)
+        proactive.add_child(instance=page)
+        page.save_revision().publish()
+    return units
+
+
+@pytest.fixture(autouse=True)
+def agency():
+    return publishing_units(UnitFactory(name="安岳县石羊镇人民政府"))[0]
+
+
 @pytest.fixture(autouse=True)
 def clear_rate_limits():
     cache.clear()
@@ -31,8 +54,8 @@ def clear_rate_limits():
 
 def citizen_data(**overrides):
     data = {
-        "applicant_type": "citizen",
-        "applicant_category": "natural_person",
+        "agency": str(UnitCataloguePage.objects.live().first().owning_unit_id),
+        "applicant": "citizen",
         "name": "李四",
         "id_type": "resident_id",
         "id_number": resident_id(),
@@ -97,8 +120,7 @@ def test_bad_resident_id_is_refused_with_a_chinese_error(client):
     [
         (
             {
-                "applicant_type": "organisation",
-                "applicant_category": "commercial",
+                "applicant": "commercial",
                 "id_type": "uscc",
                 "id_number": "91510000MA000000X0",
                 "contact_person": "王五",
@@ -106,13 +128,10 @@ def test_bad_resident_id_is_refused_with_a_chinese_error(client):
             "id_number",
             "统一社会信用代码",
         ),
+        ({"applicant": "natural_person", "id_type": "uscc"}, "applicant", "请从列表中选择申请人类型"),
+        ({"applicant": ""}, "applicant", "请选择申请人类型"),
         (
-            {"applicant_type": "organisation", "applicant_category": "natural_person", "id_type": "uscc"},
-            "applicant_category",
-            "组织类别",
-        ),
-        (
-            {"applicant_type": "organisation", "applicant_category": "research", "id_type": "resident_id"},
+            {"applicant": "research", "id_type": "resident_id"},
             "id_type",
             "统一社会信用代码",
         ),
@@ -135,14 +154,14 @@ def test_organisation_with_valid_uscc(client):
 
     number, _secret, _page = submit(
         client,
-        applicant_type="organisation",
-        applicant_category="legal_service",
+        applicant="legal_service",
         id_type="uscc",
         id_number=uscc(42).lower(),
         contact_person="王律师",
     )
     item = DisclosureRequest.objects.get(receipt_number=number)
-    assert item.applicant_category == "legal_service" and item.id_number == uscc(42)
+    assert item.applicant_type == "organisation" and item.applicant_category == "legal_service"
+    assert item.id_number == uscc(42)
 
 
 def test_wrong_captcha_refused(client):

@@ -1,5 +1,6 @@
 """The public 依申请公开 form in headless Chromium: a bad ID number is refused next to its field,
-a good submission shows the receipt number and secret, and the status check works with them.
+a good submission shows the receipt (number, query code, agency, reply deadline, print button), and the
+status check works with them and shows the handling steps.
 
 Screenshots: var/e2e-screenshots/request-form-error.png, request-receipt.png, request-status.png.
 """
@@ -31,8 +32,8 @@ def answer_captcha(page):
 
 
 def fill_citizen(page, id_number):
-    page.check("#id_applicant_type_0")  # 公民
-    page.select_option("#id_applicant_category", "natural_person")
+    page.select_option("#id_agency", index=1)  # the first agency after 请选择
+    page.select_option("#id_applicant", "citizen")
     page.fill("#id_name", "李四")
     page.select_option("#id_id_type", "resident_id")
     page.fill("#id_id_number", id_number)
@@ -70,14 +71,20 @@ def test_request_form_error_then_receipt_then_status(page, demo_site, run_axe, s
     expect(page.locator("h1")).to_have_text("申请已提交")
     number = page.locator("[data-receipt-number]").text_content().strip()
     secret = page.locator("[data-secret] code").text_content().strip()
-    assert re.fullmatch(r"YSQ\d{4}-\d{5}", number) and len(secret) >= 16
+    assert re.fullmatch(r"YSQ\d{4}-\d{5}", number)
+    assert re.fullmatch(r"[2-9A-HJKMNP-Z]{4}(-[2-9A-HJKMNP-Z]{4}){3}", secret)
+    expect(page.locator("[data-deadline]")).to_contain_text("年")
+    expect(page.locator("[data-emailed]")).to_contain_text("lisi@example.invalid")
+    expect(page.get_by_role("button", name="打印回执")).to_be_visible()  # shown by the static script
     page.screenshot(path=screenshot_dir / "request-receipt.png", full_page=True)
 
     page.get_by_role("link", name="查询办理进度").click()
     page.fill("#id_receipt_number", number)
     page.fill("#id_secret", secret)
     page.click("button[type=submit]:has-text('查询')")
-    expect(page.locator("[data-status]")).to_have_text("办理中")
+    expect(page.locator("[data-status]")).to_have_text("已转办")  # routed to the chosen agency at once
+    expect(page.locator('[data-step="transferred"]')).to_have_attribute("aria-current", "step")
+    expect(page.locator("[data-handling-unit]")).not_to_have_text("待转办")
     body = page.locator("main").text_content()
     assert "李四" not in body and good not in body and "13912345678" not in body
     page.screenshot(path=screenshot_dir / "request-status.png", full_page=True)
