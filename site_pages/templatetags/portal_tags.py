@@ -1,4 +1,5 @@
 from django import template
+from django.db.models import Q
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from wagtail.templatetags.wagtailcore_tags import richtext
@@ -22,3 +23,21 @@ def html_datetime(value):
     if not value:
         return ""
     return localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.simple_tag
+def column_neighbours(page):
+    """The live, public content next to `page` in its column's listing (newest first): 上一篇 is the newer one."""
+    from ..models.columns import public_content
+
+    parent = page.get_parent()
+    if parent is None or page.first_published_at is None:
+        return {"newer": None, "older": None}
+    published, pk = page.first_published_at, page.pk
+    siblings = public_content().child_of(parent)
+    newer = siblings.filter(Q(first_published_at__gt=published) | Q(first_published_at=published, pk__gt=pk))
+    older = siblings.filter(Q(first_published_at__lt=published) | Q(first_published_at=published, pk__lt=pk))
+    return {
+        "newer": newer.order_by("first_published_at", "pk").first(),
+        "older": older.order_by("-first_published_at", "-pk").first(),
+    }
