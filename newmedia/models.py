@@ -1,8 +1,10 @@
 """政务新媒体 registry (台账): one row per government new-media account and who answers for it.
 
-This is the registry's core: the account, its owning unit, its state and the two people responsible for it
-(责任人 and 副责任人, whose departure triggers 口令更换 through the hand-over in ``cms.security``).
-Opening, change, closure and deregistration approvals and filings build on it.
+The account carries its owning unit, its lifecycle state (``newmedia.lifecycle`` moves it), the two people
+responsible for it (责任人 and 副责任人, whose departure triggers 口令更换 through the hand-over in
+``cms.security``) and the registry fields of the regulation (articles 5, 7-10, 30). Every lifecycle step is an
+``AccountEvent``; the steps that must be filed (备案) carry the supervisor's and the cyberspace office's
+acknowledgements.
 """
 
 from django.conf import settings
@@ -18,23 +20,93 @@ class Platform(models.TextChoices):
     DOUYIN = "douyin", _("抖音")
     KUAISHOU = "kuaishou", _("快手")
     TOUTIAO = "toutiao", _("今日头条")
-    OTHER = "other", _("其他")
+    APP = "app", _("移动客户端")
+    OTHER = "other", _("其他（见平台名录）")
 
 
 class AccountStatus(models.TextChoices):
+    APPLIED = "applied", _("开设申请中")
+    APPROVED = "approved", _("已获批复")
+    REGISTERED = "registered", _("已报送全国系统")
     ACTIVE = "active", _("运营中")
-    CLOSED = "closed", _("已关停")
+    CLOSING = "closing", _("关停公示中")
     DEREGISTERED = "deregistered", _("已注销")
+
+
+class ClosureReason(models.TextChoices):
+    """Article 9: why an account is closed and deregistered."""
+
+    NO_RESOURCES = "no_resources", _("无经费、无人员保障")
+    MOSTLY_REPOSTS = "mostly_reposts", _("以转载为主")
+    NO_ORIGINAL = "no_original", _("无原创内容")
+    LOW_ATTENTION = "low_attention", _("关注度低")
+
+
+class PlatformOption(models.Model):
+    """A platform outside the built-in list (平台名录), kept by the county office."""
+
+    name = models.CharField(_("平台名称"), max_length=60, unique=True)
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("新媒体平台")
+        verbose_name_plural = _("新媒体平台名录")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlatformException(models.Model):
+    """An approved exception: the unit may run more than one account on the platform."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, verbose_name=_("单位"))
+    platform = models.CharField(_("平台"), max_length=32, choices=Platform.choices)
+    other_platform = models.ForeignKey(
+        PlatformOption, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("名录中的平台")
+    )
+    document_number = models.CharField(_("批准文号"), max_length=100)
+    approved_on = models.DateField(_("批准日期"))
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("同平台多账号例外")
+        verbose_name_plural = _("同平台多账号例外")
+        ordering = ["unit__name", "platform"]
+
+    def __str__(self):
+        platform = self.other_platform.name if self.other_platform_id else self.get_platform_display()
+        return f"{self.unit}：{platform}（{self.document_number}）"
 
 
 class NewMediaAccount(models.Model):
     platform = models.CharField(_("平台"), max_length=32, choices=Platform.choices)
+    other_platform = models.ForeignKey(
+        PlatformOption,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="accounts",
+        verbose_name=_("名录中的平台"),
+        help_text=_("平台选“其他”时，从平台名录中选择。"),
+    )
     name = models.CharField(_("账号名称"), max_length=200)
     account_id = models.CharField(_("平台账号（ID）"), max_length=200, blank=True)
     unit = models.ForeignKey(
         "organisation.Unit", on_delete=models.PROTECT, related_name="newmedia_accounts", verbose_name=_("主办单位")
     )
-    status = models.CharField(_("状态"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.ACTIVE)
+    status = models.CharField(_("状态"), max_length=16, choices=AccountStatus.choices, default=AccountStatus.APPLIED)
+    verified_entity = models.CharField(
+        _("认证主体"), max_length=200, blank=True, help_text=_("必须是机关或单位，不得以个人身份认证。")
+    )
+    avatar = models.ImageField(_("头像"), upload_to="newmedia/avatars/", blank=True)
+    qr_code = models.ImageField(_("二维码"), upload_to="newmedia/qrcodes/", blank=True)
+    purpose = models.TextField(_("功能定位"), blank=True)
+    justification = models.TextField(_("开设理由"), blank=True)
+    opened_on = models.DateField(_("开通日期"), null=True, blank=True)
+    contractor = models.CharField(_("承办机构"), max_length=200, blank=True, help_text=_("委托第三方运维时填写。"))
+    contractor_nda_on = models.DateField(_("保密协议签订日期"), null=True, blank=True)
+    contractor_contract_end = models.DateField(_("委托合同截止日期"), null=True, blank=True)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -51,10 +123,20 @@ class NewMediaAccount(models.Model):
         related_name="newmedia_accounts_deputy",
         verbose_name=_("副责任人"),
     )
-    last_updated_at = models.DateTimeField(_("最近一次更新"), null=True, blank=True)
+    last_updated_at = models.DateTimeField(_("最近发文时间"), null=True, blank=True)
     # Set by the hand-over when the responsible person or deputy leaves; cleared when the unit records the change.
     password_change_required = models.BooleanField(_("须更换口令"), default=False)
+    # Only the date of the change is kept, never the password itself.
     password_changed_at = models.DateTimeField(_("最近一次更换口令"), null=True, blank=True)
+    approval_document_number = models.CharField(_("资阳市政府办公室批复文号"), max_length=100, blank=True)
+    approved_on = models.DateField(_("批复日期"), null=True, blank=True)
+    nationally_registered_on = models.DateField(_("全国政务新媒体信息报送系统报送日期"), null=True, blank=True)
+    closure_reason = models.CharField(_("关停理由"), max_length=20, choices=ClosureReason.choices, blank=True)
+    notice_start = models.DateField(_("关停公示开始"), null=True, blank=True)
+    notice_end = models.DateField(_("关停公示结束"), null=True, blank=True)
+    deregistered_on = models.DateField(_("注销日期（全国系统）"), null=True, blank=True)
+    provincial_notice_count = models.PositiveSmallIntegerField(_("省政府办公厅通报次数"), default=0)
+    forced_closure = models.BooleanField(_("应予强制关停"), default=False)
 
     class Meta:
         verbose_name = _("政务新媒体账号")
@@ -69,7 +151,7 @@ class NewMediaAccount(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_platform_display()}：{self.name}"
+        return f"{self.platform_label}：{self.name}"
 
     def save(self, *args, **kwargs):
         # Recording the change clears the hand-over's request for it.
@@ -80,3 +162,88 @@ class NewMediaAccount(models.Model):
                 if kwargs.get("update_fields") is not None:
                     kwargs["update_fields"] = {*kwargs["update_fields"], "password_changed_at"}
         super().save(*args, **kwargs)
+
+    @property
+    def platform_label(self):
+        if self.platform == Platform.OTHER and self.other_platform_id:
+            return self.other_platform.name
+        return self.get_platform_display()
+
+
+class EventKind(models.TextChoices):
+    APPLIED = "applied", _("开设申请")
+    APPROVED = "approved", _("批复登记")
+    REGISTERED = "registered", _("全国系统报送")
+    ACTIVATED = "activated", _("开通")
+    CHANGE_REQUESTED = "change_requested", _("变更申请")
+    CHANGE_APPROVED = "change_approved", _("变更批准")
+    CLOSURE_STARTED = "closure_started", _("关停公示")
+    DEREGISTERED = "deregistered", _("注销")
+    NOTICE = "notice", _("省政府办公厅通报")
+
+
+class AccountEvent(models.Model):
+    """One lifecycle step: who, when, why, with which documents; filed ones wait for both offices."""
+
+    account = models.ForeignKey(NewMediaAccount, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事项"), max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(_("原状态"), max_length=16, choices=AccountStatus.choices, blank=True)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=AccountStatus.choices, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("经办人")
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("说明"), blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    document = models.FileField(_("材料"), upload_to="newmedia/documents/", blank=True)
+    details = models.JSONField(_("内容"), default=dict, blank=True)
+    filed = models.BooleanField(_("须备案"), default=False)
+    supervisor_ack_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supervisor_ack_at = models.DateTimeField(_("县政府办签收时间"), null=True, blank=True)
+    cyberspace_ack_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cyberspace_ack_at = models.DateTimeField(_("县委网信办签收时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("新媒体账号办理记录")
+        verbose_name_plural = _("新媒体账号办理记录")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.account}：{self.get_kind_display()}"
+
+    @property
+    def acknowledged(self):
+        return self.supervisor_ack_at is not None and self.cyberspace_ack_at is not None
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("待批准")
+    APPROVED = "approved", _("已批准")
+
+
+class ChangeRequest(models.Model):
+    """A requested rename, new verified entity, new 责任人 or new platform ID; nothing changes before approval."""
+
+    account = models.ForeignKey(NewMediaAccount, on_delete=models.CASCADE, related_name="change_requests")
+    changes = models.JSONField(_("变更内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("申请人")
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("新媒体账号变更申请")
+        verbose_name_plural = _("新媒体账号变更申请")
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.account}：{self.get_status_display()}"

@@ -1,0 +1,71 @@
+"""The registry's listings and checks: duplicates, inconsistent names, verified entities, password rotation."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from newmedia import checks, passwords
+from newmedia.models import AccountStatus, NewMediaAccount, Platform, PlatformException
+
+
+def account(unit, platform, name, status=AccountStatus.ACTIVE, **fields):
+    return NewMediaAccount.objects.create(unit=unit, platform=platform, name=name, status=status, **fields)
+
+
+def test_duplicates_are_listed_unless_approved_or_deregistered(township_a, township_b):
+    first = account(township_a, Platform.WECHAT, "石羊镇人民政府")
+    second = account(township_a, Platform.WECHAT, "石羊镇发布")
+    account(township_a, Platform.WEIBO, "石羊镇人民政府")
+    account(township_b, Platform.WECHAT, "龙台镇人民政府")
+    account(township_b, Platform.WECHAT, "龙台镇旧号", status=AccountStatus.DEREGISTERED)
+    assert checks.duplicate_accounts() == [[first, second]]
+    PlatformException.objects.create(
+        unit=township_a,
+        platform=Platform.WECHAT,
+        document_number="安府办〔2026〕3号",
+        approved_on=datetime.date(2026, 1, 1),
+    )
+    assert checks.duplicate_accounts() == []
+
+
+def test_names_inconsistent_across_a_units_platforms(township_a, township_b):
+    wechat = account(township_a, Platform.WECHAT, "石羊镇人民政府")
+    douyin = account(township_a, Platform.DOUYIN, "石羊印象")
+    account(township_b, Platform.WECHAT, "龙台镇人民政府")
+    account(township_b, Platform.WEIBO, "龙台镇人民政府")
+    assert checks.inconsistent_names() == [(township_a, [douyin, wechat])]
+
+
+def test_county_units_may_use_the_county_name(county_office, township_a):
+    assert checks.name_problems(county_office, "安岳发布") == []
+    assert "须与开设单位相关" in checks.name_problems(township_a, "安岳发布")[0]
+
+
+@pytest.mark.parametrize("entity", ["安岳县石羊镇人民政府", "安岳县卫生健康局", "安岳县融媒体中心", ""])
+def test_organisations_are_accepted_as_verified_entity(db, entity):
+    checks.check_verified_entity(entity)
+
+
+def test_password_rotation_after_the_period(township_a, editor_a):
+    now = timezone.now()
+    old = account(
+        township_a,
+        Platform.WECHAT,
+        "石羊镇人民政府",
+        responsible=editor_a,
+        password_changed_at=now - datetime.timedelta(days=91),
+    )
+    account(township_a, Platform.WEIBO, "石羊镇", password_changed_at=now - datetime.timedelta(days=89))
+    marked = account(township_a, Platform.DOUYIN, "石羊镇政务", password_change_required=True)
+    account(township_a, Platform.TOUTIAO, "石羊镇头条", status=AccountStatus.APPLIED)
+    assert list(passwords.due_for_change(now)) == [marked, old]
+    assert list(passwords.due_for_change(now, days=30)) == [marked, old, NewMediaAccount.objects.get(name="石羊镇")]
+    out = io.StringIO()
+    call_command("remind_newmedia_passwords", stdout=out)
+    assert [m.to for m in mail.outbox] == [[editor_a.email]]
+    assert "石羊镇人民政府" in mail.outbox[0].body
+    assert "已发送 1 封口令更换提醒，1 个账号无法提醒" in out.getvalue()
