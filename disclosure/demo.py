@@ -71,9 +71,6 @@ CATALOGUE_UNIT_KINDS = ("supervisor", "department", "subdistrict", "township")
 ITEMS = [
     ("xzfb", "xzfb-2025-jsjh", "安岳县2025年国民经济和社会发展计划执行情况", "报告2025年全县国民经济和社会发展计划执行情况及2026年计划草案。",
      "国民经济和社会发展规划、专项规划、区域规划及相关政策", "国民经济管理、国有资产监管", 320, 12, "", "proactive", "valid"),
-    ("xzfb", "xzfb-gfxwj-2026-1", "安岳县人民政府关于印发《安岳县政府网站和政府系统政务新媒体管理办法》的通知",
-     "规范全县政府网站和政务新媒体的运行管理、信息公开、信息审核和发布。", "行政法规、规章和规范性文件", "综合政务",
-     40, 6, "安府发〔2026〕3号", "proactive", "valid"),
     ("xzfb", "xzfb-szjs-2026", "安岳县城区老旧小区改造项目实施情况", "公开2026年城区老旧小区改造项目的范围、进度和资金使用情况。",
      "市政建设", "城乡建设、环境保护", 25, 9, "", "proactive", "valid"),
     ("czj", "czj-2026-ys", "安岳县2026年县级部门预算公开说明", "公开2026年县级一般公共预算、政府性基金预算和“三公”经费预算安排。",
@@ -109,6 +106,19 @@ ITEMS = [
     ("yyjd", "yyjd-fw-2026", "岳阳街道便民服务事项清单", "公布岳阳街道便民服务中心可办理的事项、材料和时限。",
      "办理行政许可和其他对外管理服务事项的依据、条件、程序以及办理结果", "综合政务", 260, 19, "", "proactive", "valid"),
 ]
+
+# 主题分类 of the demo policy documents (site_pages/demo/pages.json). A policy document is its own
+# catalogue entry, so it is never repeated here as an item.
+POLICY_TOPICS = {
+    "website-newmedia-regulation": "综合政务",
+    "lemon-industry-support-measures": "农业、林业、水利",
+    "business-environment-optimisation-measures": "商贸、海关、旅游",
+    "urban-parking-fee-management-measures": "城乡建设、环境保护",
+    "rural-housing-construction-interim-measures": "城乡建设、环境保护",
+    "autumn-winter-air-pollution-action-2025": "城乡建设、环境保护",
+    "compulsory-education-enrolment-plan-2026": "科技、教育",
+    "employment-entrepreneurship-subsidy-measures": "劳动、人事、监察",
+}
 
 # (unit key, slug, title, summary, category name, days ago written, reason, explanation)
 WITHHELD = [

@@ -65,3 +65,12 @@ def next_serial(unit_id, year):
     counter.last_serial += 1
     counter.save(update_fields=["last_serial"])
     return counter.last_serial
+
+
+def allocate(unit_id, *, code, year, pattern, taken):
+    """The next free number of (unit, year); ``taken(number)`` says whether a record already holds it."""
+    while True:
+        number = format_number(pattern, code=code, year=year, serial=next_serial(unit_id, year))
+        # A pattern changed during the year could reproduce a number given under the old one.
+        if not taken(number):
+            return number

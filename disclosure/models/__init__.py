@@ -12,6 +12,7 @@ from .catalogue import (
     ProactiveDisclosurePage,
     UnitCataloguePage,
 )
+from .policy_record import PolicyCatalogueEntry
 from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "DisclosureSectionPage",
     "DisclosureSettings",
     "IndexNumberCounter",
+    "PolicyCatalogueEntry",
     "ProactiveDisclosurePage",
     "TopicCategory",
     "UnitCataloguePage",

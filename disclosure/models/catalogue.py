@@ -7,7 +7,6 @@ the root, so an item is reviewed, checked and registered exactly like any other 
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
@@ -30,12 +29,11 @@ from workflows.panels import ReviewStatusPanel
 
 from .. import due
 from ..catalogue_forms import DisclosureItemForm
-from ..index_numbers import DEFAULT_PATTERN, format_number, lock_counter, next_serial, validate_pattern
+from ..index_numbers import DEFAULT_PATTERN, allocate, lock_counter, validate_pattern
 from ..panels import DueStatusPanel
 from ..statutory import DisclosureMode, WithholdingReason
+from .listing import CatalogueListing, CatalogueRow, catalogue_rows
 from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
-
-CATALOGUE_PAGE_SIZE = 20
 
 
 class DisclosureScope(models.TextChoices):
@@ -94,95 +92,28 @@ def public_items():
     return DisclosureItem.objects.live().public()
 
 
-class CatalogueFilter:
-    """The public catalogue's filters, read from the query string; a bad value is reported, not guessed."""
+def public_policy_entries():
+    # policy_record builds on this module (DisclosureSettings, allocate_for), so it is imported late.
+    from .policy_record import public_policy_entries
 
-    def __init__(self, params, *, fixed_unit=None):
-        self.errors = []
-        self.fixed_unit = fixed_unit
-        self.category = self._pick(params, "category", DisclosureCategory.objects.all(), _("公开类别"))
-        self.topic = self._pick(params, "topic", TopicCategory.objects.all(), _("主题分类"))
-        self.unit = fixed_unit or self._pick(params, "unit", Unit.objects.all(), _("发布机构"))
-        self.year = None
-        raw_year = (params.get("year") or "").strip()
-        if raw_year:
-            if raw_year.isdigit() and 1990 <= int(raw_year) <= 2100:
-                self.year = int(raw_year)
-            else:
-                self.errors.append(_("年份“%(value)s”无效，请从列表中选择。") % {"value": raw_year[:20]})
-
-    def _pick(self, params, name, queryset, label):
-        raw = (params.get(name) or "").strip()
-        if not raw:
-            return None
-        found = queryset.filter(pk=int(raw)).first() if raw.isdigit() else None
-        if found is None:
-            self.errors.append(_("%(label)s“%(value)s”不存在，已忽略该条件。") % {"label": label, "value": raw[:20]})
-        return found
-
-    def apply(self, items):
-        if self.category:
-            items = items.filter(category=self.category)
-        if self.topic:
-            items = items.filter(topic=self.topic)
-        if self.unit:
-            items = items.filter(owning_unit=self.unit)
-        if self.year:
-            items = items.filter(published_date__year=self.year)
-        return items
-
-    def query_string(self):
-        """The active filters without the page number, for pagination links."""
-        parts = [
-            ("category", self.category and self.category.pk),
-            ("topic", self.topic and self.topic.pk),
-            ("unit", None if self.fixed_unit else self.unit and self.unit.pk),
-            ("year", self.year),
-        ]
-        return "&".join(f"{name}={value}" for name, value in parts if value)
+    return public_policy_entries()
 
 
-def paginate(queryset, request):
-    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    page.object_list = list(page.object_list)
-    return page
+def number_in_use(number):
+    """索引号 are unique across the catalogue: its own items and the policy documents it lists."""
+    from .policy_record import PolicyCatalogueEntry
+
+    return (
+        DisclosureItem.objects.filter(index_number=number).exists()
+        or PolicyCatalogueEntry.objects.filter(index_number=number).exists()
+    )
 
 
-class CatalogueListing:
-    """Filtered, paginated items below this page, with the filter choices (a fixed number of queries)."""
-
-    fixed_unit = None
-
-    def catalogue_context(self, request, items):
-        filters = CatalogueFilter(request.GET, fixed_unit=self.fixed_unit)
-        items = (
-            filters.apply(items)
-            .select_related("owning_unit", "category")
-            .only(
-                "id", "title", "url_path", "path", "depth", "index_number", "published_date", "document_number",
-                "owning_unit__name", "owning_unit__short_name", "category__name",
-            )
-            .order_by("-published_date", "-pk")
-        )
-        # Years come from the 索引号 counters (one row per unit and year), not from a scan of the items.
-        years = IndexNumberCounter.objects.filter(last_serial__gt=0)
-        if self.fixed_unit:
-            years = years.filter(unit=self.fixed_unit)
-        return {
-            "filters": filters,
-            "listing": paginate(items, request),
-            "filter_query": filters.query_string(),
-            "categories": DisclosureCategory.objects.filter(active=True),
-            "topics": TopicCategory.objects.filter(active=True),
-            "units": Unit.objects.filter(pk__in=UnitCataloguePage.objects.live().values("owning_unit")),
-            "years": sorted(set(years.values_list("year", flat=True)), reverse=True),
-        }
+def allocate_for(page, year):
+    """The next 索引号 of the page's unit and year, in the site's pattern (inside the publish transaction)."""
+    code = Unit.objects.values_list("organisation_code", flat=True).get(pk=page.owning_unit_id)
+    pattern = DisclosureSettings.for_page(page).index_number_pattern
+    return allocate(page.owning_unit_id, code=code, year=year, pattern=pattern, taken=number_in_use)
 
 
 def catalogue_of(page):
@@ -238,13 +169,8 @@ class DisclosureCatalogue(ColumnPage):
         context["category_groups"] = [
             (label, [c for c in categories if c.category_list == value]) for value, label in CategoryList.choices
         ]
-        context["latest"] = list(
-            public_items()
-            .descendant_of(self)
-            .select_related("owning_unit")
-            .only("id", "title", "url_path", "path", "depth", "published_date", "owning_unit__name")
-            .order_by("-published_date", "-pk")[:10]
-        )
+        rows = catalogue_rows(public_items().descendant_of(self), public_policy_entries())
+        context["latest"] = [CatalogueRow(*row) for row in rows[:10]]
         return context
 
 
@@ -329,7 +255,9 @@ class ProactiveDisclosurePage(CatalogueListing, CatalogueChildMixin, PortalPage)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.catalogue_context(request, public_items().descendant_of(self)))
+        context.update(
+            self.catalogue_context(request, public_items().descendant_of(self), public_policy_entries())
+        )
         return context
 
 
@@ -369,7 +297,8 @@ class UnitCataloguePage(CatalogueListing, CatalogueChildMixin, PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(self.catalogue_context(request, public_items().child_of(self)))
+        policy_entries = public_policy_entries().filter(page__owning_unit=self.owning_unit_id)
+        context.update(self.catalogue_context(request, public_items().child_of(self), policy_entries))
         return context
 
 
@@ -542,15 +471,8 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
             return self.index_number
         if self.owning_unit_id is None:
             raise ValidationError(_("公开信息须有发布机构才能生成索引号。"))
-        code = Unit.objects.values_list("organisation_code", flat=True).get(pk=self.owning_unit_id)
         published = timezone.localdate(self.first_published_at or timezone.now())
-        pattern = DisclosureSettings.for_page(self).index_number_pattern
-        while True:
-            serial = next_serial(self.owning_unit_id, published.year)
-            number = format_number(pattern, code=code, year=published.year, serial=serial)
-            # A pattern changed during the year could reproduce a number given under the old one.
-            if not DisclosureItem.objects.filter(index_number=number).exists():
-                break
+        number = allocate_for(self, published.year)
         DisclosureItem.objects.filter(pk=self.pk, index_number="").update(index_number=number, published_date=published)
         self.index_number = self._stored_index_number = number
         self.published_date = published

@@ -20,16 +20,21 @@ from site_pages.management.commands.seed_demo import body_blocks
 from site_pages.models import HomePage
 
 from ... import demo
+from ...index_numbers import format_number
 from ...models import (
     AnnualReportIndexPage,
     DisclosureCatalogue,
     DisclosureCategory,
     DisclosureItem,
     DisclosureSectionPage,
+    DisclosureSettings,
+    IndexNumberCounter,
+    PolicyCatalogueEntry,
     ProactiveDisclosurePage,
     TopicCategory,
     UnitCataloguePage,
 )
+from ...models.policy_record import catalogue_policy_document
 from ...statutory import DisclosureMode
 
 CATALOGUE_SLUG = "zfxxgk"
@@ -56,6 +61,8 @@ class Command(BaseCommand):
             catalogue = self.seed_catalogue(home, units[structure.SUPERVISED_UNITS_PARENT])
             sections = self.seed_sections(catalogue)
             unit_pages = self.seed_unit_catalogues(sections["fdzdgknr"], units)
+            # Before the items, so that the policies' serials can still be given back (see below).
+            self.classify_policy_documents()
             created = self.seed_items(unit_pages, units)
         self.stdout.write(self.style.SUCCESS(f"信息公开目录已就绪：新建 {created} 条公开信息。"))
 
@@ -157,6 +164,39 @@ class Command(BaseCommand):
             item.save_revision()
             created += 1
         return created
+
+    def classify_policy_documents(self):
+        """Policy pages were catalogued when seed_demo published them; give them their 主题分类."""
+        self.renumber_backdated_policies()
+        topics = {t.name: t for t in TopicCategory.objects.all()}
+        entries = PolicyCatalogueEntry.objects.filter(page__slug__in=demo.POLICY_TOPICS, topic__isnull=True)
+        for entry in entries.select_related("page"):
+            entry.topic = topics.get(demo.POLICY_TOPICS[entry.page.slug])
+            entry.save(update_fields=["topic"])
+
+    def renumber_backdated_policies(self):
+        """seed_demo backdates its pages after publishing them, so their 索引号 carry this year.
+
+        Each such number is given back while it is still its counter's last serial (nothing was
+        numbered after it), and the page is catalogued again under its backdated first publication.
+        """
+        entries = PolicyCatalogueEntry.objects.filter(page__slug__in=demo.POLICY_TOPICS).select_related("page")
+        backdated = [
+            e for e in entries.order_by("-pk") if e.published_date != timezone.localdate(e.page.first_published_at)
+        ]
+        for entry in backdated:
+            page = entry.page
+            counter = IndexNumberCounter.objects.get(unit_id=page.owning_unit_id, year=entry.published_date.year)
+            pattern = DisclosureSettings.for_page(page).index_number_pattern
+            code = page.owning_unit.organisation_code
+            if entry.index_number != format_number(pattern, code=code, year=counter.year, serial=counter.last_serial):
+                continue
+            entry.delete()
+            counter.last_serial -= 1
+            counter.save(update_fields=["last_serial"])
+        for entry in sorted(backdated, key=lambda e: e.page.first_published_at):
+            if entry.pk is None:
+                catalogue_policy_document(entry.page)
 
     def build(self, slug, title, summary, category, written_ago):
         return DisclosureItem(
