@@ -104,8 +104,7 @@ def progress_steps(item):
         "handling": _event_date(handled) if handled else None,
         "answered": item.answered_on,
     }
-    # A step counts as done when a later one was reached, even if the record of it predates this log
-    # (e.g. a request answered before assignments were logged).
+    # A step counts as done once a later one was reached, even when it left no dated record of its own.
     done_from = max((i for i, key in enumerate(reached) if reached[key]), default=-1)
     unit = item.handling_unit.name if item.handling_unit_id else ""
     return [
@@ -113,7 +112,7 @@ def progress_steps(item):
             key,
             STEP_LABELS[key],
             on,
-            unit if key == "transferred" and on else "",
+            unit if key == "transferred" and index <= done_from else "",
             index <= done_from,
             index == done_from,
         )

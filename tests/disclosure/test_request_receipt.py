@@ -123,8 +123,9 @@ def test_request_is_routed_to_the_chosen_agency(client, agency):
     assert not services.access.can_access(member(UnitFactory()), item)
 
 
-def test_receipt_before_national_day_shows_the_working_day_deadline_and_is_emailed(client, received_on):
-    day = date(2026, 9, 30)
+# The last working day before 国庆 2026, and a day inside the holiday (counted from the next working day).
+@pytest.mark.parametrize("day", [date(2026, 9, 30), date(2026, 10, 3)])
+def test_receipt_around_national_day_shows_the_working_day_deadline_and_is_emailed(client, received_on, day):
     received_on(day)
     number, secret, page = submit(client)
     expected = calendar.deadline(effective_receipt(day), 20).due
