@@ -132,6 +132,7 @@ def _finding(text, start, end, severity, suggestion, kind):
         "kind": kind,
         "context_before": before,
         "context_after": after,
+        "source": "",
     }
 
 
