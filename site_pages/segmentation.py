@@ -1,11 +1,16 @@
-"""Chinese word segmentation for search (jieba).
+"""Chinese text as search tokens: jieba words plus overlapping character pairs (bigrams).
 
-Database full-text backends treat a run of Chinese characters as one token, so both the
-indexed text and the query are segmented into words separated by spaces.
+Database full-text backends treat a run of Chinese characters as one token, so the indexed text is
+stored as space-separated tokens: jieba's words (for ranking by words) and every pair of adjacent
+Chinese characters, the way the CJK analysers of search engines index. Letters and digits take part in
+pairs too (2024年 gives 20 02 24 4年), so a query cut across a number or a word still matches. A query
+becomes the pairs of its runs, all of which must match: any run of two or more characters that appears
+in the indexed text then finds it, however jieba would have cut the query.
 """
 
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 
 import jieba
@@ -17,46 +22,52 @@ _EXTRA_WORDS = ("安岳", "安岳县", "三审三校", "政务新媒体", "信�
 for _word in _EXTRA_WORDS:
     jieba.add_word(_word)
 
-# A token worth indexing contains at least one letter, digit or CJK character.
-_WORDLIKE = re.compile(r"[0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RUN = re.compile(f"[{_CJK}]+")
+# A run of characters that search matches: anything but spaces and punctuation.
+WORD_RUN = re.compile(f"[{_CJK}0-9a-z]+")
+ALNUM = re.compile(r"[0-9a-z]+")
 
 
-def _tokens(text):
-    return [t.strip().lower() for t in jieba.cut_for_search(text or "") if _WORDLIKE.search(t)]
+def normalise(text):
+    """Full-width letters and digits as ASCII, lower case: 2024 and ２０２４ are one token."""
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def _bigrams(run):
+    return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
 @lru_cache(maxsize=512)
 def segment_for_index(text):
-    """Words and their sub-words, space separated, as stored in the search index.
+    """jieba's Chinese words, then every character pair, then whole Latin and digit words, space separated.
 
     Cached: one save indexes the same text several times (one call per index field).
     """
-    return " ".join(_tokens(text))
+    text = normalise(text)
+    words = [w for w in jieba.cut_for_search(text) if CJK_RUN.fullmatch(w)]
+    pairs = [pair for run in WORD_RUN.findall(text) for pair in _bigrams(run)]
+    return " ".join(words + pairs + ALNUM.findall(text))
 
 
-def _composable(token, parts):
-    """True if `token` can be written as a concatenation of strings in `parts`."""
-    reachable = [True] + [False] * len(token)
-    for i in range(len(token)):
-        if reachable[i]:
-            for part in parts:
-                if token.startswith(part, i):
-                    reachable[i + len(part)] = True
-    return reachable[-1]
+def query_terms(text):
+    """The tokens a query must all match: the character pairs of its runs.
+
+    A one-character run (the 号 of "3 号") has no pair and is dropped when pairs remain; a query of
+    one-character runs only keeps them, and the site search matches those against titles.
+    """
+    runs = WORD_RUN.findall(normalise(text))
+    terms = [pair for run in runs for pair in _bigrams(run)] or runs
+    return list(dict.fromkeys(terms))
 
 
 @lru_cache(maxsize=2048)
 def segment_query(text):
-    """Query words, dropping any word that its own sub-words already cover.
+    return " ".join(query_terms(text))
 
-    jieba adds sub-words only for words it cuts as a whole, so a compound such as 信息公开
-    may not be indexed as one token inside a longer phrase; its parts 信息 and 公开 always are.
-    """
-    tokens = list(dict.fromkeys(_tokens(text)))
-    kept = []
-    for token in tokens:
-        smaller = [t for t in tokens if t != token and len(t) < len(token)]
-        if len(token) > 2 and smaller and _composable(token, smaller):
-            continue
-        kept.append(token)
-    return " ".join(kept)
+
+def query_words(text):
+    """jieba's words of two or more characters in a query: what a zero-result page suggests trying alone."""
+    text = normalise(text)
+    words = (w for w in jieba.cut(text) if len(w) >= 2 and (CJK_RUN.fullmatch(w) or ALNUM.fullmatch(w)))
+    return list(dict.fromkeys(words))

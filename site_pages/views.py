@@ -1,34 +1,52 @@
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import F
 from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 
 from cms import outages
 
-SEARCH_PAGE_SIZE = 10
-MAX_QUERY_LENGTH = 100
+from . import search as site_search
+from .models.search_stats import SearchQueryStat, week_of
+
 LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
+# Queries others searched this week with results, offered on a zero-result page.
+POPULAR_SUGGESTIONS = 5
 
 
 @require_GET
 def search(request):
-    # Long queries are cut rather than refused: a pasted paragraph still finds its page.
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
-    results_page = None
+    form = site_search.SearchForm(request.GET)
+    form.is_valid()
+    query = form.value("q") or ""
+    context = {"form": form, "query": query, "types": site_search.RESULT_TYPES, "sorts": site_search.SORTS}
     if query:
-        results = Page.objects.live().public().specific().search(query)
-        paginator = Paginator(results, SEARCH_PAGE_SIZE)
-        try:
-            results_page = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            results_page = paginator.page(1)
-        except EmptyPage:
-            results_page = paginator.page(paginator.num_pages)
-    return render(request, "site_pages/search.html", {"query": query, "results": results_page})
+        outcome = site_search.run_search(form)
+        results = site_search.paginate(outcome.ids, request.GET.get("page", 1))
+        context.update(
+            {
+                "results": results,
+                "hits": site_search.build_hits(list(results.object_list), query),
+                "truncated": outcome.truncated,
+                "page_query": site_search.filter_query_string(form),
+                "max_results": site_search.MAX_RESULTS,
+            }
+        )
+        # Counted once per search, not again for every further page of its results.
+        if "page" not in request.GET:
+            SearchQueryStat.record(query, found=bool(outcome.ids))
+        if not outcome.ids:
+            context["suggestions"] = site_search.suggestions(form, popular=popular_queries())
+    return render(request, "site_pages/search.html", context)
+
+
+def popular_queries():
+    week = week_of(timezone.localdate())
+    rows = SearchQueryStat.objects.filter(week=week, searches__gt=F("zero_results")).order_by("-searches", "query")
+    return list(rows.values_list("query", flat=True)[:POPULAR_SUGGESTIONS])
 
 
 @require_GET

@@ -4,11 +4,14 @@ Other units' drafts stay out of the admin (see draft_privacy); documents are pub
 """
 
 from django.http import Http404
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
 from .document_access import may_download
 from .draft_privacy import visible_pages
 from .models.columns import annotate_blank_columns
+from .search_admin import SearchStatsMenuItem, SearchStatsView
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -26,3 +29,15 @@ def refuse_documents_no_live_page_uses(document, request):
 def mark_blank_columns(parent_page, pages, request):
     """The explorer labels a column with no live content 空白栏目 (see the overridden status cell)."""
     return annotate_blank_columns(pages)
+
+
+@hooks.register("register_admin_urls")
+def register_search_stats_url():
+    return [path("search-stats/", SearchStatsView.as_view(), name="site_pages_search_stats")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_search_stats_menu_item():
+    return SearchStatsMenuItem(
+        _("搜索统计"), reverse("site_pages_search_stats"), name="search-stats", icon_name="search", order=275
+    )

@@ -2,6 +2,7 @@ from .base import ContentPage, PortalPage, UpdateClass
 from .columns import ColumnPage, SpecialTopicPage
 from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
 from .home import HomePage
+from .search_stats import SearchQueryStat
 from .settings import PortalSettings
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "PolicyDocumentPage",
     "PortalPage",
     "PortalSettings",
+    "SearchQueryStat",
     "SpecialTopicPage",
     "UpdateClass",
     "Validity",

@@ -24,6 +24,10 @@ from ..forms import PortalPageForm
 from ..segmentation import segment_for_index
 
 
+# Characters of one attachment's text that go into the search index; enough for any notice or policy.
+MAX_ATTACHMENT_SEARCH_CHARS = 20000
+
+
 class UpdateClass(models.TextChoices):
     NEWS = "news", _("动态类（14天）")
     NOTICE_POLICY = "notice_policy", _("通知公告、政策文件类（6个月）")
@@ -101,11 +105,36 @@ class PortalPage(Page):
         return super().save(*args, **kwargs)
 
     def search_text(self):
-        """Title and body, segmented into words so that Chinese is found by its words."""
-        return segment_for_index(" ".join(filter(None, [self.title, *self.extra_search_texts()])))
+        """Title, body and attachments as words and character pairs (see segmentation)."""
+        texts = [self.title, *self.extra_search_texts(), *self.attachment_texts()]
+        return segment_for_index("\n".join(filter(None, texts)))
 
     def extra_search_texts(self):
         return []
+
+    def attachment_texts(self):
+        """Text of the PDF, DOCX and XLSX files this row links to, when the page shows them to the public.
+
+        The row holds the live content of a published page (drafts live in revisions), so a draft's new
+        attachment is not indexed before it is published; items that list only metadata (shows_content
+        False) keep their files out of search as they keep them off the page.
+        """
+        if not getattr(self, "shows_content", True):
+            return []
+        from workflows.checks import AttachmentError, extract_document_text
+
+        texts = []
+        for field_name in ("body", "attachments"):
+            for block in getattr(self, field_name, None) or []:
+                if block.block_type != "attachment" or not block.value.get("document"):
+                    continue
+                try:
+                    text = extract_document_text(block.value["document"])
+                except AttachmentError:
+                    continue
+                if text:
+                    texts.append(text[:MAX_ATTACHMENT_SEARCH_CHARS])
+        return texts
 
 
 class ContentPage(PortalPage):
