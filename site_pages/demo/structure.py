@@ -55,6 +55,10 @@ TOPICS = [
     ),
 ]
 
+# The newest articles of this column get a drawn picture (题图) each, for the home page's carousel.
+NEWS_PICTURES_COLUMN = "xwdt/ayyw"
+NEWS_PICTURES = 3
+
 # The home page's blocks (首页版块), in order: (block type, value); "column" and "page" values are column
 # paths, a path starting with "/" is a URL (the disclosure catalogue is another app's page, the request
 # form is a view). seed_demo fills them in only while the home page has no blocks.

@@ -6,6 +6,7 @@ missing is created. Refused unless settings.DEMO_SEED_ALLOWED is true (never in 
 
 import datetime
 import json
+from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from cms.organisation.permissions import public_collection
 from cms.organisation.validators import uscc_check_character
 from site_pages.demo import structure
 from site_pages.demo.emblem import emblem_png
+from site_pages.demo.pictures import news_picture_png
 from site_pages.models import (
     ArticlePage,
     ColumnPage,
@@ -279,16 +281,33 @@ class Command(BaseCommand):
         if portal.emblem_id is None:
             portal.emblem = self.emblem_image()
         portal.save()
+        self.seed_news_pictures(columns[structure.NEWS_PICTURES_COLUMN])
         if not home.body:
             home.body = json.dumps([home_block(kind, value, columns) for kind, value in structure.HOME_BLOCKS])
             home.save_revision().publish()
+
+    def seed_news_pictures(self, column):
+        """Gives the column's newest articles a picture each, unless one of them has a picture already.
+
+        The cover goes into the row and the live revision directly: publishing again would move the
+        articles' publication dates, which the demo sets in the past on purpose."""
+        articles = list(ArticlePage.objects.child_of(column).order_by("-first_published_at")[: structure.NEWS_PICTURES])
+        if any(article.cover_id for article in articles):
+            return
+        Image = get_image_model()
+        for index, article in enumerate(articles):
+            image = Image(title=f"演示新闻图片{index + 1}", collection=public_collection())
+            image.file = ImageFile(BytesIO(news_picture_png(index)), name=f"demo-news-{index + 1}.png")
+            image.save()
+            ArticlePage.objects.filter(pk=article.pk).update(cover=image)
+            revision = article.live_revision
+            revision.content["cover"] = image.pk
+            revision.save(update_fields=["content"])
 
     def emblem_image(self):
         Image = get_image_model()
         image = Image.objects.filter(title=EMBLEM_TITLE).first()
         if image is None:
-            from io import BytesIO
-
             # Every unit's editors may choose it: the portal's emblem belongs to no single unit.
             image = Image(title=EMBLEM_TITLE, collection=public_collection())
             image.file = ImageFile(BytesIO(emblem_png()), name="anyue-emblem.png")
