@@ -10,6 +10,7 @@ BASE_DIR = PROJECT_DIR.parent
 INSTALLED_APPS = [
     "cms.organisation",
     "cms.security",
+    "cms.adminui",
     "workflows",
     "workflows.lexicon",
     "site_pages",
@@ -161,6 +162,8 @@ LOGGING = {
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 WAGTAIL_SITE_NAME = "安岳县人民政府"
+# Wagtail's own form with the password field labelled in Chinese.
+WAGTAILADMIN_USER_LOGIN_FORM = "cms.adminui.forms.LoginForm"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
@@ -202,6 +202,8 @@ def test_expiry_reminder_command_mails_once(editor, mailoutbox):
 
 def test_account_created_by_an_administrator_changes_its_password_at_first_login(client, superuser_verified):
     log_in(client, superuser_verified)
+    group = Group.objects.create(name="新账号组")
+    group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
     response = client.post(
         reverse("wagtailusers_users:add"),
         {
@@ -211,7 +213,7 @@ def test_account_created_by_an_administrator_changes_its_password_at_first_login
             "last_name": "次",
             "password1": "Chu-Ci-Deng-Lu-1",
             "password2": "Chu-Ci-Deng-Lu-1",
-            "groups": [Group.objects.get(name="Editors").pk],
+            "groups": [group.pk],
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
