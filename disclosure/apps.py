@@ -8,4 +8,5 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import catalogue_signals, signals  # noqa: F401
+        # catalogue_admin registers the permission policy of policy entries before the admin asks for one.
+        from . import catalogue_admin, catalogue_signals, signals  # noqa: F401

@@ -1,23 +1,33 @@
-"""Admin of the catalogue: category and subject taxonomies, the due-date and withholding reports."""
+"""Admin of the catalogue: taxonomies, policy documents' classification, due-date and withholding reports.
+
+A policy document's entry comes with the first publication of its page and goes with the page, so
+the admin only edits its two classifications (公开类别, 主题分类), never its 索引号 or dates. Staff see
+and change the entries of their own units; administrators and the supervising office all of them.
+The entries' permission policy is registered when the app is ready (see apps.py).
+"""
 
 from datetime import timedelta
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies.base import BasePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from cms.organisation.models import Membership, Unit, UnitKind
 from cms.organisation.permissions import user_unit_ids
 
 from .catalogue_forms import DisclosureCategoryForm
 from .due import DueState
-from .models import DisclosureCategory, DisclosureItem, DisclosureSettings, TopicCategory
+from .models import DisclosureCategory, DisclosureItem, DisclosureSettings, PolicyCatalogueEntry, TopicCategory
 from .statutory import DisclosureMode
 
 # 条例 requires withheld information to be re-assessed periodically; a year is the county's interval.
@@ -155,6 +165,58 @@ class WithheldReportView(ReportBase):
         return context
 
 
+class PolicyEntryPermissionPolicy(BasePermissionPolicy):
+    def user_has_permission(self, user, action):
+        if action != "change" or not (user.is_active and user.is_authenticated):
+            return False
+        unit_ids = visible_unit_ids(user)
+        return unit_ids is None or bool(unit_ids)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        entries = PolicyCatalogueEntry.objects.all()
+        if not self.user_has_any_permission(user, actions):
+            return entries.none()
+        unit_ids = visible_unit_ids(user)
+        return entries if unit_ids is None else entries.filter(page__owning_unit_id__in=unit_ids)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.instances_user_has_any_permission_for(user, [action]).filter(pk=instance.pk).exists()
+
+
+register_permission_policy(PolicyCatalogueEntry, PolicyEntryPermissionPolicy(PolicyCatalogueEntry))
+
+
+class PolicyEntryIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        entries = self.permission_policy.instances_user_has_any_permission_for(self.request.user, ["change"])
+        return entries.select_related("page", "page__owning_unit", "category", "topic")
+
+
+class PolicyEntryEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        entry = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "change", entry):
+            raise PermissionDenied
+        return entry
+
+
+class PolicyEntryViewSet(ModelViewSet):
+    model = PolicyCatalogueEntry
+    icon = "doc-full"
+    menu_label = _("政策文件目录信息")
+    url_prefix = "disclosure/policy-entries"
+    index_view_class = PolicyEntryIndexView
+    edit_view_class = PolicyEntryEditView
+    list_display = ["index_number", "page", "category", "topic", "published_date"]
+    list_filter = ["category", "topic"]
+    search_fields = ["index_number", "page__title"]
+    form_fields = ["category", "topic"]
+    copy_view_enabled = False
+
+
 class ReportViewSet(ViewSet):
     view_class = None
 
@@ -183,6 +245,7 @@ class CatalogueViewSetGroup(ViewSetGroup):
     items = (
         DisclosureCategoryViewSet("disclosure_categories"),
         TopicCategoryViewSet("disclosure_topics"),
+        PolicyEntryViewSet("disclosure_policy_entries"),
         DueReportViewSet("disclosure_due"),
         WithheldReportViewSet("disclosure_withheld"),
     )

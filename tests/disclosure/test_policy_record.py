@@ -7,15 +7,14 @@ import io
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page
 
 from disclosure.models import DisclosureItem, DisclosureSettings, PolicyCatalogueEntry, TopicCategory
 from site_pages.models import PolicyDocumentPage
-from tests.factories import make_column, make_content
+from tests.factories import log_in, make_column, make_content, member
 
 from .test_catalogue import build_catalogue, category, code_of, make_item, unit_catalogue
 
@@ -224,16 +223,9 @@ def test_migration_matches_only_one_to_one(catalogue, policy_column):
 # ---------------------------------------------------------------- the demo
 
 
-@pytest.fixture(scope="module")
-def demo_seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), override_settings(DEMO_SEED_ALLOWED=True):
-        with transaction.atomic():
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
-
-
-def test_demo_keeps_one_record_per_document(demo_seeded, db, client):
+def test_demo_keeps_one_record_per_document(db, client, settings):
+    settings.DEMO_SEED_ALLOWED = True
+    call_command("seed_demo", stdout=io.StringIO())
     item_titles = set(DisclosureItem.objects.values_list("title", flat=True))
     policy_titles = set(PolicyDocumentPage.objects.values_list("title", flat=True))
     assert item_titles and policy_titles
@@ -249,3 +241,35 @@ def test_demo_keeps_one_record_per_document(demo_seeded, db, client):
     assert regulation.catalogue_entry.published_date.year == 2023
     assert regulation.catalogue_entry.index_number.split("/")[1].startswith("2023-")
     assert REGULATION in client.get(regulation.url).content.decode()
+
+
+# ---------------------------------------------------------------- admin
+
+
+def test_unit_staff_classify_their_own_policy_documents(catalogue, policy_column, township_b, client):
+    own = make_policy(policy_column)
+    other_column = make_column(policy_column.get_parent(), "龙台政策", township_b, slug="lt-zc")
+    other = make_policy(other_column, title="龙台镇的政策文件", number="龙府发〔2026〕1号")
+    officer = member(own.owning_unit, "info_officer", username="sy_xxy")
+    log_in(client, officer)
+
+    index = client.get(reverse("disclosure_policy_entries:index"))
+    assert index.status_code == 200
+    html = index.content.decode()
+    assert own.catalogue_entry.index_number in html and other.catalogue_entry.index_number not in html
+    assert reverse("disclosure_policy_entries:add") not in html
+
+    topic = TopicCategory.objects.get(name="综合政务")
+    edit_url = reverse("disclosure_policy_entries:edit", args=[own.catalogue_entry.pk])
+    response = client.post(edit_url, {"category": own.catalogue_entry.category_id, "topic": topic.pk})
+    assert response.status_code == 302
+    entry = PolicyCatalogueEntry.objects.get(page=own)
+    assert entry.topic == topic and entry.index_number == own.catalogue_entry.index_number
+
+    other_edit = reverse("disclosure_policy_entries:edit", args=[other.catalogue_entry.pk])
+    assert client.get(other_edit).status_code in (403, 302)
+    assert client.post(reverse("disclosure_policy_entries:add"), {"category": entry.category_id}).status_code in (
+        403,
+        302,
+    )
+    assert PolicyCatalogueEntry.objects.count() == 2
