@@ -98,3 +98,20 @@ def test_datetime_attribute_values_have_whole_seconds_and_an_offset():
     with timezone.override("Asia/Shanghai"):
         assert html_datetime(moment) == "2026-03-01T09:02:03+08:00"
     assert html_datetime(None) == ""
+
+
+def test_an_article_links_the_newer_and_older_article_of_its_own_column(client, portal):
+    older = make_content(portal["a"], title="石羊镇旧闻")
+    middle = make_content(portal["a"], title="石羊镇中间")
+    newer = make_content(portal["a"], title="石羊镇新闻")
+    make_content(portal["b"], title="龙台镇新闻")
+    for offset, page in enumerate((older, middle, newer)):
+        type(page).objects.filter(pk=page.pk).update(
+            first_published_at=timezone.now() - datetime.timedelta(days=3 - offset)
+        )
+    pager = client.get(middle.url).content.decode().split('class="article-pager"', 1)[1].split("</nav>", 1)[0]
+    assert f'href="{newer.url}" rel="prev">石羊镇新闻' in pager
+    assert f'href="{older.url}" rel="next">石羊镇旧闻' in pager
+    assert "龙台镇新闻" not in pager
+    newest = client.get(newer.url).content.decode().split('class="article-pager"', 1)[1].split("</nav>", 1)[0]
+    assert "上一篇：没有了" in newest
