@@ -48,6 +48,11 @@ def is_member(user):
     return bool(_kinds(user))
 
 
+def keeps_own(user):
+    """A member of a unit other than the cyberspace office, which only reads."""
+    return bool(_kinds(user) - {UnitKind.CYBERSPACE})
+
+
 def in_office(user, kind):
     return kind in _kinds(user)
 

@@ -43,6 +43,10 @@ def may_see_filings(user):
     return user.is_superuser or access.reads_all(user)
 
 
+def may_acknowledge(user):
+    return access.is_supervisor(user) or access.in_office(user, UnitKind.CYBERSPACE)
+
+
 def acknowledge(event, user):
     """The user's office signs for the filing: the supervisor as 备案, the cyberspace office as 抄送."""
     if not event.filed:
@@ -54,7 +58,7 @@ def acknowledge(event, user):
     if (user.is_superuser or access.in_office(user, UnitKind.CYBERSPACE)) and event.cyberspace_ack_at is None:
         event.cyberspace_ack_by, event.cyberspace_ack_at, done = user, now, True
     if not done:
-        if access.is_supervisor(user) or access.in_office(user, UnitKind.CYBERSPACE):
+        if may_acknowledge(user):
             raise FilingError(_("本单位已签收该备案。"))
         raise FilingError(_("只有县政府办（备案）和县委网信办（抄送）可以签收备案。"))
     event.save(update_fields=["supervisor_ack_by", "supervisor_ack_at", "cyberspace_ack_by", "cyberspace_ack_at"])

@@ -1,52 +1,26 @@
-"""The new-media registry (政务新媒体台账) in the admin."""
+"""政务新媒体 in the admin: the registry, the filing inbox, the checks and the county office's reference lists."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.ui.tables import BooleanColumn, Column
-from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.viewsets.base import ViewSetGroup
 
-from .models import NewMediaAccount
-
-
-def person(user):
-    """The name staff know a colleague by, with the login for telling namesakes apart."""
-    if user is None:
-        return "-"
-    full_name = user.get_full_name()
-    return f"{full_name}（{user.get_username()}）" if full_name else user.get_username()
+from .admin_accounts import NewMediaAccountViewSet
+from .admin_reports import ChecksViewSet, FilingViewSet, PlatformExceptionViewSet, PlatformOptionViewSet
 
 
-class NewMediaAccountViewSet(ModelViewSet):
-    model = NewMediaAccount
-    icon = "globe"
+class NewMediaViewSetGroup(ViewSetGroup):
     menu_label = _("政务新媒体")
+    menu_icon = "globe"
     menu_order = 250
-    add_to_admin_menu = True
-    list_display = [
-        "name",
-        "platform",
-        "unit",
-        "status",
-        Column("responsible", label=_("责任人"), accessor=lambda account: person(account.responsible)),
-        Column("deputy", label=_("副责任人"), accessor=lambda account: person(account.deputy)),
-        BooleanColumn("password_change_required", label=_("须更换口令")),
-    ]
-    list_filter = ["platform", "status", "password_change_required", "unit"]
-    search_fields = ["name", "account_id"]
-    form_fields = [
-        "platform",
-        "name",
-        "account_id",
-        "unit",
-        "status",
-        "responsible",
-        "deputy",
-        "last_updated_at",
-        "password_change_required",
-    ]
-    inspect_view_enabled = True
+    items = (
+        NewMediaAccountViewSet("newmedia_accounts"),
+        FilingViewSet("newmedia_filings"),
+        ChecksViewSet("newmedia_checks"),
+        PlatformOptionViewSet("newmedia_platforms"),
+        PlatformExceptionViewSet("newmedia_exceptions"),
+    )
 
 
 @hooks.register("register_admin_viewset")
-def register_newmedia_viewset():
-    return NewMediaAccountViewSet("newmedia_accounts")
+def register_newmedia_viewsets():
+    return NewMediaViewSetGroup()

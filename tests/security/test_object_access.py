@@ -22,7 +22,7 @@ from cms.organisation.models import Membership
 from cms.security.models import Handover, TamperFinding
 from disclosure.models import CalendarDay, DisclosureCategory, TopicCategory
 from disclosure.statutory import DisclosureMode, WithholdingReason
-from newmedia.models import NewMediaAccount
+from newmedia.models import AccountEvent, ChangeRequest, NewMediaAccount, PlatformException, PlatformOption
 from site_pages.models import ArticlePage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
@@ -251,6 +251,34 @@ def newmedia_account_cases(world):
     return [({"pk": account.pk}, ["石羊镇账号未"])]
 
 
+def newmedia_action_cases(world):
+    account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world.a, status="active")
+    return [({"pk": account.pk, "action": name}, ["石羊镇账号未"]) for name in ("change", "notice", "closure")]
+
+
+def newmedia_change_cases(world):
+    account = NewMediaAccount.objects.create(platform="weibo", name="石羊镇账号申", unit=world.a, status="active")
+    change = ChangeRequest.objects.create(account=account, changes={"name": "石羊镇新名酉"})
+    return [({"change_pk": change.pk}, ["石羊镇账号申", "石羊镇新名酉"])]
+
+
+def newmedia_filing_cases(world):
+    account = NewMediaAccount.objects.create(platform="douyin", name="石羊镇账号戌", unit=world.a, status="active")
+    event = AccountEvent.objects.create(account=account, kind="activated", filed=True, comment="开通说明亥")
+    return [({"event_pk": event.pk}, ["石羊镇账号戌", "开通说明亥"])]
+
+
+def newmedia_platform_cases(world):
+    return [({"pk": PlatformOption.objects.create(name="平台子丑").pk}, ["平台子丑"])]
+
+
+def newmedia_exception_cases(world):
+    exception = PlatformException.objects.create(
+        unit=world.a, platform="wechat", document_number="例外文号寅", approved_on=datetime.date(2026, 1, 1)
+    )
+    return [({"pk": exception.pk}, ["例外文号寅"])]
+
+
 def user_cases(world):
     user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
@@ -270,6 +298,8 @@ FIXTURES = {
     "workflows:consent": content_cases,
     "workflows:emergency_publish": content_cases,
     "workflows:proof_preview": task_state_cases,
+    "workflows:precheck": content_cases,
+    "workflows:approved": task_state_cases,
     "workflows_register:form": publication_record_cases,
     "workflows_register:form_pdf": publication_record_cases,
     "disclosure_requests_admin:detail": disclosure_request_cases,
@@ -288,6 +318,11 @@ FIXTURES = {
     "disclosure_categories": disclosure_category_cases,
     "disclosure_topics": topic_cases,
     "newmedia_accounts": newmedia_account_cases,
+    "newmedia_accounts:action": newmedia_action_cases,
+    "newmedia_accounts:approve_change": newmedia_change_cases,
+    "newmedia_filings:acknowledge": newmedia_filing_cases,
+    "newmedia_platforms": newmedia_platform_cases,
+    "newmedia_exceptions": newmedia_exception_cases,
     "wagtailusers_users": user_cases,
     "wagtailusers_groups": group_cases,
 }

@@ -1,0 +1,221 @@
+"""The lifecycle through the admin's HTTP views: each refusal shows its Chinese message and changes nothing."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from newmedia import lifecycle
+from newmedia.models import AccountEvent, AccountStatus, ChangeRequest, EventKind, NewMediaAccount, Platform
+from tests.factories import log_in
+
+from .conftest import active, applied
+
+
+def opening(unit, **fields):
+    return {
+        "unit": unit.pk,
+        "platform": "wechat",
+        "name": "石羊镇人民政府",
+        "account_id": "gh_sy",
+        "verified_entity": "安岳县石羊镇人民政府",
+        "purpose": "政务信息发布",
+        "justification": "本镇政务信息发布需要",
+        **fields,
+    }
+
+
+def table(response):
+    """The listing's rows, without the filter's unit names."""
+    return response.content.decode().split('<table class="listing', 1)[-1].split("</table>", 1)[0]
+
+
+def action(client, account, name, data):
+    return client.post(reverse("newmedia_accounts:action", args=[account.pk, name]), data)
+
+
+def test_a_unit_member_applies_through_the_add_view(client, township_a, people):
+    log_in(client, people["officer"])
+    response = client.post(reverse("newmedia_accounts:add"), opening(township_a))
+    account = NewMediaAccount.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("newmedia_accounts:inspect", args=[account.pk])
+    assert (account.status, account.verified_entity) == (AccountStatus.APPLIED, "安岳县石羊镇人民政府")
+    page = client.get(response["Location"]).content.decode()
+    assert "开设申请" in page and "登记开通" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"name": "石羊镇王书记说事"}, "不得使用个人名字或私人称谓"),
+        ({"name": "石羊镇招商活动"}, "临时性、活动性、专项性"),
+        ({"verified_entity": "王小明"}, "不得以个人身份认证"),
+    ],
+)
+def test_refused_applications_show_the_reason(client, township_a, people, fields, message):
+    log_in(client, people["officer"])
+    response = client.post(reverse("newmedia_accounts:add"), opening(township_a, **fields))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not NewMediaAccount.objects.exists()
+
+
+def test_a_second_account_on_a_platform_is_refused(client, township_a, people):
+    applied(township_a, people["officer"])
+    log_in(client, people["officer"])
+    response = client.post(reverse("newmedia_accounts:add"), opening(township_a, name="石羊镇发布"))
+    assert response.status_code == 200
+    assert "同一单位在同一平台只能开设一个账号" in response.content.decode()
+    assert NewMediaAccount.objects.count() == 1
+
+
+def test_activation_without_approval_or_registration_is_refused(client, township_a, people):
+    account = applied(township_a, people["officer"])
+    log_in(client, people["officer"])
+    response = action(client, account, "activate", {"opened_on": "2026-03-06"})
+    assert response.status_code == 200
+    assert "严禁先开设账号后报批" in response.content.decode()
+    account.refresh_from_db()
+    assert account.status == AccountStatus.APPLIED
+
+
+def test_the_whole_lifecycle_through_the_views(client, township_a, people, monkeypatch):
+    account = applied(township_a, people["officer"])
+    log_in(client, people["supervisor"])
+    assert (
+        action(
+            client, account, "approve", {"document_number": "资府办函〔2026〕1号", "approved_on": "2026-03-02"}
+        ).status_code
+        == 302
+    )
+    assert action(client, account, "register", {"registered_on": "2026-03-05"}).status_code == 302
+    log_in(client, people["officer"])
+    assert action(client, account, "activate", {"opened_on": "2026-03-06"}).status_code == 302
+    account.refresh_from_db()
+    assert account.status == AccountStatus.ACTIVE
+    response = action(
+        client,
+        account,
+        "closure",
+        {"reason": "mostly_reposts", "notice_start": "2026-12-01", "notice_end": "2026-12-31"},
+    )
+    assert "主要负责人" in response.content.decode()
+    log_in(client, people["head"])
+    assert (
+        action(
+            client,
+            account,
+            "closure",
+            {"reason": "mostly_reposts", "notice_start": "2026-12-01", "notice_end": "2026-12-31"},
+        ).status_code
+        == 302
+    )
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2026, 12, 20))
+    response = action(client, account, "deregister", {"deregistered_on": "2026-12-20"})
+    assert response.status_code == 200
+    assert "公示期内不得注销" in response.content.decode()
+    account.refresh_from_db()
+    assert account.status == AccountStatus.CLOSING
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: datetime.date(2027, 1, 4))
+    assert action(client, account, "deregister", {"deregistered_on": "2027-01-04"}).status_code == 302
+    account.refresh_from_db()
+    assert account.status == AccountStatus.DEREGISTERED
+
+
+def test_rename_in_the_edit_form_is_refused_then_done_by_change_request(client, township_a, people):
+    account = active(township_a, people)
+    log_in(client, people["officer"])
+    url = reverse("newmedia_accounts:edit", args=[account.pk])
+    form = {"name": "石羊镇发布", "verified_entity": account.verified_entity, "account_id": "", "purpose": "发布"}
+    response = client.post(url, form)
+    assert response.status_code == 200
+    assert "须提交变更申请，经批准后生效" in response.content.decode()
+    account.refresh_from_db()
+    assert account.name == "石羊镇人民政府"
+    assert client.post(url, {**form, "name": account.name}).status_code == 302
+    assert action(client, account, "change", {"name": "石羊镇发布", "comment": "统一名称"}).status_code == 302
+    change = ChangeRequest.objects.get()
+    approve = reverse("newmedia_accounts:approve_change", args=[change.pk])
+    assert "变更只能由" in client.post(approve, {}).content.decode()
+    log_in(client, people["operator"])
+    assert client.post(approve, {"document_number": "安府办〔2026〕9号"}).status_code == 302
+    account.refresh_from_db()
+    assert account.name == "石羊镇发布"
+
+
+def test_filings_reach_both_offices_inboxes(client, township_a, people):
+    account = active(township_a, people)
+    opening_event = account.events.get(kind=EventKind.ACTIVATED)
+    for office in ("supervisor", "cyberspace"):
+        log_in(client, people[office])
+        page = client.get(reverse("newmedia_filings:index")).content.decode()
+        assert "石羊镇人民政府" in page and "开通" in page
+        response = client.post(reverse("newmedia_filings:acknowledge", args=[opening_event.pk]))
+        assert response.status_code == 302
+    opening_event.refresh_from_db()
+    assert opening_event.acknowledged
+    log_in(client, people["officer"])
+    refused = client.get(reverse("newmedia_filings:index"))
+    assert refused.status_code in (302, 403)
+    assert "石羊镇人民政府" not in refused.content.decode()
+
+
+def test_third_notice_through_the_view_flags_forced_closure(client, township_a, people):
+    account = active(township_a, people)
+    log_in(client, people["operator"])
+    for day in (1, 2, 3):
+        response = action(
+            client, account, "notice", {"notified_on": f"2026-06-0{day}", "document_number": f"川办通〔2026〕{day}号"}
+        )
+        assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.provincial_notice_count, account.forced_closure) == (3, True)
+    assert AccountEvent.objects.filter(account=account, kind=EventKind.NOTICE, filed=True).count() == 1
+    log_in(client, people["supervisor"])
+    assert "应予强制关停" in client.get(reverse("newmedia_accounts:inspect", args=[account.pk])).content.decode()
+    assert "石羊镇人民政府" in client.get(reverse("newmedia_checks:index")).content.decode()
+
+
+def test_access_by_unit_and_office(client, township_a, township_b, people):
+    mine = active(township_a, people)
+    theirs = NewMediaAccount.objects.create(
+        unit=township_b, platform=Platform.WEIBO, name="龙台镇微博", status="active"
+    )
+    log_in(client, people["officer"])
+    listing = table(client.get(reverse("newmedia_accounts:index")))
+    assert "石羊镇人民政府" in listing and "龙台镇微博" not in listing
+    assert client.get(reverse("newmedia_accounts:inspect", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("newmedia_accounts:edit", args=[theirs.pk])).status_code == 404
+    log_in(client, people["cyberspace"])
+    listing = table(client.get(reverse("newmedia_accounts:index")))
+    assert "石羊镇人民政府" in listing and "龙台镇微博" in listing
+    assert client.get(reverse("newmedia_accounts:edit", args=[mine.pk])).status_code in (302, 403)
+    log_in(client, people["supervisor"])
+    assert client.get(reverse("newmedia_accounts:edit", args=[theirs.pk])).status_code == 200
+    listing = table(client.get(reverse("newmedia_accounts:index"), {"unit": township_b.pk}))
+    assert "龙台镇微博" in listing and "石羊镇人民政府" not in listing
+
+
+def test_export_lists_the_visible_accounts(client, township_a, township_b, people):
+    active(township_a, people)
+    NewMediaAccount.objects.create(unit=township_b, platform=Platform.WEIBO, name="龙台镇", status="active")
+    log_in(client, people["officer"])
+    response = client.get(reverse("newmedia_accounts:export"))
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:3] == ("单位", "平台", "账号名称")
+    assert [row[2] for row in rows[1:]] == ["石羊镇人民政府"]
+    log_in(client, people["supervisor"])
+    response = client.get(reverse("newmedia_accounts:export"), {"platform": "weibo"})
+    assert [row[2] for row in list(load_workbook(io.BytesIO(response.content)).active.values)[1:]] == ["龙台镇"]
+
+
+def test_lifecycle_refusal_keeps_the_account_when_another_unit_posts(client, township_a, people):
+    account = applied(township_a, people["officer"])
+    log_in(client, people["outsider"])
+    assert action(client, account, "activate", {}).status_code == 404
+    lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕1号", datetime.date(2026, 3, 2))
+    assert account.status == AccountStatus.APPROVED
