@@ -21,16 +21,25 @@ IMAGES_DIR = DOCS_DIR / "images"
 IMAGE_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.png$")
 
 
-def render_guide():
-    """The guide as HTML. Raw HTML in the Markdown is not passed through; image paths point at the admin."""
+# A line break inside a Chinese paragraph joins the lines without a space; between Latin words it stays one.
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
+
+
+def render_markdown(text):
+    """Markdown as HTML. Raw HTML in it is not passed through; image paths under images/ point at the admin."""
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
-    tokens = markdown.parse(GUIDE_PATH.read_text(encoding="utf-8"))
+    tokens = markdown.parse(text)
     for token in tokens:
-        for child in token.children or ():
+        children = token.children or []
+        for index, child in enumerate(children):
             if child.type == "image":
                 src = str(child.attrGet("src") or "")
                 if src.startswith("images/"):
                     child.attrSet("src", reverse("adminui_guide_image", args=[src.removeprefix("images/")]))
+            elif child.type == "softbreak" and 0 < index < len(children) - 1:
+                before, after = children[index - 1].content[-1:], children[index + 1].content[:1]
+                if CJK.match(before) or CJK.match(after):
+                    child.type, child.content = "text", ""
     return mark_safe(markdown.renderer.render(tokens, markdown.options, {}))  # noqa: S308 - html disabled above
 
 
@@ -39,8 +48,12 @@ class EditorGuideView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "help"
     template_name = "adminui/editor_guide.html"
 
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "guide_html": render_guide()}
+        guide = render_markdown(GUIDE_PATH.read_text(encoding="utf-8"))
+        return {**super().get_context_data(**kwargs), "guide_html": guide}
 
 
 def guide_image(request, name):

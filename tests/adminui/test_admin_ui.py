@@ -12,6 +12,7 @@ from django.utils.translation import gettext, trans_real
 from wagtail.models import Page, Site
 from wagtail_factories import ImageFactory
 
+from cms.adminui.guide import render_markdown
 from site_pages.models import PortalSettings
 from tests.factories import UserFactory, log_in
 
@@ -106,6 +107,14 @@ def test_editor_guide_renders_with_its_screenshots(client, editor_a):
         assert b"".join(response.streaming_content).startswith(b"\x89PNG"), src
     assert client.get(reverse("adminui_guide_image", args=["..%2Feditor-guide.md"])).status_code == 404
     assert client.get(reverse("adminui_guide_image", args=["missing.png"])).status_code == 404
+
+
+def test_guide_markdown_joins_chinese_lines_and_passes_no_raw_html():
+    source = "附上文件，\n提交以后\n\nkeep the\nspace <script>alert(1)</script>\n\n![图](images/login.png)\n"
+    html = render_markdown(source)
+    assert "<p>附上文件，提交以后</p>" in html
+    assert "keep the\nspace &lt;script&gt;" in html and "<script>" not in html
+    assert f'<img src="{reverse("adminui_guide_image", args=["login.png"])}" alt="图"' in html
 
 
 def test_editor_guide_is_for_signed_in_staff_only(client):
