@@ -122,6 +122,8 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
             "delivery_method": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 5}),
             "purpose": forms.Textarea(attrs={"rows": 2}),
+            # "street-address" autofill is for multi-line controls only (HTML spec), and an address may need two.
+            "address": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {"agency": _("受理机关（发布机构）")}
         help_texts = {
