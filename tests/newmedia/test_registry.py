@@ -5,10 +5,13 @@ import io
 import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cms.security.roles import SYSTEM_ADMIN
-from newmedia.models import AccountStatus, NewMediaAccount
+from newmedia import checks, filings
+from newmedia.models import AccountStatus, ChangeRequest, NewMediaAccount
 from tests.factories import UserFactory, log_in
 
 
@@ -68,6 +71,18 @@ def test_demo_registry_is_seeded_once(db):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     accounts = NewMediaAccount.objects.select_related("responsible", "deputy")
-    assert accounts.count() == 4
+    assert accounts.count() == 13
+    assert accounts.values("unit").distinct().count() >= 10
+    assert set(accounts.values_list("status", flat=True)) == set(AccountStatus.values)
     wechat = accounts.get(name="石羊镇人民政府")
     assert (wechat.responsible.username, wechat.deputy.username) == ("sy_info_officer", "sy_deputy_head")
+    # Only this account has the leaver of the e2e hand-over as responsible or deputy.
+    assert accounts.filter(Q(responsible=wechat.responsible) | Q(deputy=wechat.responsible)).count() == 1
+    assert [[a.name for a in group] for group in checks.duplicate_accounts()] == [["龙台镇人民政府", "龙台镇政务"]]
+    closing = accounts.get(status=AccountStatus.CLOSING)
+    assert closing.notice_start <= timezone.localdate() <= closing.notice_end
+    assert list(accounts.filter(forced_closure=True).values_list("name", "provincial_notice_count")) == [
+        ("安岳发改", 3)
+    ]
+    assert ChangeRequest.objects.filter(status="pending").count() == 1
+    assert filings.filings().count() >= 10

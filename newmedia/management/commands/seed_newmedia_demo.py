@@ -1,20 +1,53 @@
-"""Demo entries of the new-media registry for the demo county (run by seed_demo; idempotent)."""
+"""Demo entries of the new-media registry for the demo county (run by seed_demo; idempotent).
+
+Accounts registered before the system existed are entered as they are (a duplicate pair among them, for the
+清理整合 listing); the others go through ``newmedia.lifecycle`` up to the state they should show, so their
+records and filings are real: every state, one in its closure notice period, one with three provincial notices.
+"""
+
+import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.organisation.models import Unit
-from newmedia.models import NewMediaAccount
+from newmedia import lifecycle
+from newmedia.models import AccountStatus, NewMediaAccount, PlatformOption
 
-# (unit short name, demo user key of the unit, platform, account name)
+# Registered before the system: (unit short name, demo user key of the unit, platform, account name).
 DEMO_ACCOUNTS = [
     ("县政府办", "xzfb", "wechat", "安岳发布"),
     ("县政府办", "xzfb", "weibo", "安岳发布"),
     ("石羊镇", "sy", "wechat", "石羊镇人民政府"),
     ("县卫健局", "wjj", "douyin", "健康安岳"),
+    ("龙台镇", "lt", "wechat", "龙台镇人民政府"),
+    ("龙台镇", "lt", "wechat", "龙台镇政务"),
+]
+# Through the lifecycle: (unit short name, user key, platform, name, the state to reach, provincial notices).
+LIFECYCLE_ACCOUNTS = [
+    ("县教体局", "jyj", "wechat", "安岳教体", AccountStatus.APPLIED, 0),
+    ("县农业农村局", "nyj", "toutiao", "安岳农业农村", AccountStatus.APPROVED, 0),
+    ("县人社局", "rsj", "app", "安岳人社", AccountStatus.REGISTERED, 0),
+    ("县财政局", "czj", "kuaishou", "安岳财政", AccountStatus.ACTIVE, 0),
+    ("县发改局", "fgj", "wechat", "安岳发改", AccountStatus.ACTIVE, 3),
+    ("周礼镇", "zl", "douyin", "周礼镇人民政府", AccountStatus.CLOSING, 1),
+    ("岳阳街道", "yyjd", "weibo", "岳阳街道", AccountStatus.DEREGISTERED, 0),
+]
+# An active account with a rename waiting for the offices' approval.
+RENAMES = {"安岳财政": "安岳财政发布"}
+PLATFORM_OPTIONS = ["哔哩哔哩", "小红书"]
+# The furthest state comes last; each state's step follows the one before.
+ORDER = [
+    AccountStatus.APPLIED,
+    AccountStatus.APPROVED,
+    AccountStatus.REGISTERED,
+    AccountStatus.ACTIVE,
+    AccountStatus.CLOSING,
+    AccountStatus.DEREGISTERED,
 ]
 
 
@@ -24,21 +57,82 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_SEED_ALLOWED", False):
             raise CommandError(_("当前环境不允许生成演示数据（DEMO_SEED_ALLOWED 未开启）。"))
-        users = get_user_model().objects.in_bulk(field_name="username")
+        self.users = get_user_model().objects.in_bulk(field_name="username")
+        self.today = timezone.localdate()
+        for name in PLATFORM_OPTIONS:
+            PlatformOption.objects.get_or_create(name=name)
         created = 0
-        for short_name, key, platform, name in DEMO_ACCOUNTS:
-            unit = Unit.objects.filter(short_name=short_name).first()
-            if unit is None:
-                continue
-            _account, new = NewMediaAccount.objects.get_or_create(
-                platform=platform,
-                name=name,
-                defaults={
-                    "unit": unit,
-                    "responsible": users.get(f"{key}_info_officer"),
-                    "deputy": users.get(f"{key}_deputy_head"),
-                    "last_updated_at": timezone.now(),
-                },
-            )
-            created += new
+        with transaction.atomic():
+            for short_name, key, platform, name in DEMO_ACCOUNTS:
+                created += self.registered_before(short_name, key, platform, name)
+            for short_name, key, platform, name, state, notices in LIFECYCLE_ACCOUNTS:
+                created += self.through_lifecycle(short_name, key, platform, name, state, notices)
         self.stdout.write(_("政务新媒体演示台账已就绪，新建 %(count)d 个账号。") % {"count": created})
+
+    def registered_before(self, short_name, key, platform, name):
+        unit = Unit.objects.filter(short_name=short_name).first()
+        if unit is None:
+            return 0
+        _account, new = NewMediaAccount.objects.get_or_create(
+            platform=platform,
+            name=name,
+            defaults={
+                "unit": unit,
+                "status": AccountStatus.ACTIVE,
+                "verified_entity": unit.name,
+                "responsible": self.users.get(f"{key}_info_officer"),
+                "deputy": self.users.get(f"{key}_deputy_head"),
+                "last_updated_at": timezone.now(),
+                "opened_on": datetime.date(2019, 6, 1),
+                "password_changed_at": timezone.now() - datetime.timedelta(days=30),
+            },
+        )
+        return new
+
+    def through_lifecycle(self, short_name, key, platform, name, state, notices):
+        unit = Unit.objects.filter(short_name=short_name).first()
+        officer = self.users.get(f"{key}_info_officer")
+        supervisor, operator = self.users.get("xzfb_info_officer"), self.users.get("dzzw_info_officer")
+        if (
+            unit is None
+            or None in (officer, supervisor, operator)
+            or NewMediaAccount.objects.filter(name=name).exists()
+        ):
+            return 0
+        reach = ORDER.index(state)
+        today = self.today
+        account = lifecycle.apply_for_opening(
+            unit,
+            platform,
+            name,
+            officer,
+            _("履行政务公开职责、发布本单位政务信息和办事服务。"),
+            verified_entity=unit.name,
+            responsible=officer,
+            deputy=self.users.get(f"{key}_deputy_head"),
+            purpose=_("政务信息发布、政策解读、办事服务"),
+        )
+        if reach >= 1:
+            number = _("资府办函〔%(year)d〕%(n)d号") % {"year": today.year, "n": account.pk}
+            lifecycle.record_approval(account, supervisor, number, today - datetime.timedelta(days=120))
+        if reach >= 2:
+            lifecycle.record_national_registration(account, operator, today - datetime.timedelta(days=110))
+        if reach >= 3:
+            lifecycle.activate(account, officer, opened_on=today - datetime.timedelta(days=100))
+            account.password_changed_at = timezone.now() - datetime.timedelta(days=100)
+            account.save(update_fields=["password_changed_at"])
+        for n in range(notices):
+            notified = today - datetime.timedelta(days=60 - 10 * n)
+            lifecycle.record_notice(account, operator, notified, None, _("川办通〔%(n)d〕号") % {"n": n + 1})
+        if name in RENAMES:
+            lifecycle.request_change(account, officer, comment=_("与其他平台名称统一"), name=RENAMES[name])
+        if reach >= 4:
+            head = self.users.get(f"{key}_head")
+            if reach == 4:
+                start, end = today - datetime.timedelta(days=5), today + datetime.timedelta(days=25)
+            else:
+                start, end = today - datetime.timedelta(days=45), today - datetime.timedelta(days=15)
+            lifecycle.start_closure(account, head, "low_attention", start, end)
+        if reach >= 5:
+            lifecycle.deregister(account, officer, today - datetime.timedelta(days=14))
+        return 1
