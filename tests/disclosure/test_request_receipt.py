@@ -262,3 +262,11 @@ def test_staff_sign_for_a_request_in_the_admin(client, agency):
     assert response.status_code == 302
     assert item.events.filter(action="accepted", actor=handler).exists()
     assert 'data-action="accept"' not in client.get(detail).content.decode()
+
+
+def test_receipt_and_status_pages_are_valid_html(client):
+    from tests.e2e import vnu
+
+    number, secret, receipt = submit(client)
+    errors = vnu.validate({"receipt": receipt, "status": status_page(client, number, secret)})
+    assert errors == {}
