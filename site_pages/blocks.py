@@ -6,6 +6,8 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from .sanitize import clean_rich_text
+
 # Headings, emphasis, lists and links only: no embeds, code or colours in official text.
 RICH_TEXT_FEATURES = ["h2", "h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link", "hr"]
 
@@ -55,3 +57,12 @@ class BodyBlock(blocks.StreamBlock):
 
     class Meta:
         block_counts = {}
+
+    def get_prep_value(self, value):
+        # Every save path (the editor, the ORM, revisions, imported raw JSON) comes through here, so stored
+        # rich text never holds markup that the page editor cannot open.
+        prep = super().get_prep_value(value)
+        for item in prep:
+            if item.get("type") == "paragraph" and isinstance(item.get("value"), str):
+                item["value"] = clean_rich_text(item["value"])
+        return prep

@@ -44,3 +44,55 @@ _cleaner = bleach.Cleaner(
 
 def clean_html(html):
     return _cleaner.clean(html or "")
+
+
+# What the body's rich-text editor (Draftail with RICH_TEXT_FEATURES) can open: its own storage format.
+EDITOR_TAGS = {"p", "br", "hr", "h2", "h3", "h4", "b", "strong", "i", "em", "ol", "ul", "li", "a"}
+_LINK_ATTRIBUTES = {"href", "linktype", "id"}
+
+
+def _editor_attribute(tag, name, value):
+    if tag != "a" or name not in _LINK_ATTRIBUTES:
+        return False
+    return name != "href" or _url_is_safe(value)
+
+
+_editor_cleaner = bleach.Cleaner(
+    tags=EDITOR_TAGS,
+    attributes=_editor_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+)
+
+
+_text_only = bleach.Cleaner(tags=set(), strip=True, strip_comments=True)
+_ANY_LINK = re.compile(r"<a\b[^>]*>")
+
+
+def _editor_can_open(html):
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    from .blocks import RICH_TEXT_FEATURES
+
+    # Links are made external first: the structure decides whether the editor can convert the text, and
+    # page or document links would otherwise be looked up in the database.
+    try:
+        ContentstateConverter(RICH_TEXT_FEATURES).from_database_format(_ANY_LINK.sub('<a href="#">', html))
+    except Exception:  # noqa: BLE001 - the converter signals malformed structure with assertions and index errors
+        return False
+    return True
+
+
+def clean_rich_text(html):
+    """Rich text reduced to the editor's feature set, in a structure the editor can always convert.
+
+    Text inside removed elements (forms, svg, noscript, inputs) stays as plain text, so nothing written
+    is lost silently; markup the editor cannot represent is what made its page editor fail. Structure it
+    still cannot convert (a list item outside a list) is kept as one paragraph of plain text.
+    """
+    cleaned = _editor_cleaner.clean(html or "")
+    if _editor_can_open(cleaned):
+        return cleaned
+    text = _text_only.clean(cleaned).strip()
+    return f"<p>{text}</p>" if text else ""

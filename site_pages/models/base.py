@@ -23,7 +23,6 @@ from ..draft_privacy import display_title
 from ..forms import PortalPageForm
 from ..segmentation import segment_for_index
 
-
 # Characters of one attachment's text that go into the search index; enough for any notice or policy.
 MAX_ATTACHMENT_SEARCH_CHARS = 20000
 
@@ -46,6 +45,19 @@ UPDATE_PERIODS = {
     UpdateClass.ANNUAL: (12, 0),
     UpdateClass.UNCLASSIFIED: (12, 0),
 }
+
+
+# Content types a column takes, by its update class; classes not listed take every content type.
+COLUMN_CONTENT_TYPES = {
+    UpdateClass.NEWS: {"articlepage"},
+    UpdateClass.NOTICE_POLICY: {"noticepage", "policydocumentpage", "interpretationpage"},
+}
+
+
+def column_takes(column, model):
+    """Whether a column accepts content of `model`: a news column takes 动态, not 政策文件."""
+    taken = COLUMN_CONTENT_TYPES.get(getattr(column, "update_class", None))
+    return taken is None or model._meta.model_name in taken
 
 
 def add_months(moment, months):
@@ -141,7 +153,8 @@ class ContentPage(PortalPage):
     """Abstract base of articles, notices, policy documents and interpretations."""
 
     summary = models.TextField(_("摘要"), max_length=300, blank=True)
-    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True)
+    # A new page opens with a paragraph ready to type in.
+    body = StreamField(BodyBlock(), verbose_name=_("正文"), blank=True, default=[("paragraph", "")])
     is_repost = models.BooleanField(
         _("转载"), default=False, help_text=_("转载信息须注明来源单位和原文链接，来源限党政机关和权威媒体。")
     )
@@ -175,6 +188,10 @@ class ContentPage(PortalPage):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and column_takes(parent.specific, cls)
 
     def clean(self):
         super().clean()

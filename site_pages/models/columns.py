@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.models import Page
 
+from cms.organisation.models import UnitKind
 from cms.organisation.permissions import grant_page_to_unit
 
 from ..forms import ColumnPageForm
@@ -37,6 +38,18 @@ def public_content():
 
     document_number = PolicyDocumentPage.objects.filter(pk=OuterRef("pk")).order_by().values("document_number")[:1]
     return Page.objects.live().public().type(*content_models()).annotate(document_number=Subquery(document_number))
+
+
+# Units that run the portal's structure; a column owned by any other unit (a township's, a department's)
+# is where that unit publishes, and takes content but no further columns.
+STRUCTURE_UNIT_KINDS = (UnitKind.SUPERVISOR, UnitKind.OPERATOR)
+
+
+def takes_columns(parent):
+    parent = parent.specific
+    if not isinstance(parent, ColumnPage) or parent.owning_unit_id is None:
+        return True
+    return parent.owning_unit.kind in STRUCTURE_UNIT_KINDS
 
 
 def live_content_below():
@@ -147,6 +160,10 @@ class ColumnPage(ListingMixin, PortalPage):
         verbose_name = _("栏目")
         verbose_name_plural = _("栏目")
 
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and takes_columns(parent)
+
     def extra_search_texts(self):
         return [self.intro]
 
@@ -173,6 +190,10 @@ class SpecialTopicPage(ListingMixin, PortalPage):
     class Meta:
         verbose_name = _("专题专栏")
         verbose_name_plural = _("专题专栏")
+
+    @classmethod
+    def can_create_at(cls, parent):
+        return super().can_create_at(parent) and takes_columns(parent)
 
     def extra_search_texts(self):
         return [self.intro]

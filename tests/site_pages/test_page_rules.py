@@ -20,8 +20,9 @@ from site_pages.models.content import normalise_document_number
 from tests.factories import PASSWORD, log_in, make_column, make_content, member
 
 
-def test_content_lives_only_under_columns_and_columns_under_home_or_columns(portal):
-    home, column = portal["home"], portal["a"]
+def test_content_lives_only_under_columns_and_columns_under_home_or_columns(portal, county_office):
+    home, towns = portal["home"], portal["towns"]
+    column = make_column(towns, "综合", county_office, update_class="unclassified")
     for model in (ArticlePage, NoticePage, PolicyDocumentPage, InterpretationPage):
         assert model.can_create_at(column)
         assert not model.can_create_at(home)
@@ -202,3 +203,33 @@ def test_top_level_column_requires_an_owning_unit_in_the_admin(client, portal, d
 def test_subcolumn_inherits_owner(portal, township_a):
     sub = make_column(portal["a"], "子栏目", None, slug="sub")
     assert sub.owning_unit == township_a
+
+
+def test_township_editor_is_offered_only_what_its_column_takes(client, portal, township_a):
+    editor = member(township_a, "info_officer", username="sy_types")
+    log_in(client, editor)
+    # 石羊镇 is a news column of the township: 动态 is the one type, so Wagtail opens its form directly.
+    response = client.get(reverse("wagtailadmin_pages:add_subpage", args=(portal["a"].pk,)))
+    assert response.status_code == 302
+    assert response.url == reverse("wagtailadmin_pages:add", args=("site_pages", "articlepage", portal["a"].pk))
+    form = client.get(response.url)
+    assert form.status_code == 200
+    # The new page's body opens with a paragraph block ready to type in.
+    assert "&quot;type&quot;: &quot;paragraph&quot;" in form.content.decode()
+    for model in (PolicyDocumentPage, ColumnPage, SpecialTopicPage):
+        url = reverse("wagtailadmin_pages:add", args=("site_pages", model._meta.model_name, portal["a"].pk))
+        assert client.get(url).status_code in (302, 403)
+
+
+def test_column_types_follow_update_class_and_owner(portal, township_a, county_office):
+    towns = portal["towns"]  # 乡镇动态: the county office's news column
+    assert ColumnPage.can_create_at(towns) and ArticlePage.can_create_at(towns)
+    assert not PolicyDocumentPage.can_create_at(towns) and not NoticePage.can_create_at(towns)
+    policies = make_column(portal["home"], "政策文件", county_office, update_class="notice_policy")
+    for model in (NoticePage, PolicyDocumentPage, InterpretationPage):
+        assert model.can_create_at(policies)
+    assert not ArticlePage.can_create_at(policies)
+    township_notices = make_column(policies, "石羊镇通知", township_a, update_class="notice_policy")
+    assert not ColumnPage.can_create_at(township_notices)
+    assert not SpecialTopicPage.can_create_at(township_notices)
+    assert NoticePage.can_create_at(township_notices)

@@ -8,6 +8,7 @@ import datetime
 import json
 from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -27,6 +28,7 @@ from cms.organisation.permissions import public_collection
 from cms.organisation.validators import uscc_check_character
 from site_pages.demo import structure
 from site_pages.demo.emblem import emblem_png
+from site_pages.demo.mail import held_mail
 from site_pages.demo.pictures import news_picture_png
 from site_pages.models import (
     ArticlePage,
@@ -105,22 +107,28 @@ class Command(BaseCommand):
         if not getattr(settings, "DEMO_SEED_ALLOWED", False):
             raise CommandError("当前环境不允许生成演示数据（DEMO_SEED_ALLOWED 未开启），生产环境不得创建演示用户。")
         self.now = timezone.now()
-        with transaction.atomic():
-            units = self.seed_units()
-            self.seed_users(units)
-            home = self.seed_home()
-            columns = self.seed_columns(home, units)
-            created = self.seed_pages(columns, units)
-            self.seed_settings(home, columns)
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息。")
-        )
-        # The disclosure catalogue and the new-media registry are their own apps' demo data (site_pages never
-        # imports them).
-        call_command("seed_disclosure_demo", stdout=self.stdout)
-        call_command("seed_request_demo", stdout=self.stdout)
-        call_command("seed_newmedia_demo", stdout=self.stdout)
-        call_command("seed_leader_demo", stdout=self.stdout)
+        with held_mail() as held:
+            with transaction.atomic():
+                units = self.seed_units()
+                self.seed_users(units)
+                home = self.seed_home()
+                columns = self.seed_columns(home, units)
+                created = self.seed_pages(columns, units)
+                self.seed_settings(home, columns)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"演示数据已就绪：{len(units)} 个单位，{len(columns)} 个栏目，新建 {created} 条信息；"
+                    f"站点地址 {settings.WAGTAILADMIN_BASE_URL}。"
+                )
+            )
+            # The disclosure catalogue and the new-media registry are their own apps' demo data (site_pages never
+            # imports them).
+            call_command("seed_disclosure_demo", stdout=self.stdout)
+            call_command("seed_request_demo", stdout=self.stdout)
+            call_command("seed_newmedia_demo", stdout=self.stdout)
+            call_command("seed_leader_demo", stdout=self.stdout)
+        if held:
+            self.stdout.write(f"生成演示数据产生的通知邮件 {len(held)} 封未实际发送。")
 
     def seed_units(self):
         units = {}
@@ -175,9 +183,13 @@ class Command(BaseCommand):
             root.add_child(instance=home)
             home.save_revision().publish()
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True)
-        if site.root_page_id != home.pk:
+            site = Site(is_default_site=True)
+        # Links in notification e-mails and the 审核单 are built from these two: they must name the same host.
+        base = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+        host, port = base.hostname, base.port or (443 if base.scheme == "https" else 80)
+        if (site.root_page_id, site.hostname, site.port) != (home.pk, host, port):
             site.root_page = home
+            site.hostname, site.port = host, port
             site.site_name = structure.PORTAL_SETTINGS["site_name"]
             site.save()
         return home

@@ -9,6 +9,7 @@ from django.db import transaction
 from wagtail.models import Page, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
 
+from site_pages.demo.mail import held_mail
 from site_pages.models import ArticlePage
 from workflows import api
 from workflows.models import RejectionReason, Stage, UnitRoleTask, UnitSource
@@ -50,13 +51,18 @@ class Command(BaseCommand):
         if column is None:
             raise CommandError("未找到演示栏目，请先运行 seed_demo。")
         users = {role: User.objects.get(username=f"sy_{role}") for role in set(ORDER)}
-        with transaction.atomic():
+        with held_mail() as held, transaction.atomic():
             self.seed_graded_workflow()
             for slug, title, text, target in ITEMS:
                 if Page.objects.child_of(column).filter(slug=slug).exists():
                     continue
                 self.seed_item(column.specific, users, slug, title, text, target)
-        self.stdout.write(self.style.SUCCESS("三审三校演示数据已就绪。"))
+        recipients = {address for message in held for address in message.to}
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"三审三校演示数据已就绪。审核通知邮件 {len(held)} 封（{len(recipients)} 位收件人）未实际发送。"
+            )
+        )
 
     def seed_graded_workflow(self):
         if Workflow.objects.filter(name=GRADED_WORKFLOW).exists():
