@@ -1,8 +1,9 @@
-"""A search backend wrapper that segments Chinese queries before the configured backend runs them.
+"""A search backend wrapper that turns queries into the character pairs the index holds.
 
 Configured as WAGTAILSEARCH_BACKENDS["default"] = {"BACKEND": "site_pages.search_backend",
-"INNER": <any Wagtail backend path>}. The indexed side is segmented by the pages' own
-search fields (see site_pages.models.base).
+"INNER": <any Wagtail backend path>}. The indexed side is tokenised by the pages' own search
+field (site_pages.models.base, site_pages.segmentation); every query, the public site's and the
+admin's, goes through segment_query here so that both sides use the same tokens.
 """
 
 from wagtail.search.backends import import_backend

@@ -13,8 +13,10 @@ from . import search as site_search
 from .models.search_stats import SearchQueryStat, week_of
 
 LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
-# Queries others searched this week with results, offered on a zero-result page.
+# Queries others searched this week with results, offered on a zero-result page; only queries many
+# searched, so that what one visitor typed (a name, a number) is never shown to the next.
 POPULAR_SUGGESTIONS = 5
+POPULAR_MIN_SEARCHES = 5
 
 
 @require_GET
@@ -45,7 +47,9 @@ def search(request):
 
 def popular_queries():
     week = week_of(timezone.localdate())
-    rows = SearchQueryStat.objects.filter(week=week, searches__gt=F("zero_results")).order_by("-searches", "query")
+    rows = SearchQueryStat.objects.filter(
+        week=week, searches__gte=POPULAR_MIN_SEARCHES, searches__gt=F("zero_results")
+    ).order_by("-searches", "query")
     return list(rows.values_list("query", flat=True)[:POPULAR_SUGGESTIONS])
 
 

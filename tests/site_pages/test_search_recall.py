@@ -107,3 +107,10 @@ def test_date_sort_is_newest_first(seeded):
     dates = [Page.objects.get(pk=pk).first_published_at for pk in ids]
     assert len(dates) > 5
     assert dates == sorted(dates, reverse=True)
+
+
+def test_update_index_leaves_the_demo_searchable(seeded):
+    before = found_ids(q="新媒体")
+    call_command("update_index", stdout=io.StringIO())
+    assert set(found_ids(q="新媒体")) == set(before)
+    assert before

@@ -157,3 +157,14 @@ def test_drafts_restricted_and_unpublished_pages_are_never_found(client, portal)
     for title in ("草稿防汛检查", "内部防汛检查", "撤回防汛检查", "改稿防汛检查"):
         assert title not in html
     assert "没有找到" in search(client, q="改稿")
+
+
+def test_publishing_updates_the_index_entry(client, portal):
+    page = make_content(portal["a"], title="春季防汛部署会", slug="spring")
+    page.title = "春季抗旱部署会"
+    revision = page.save_revision()
+    assert "春季防汛部署会" in search(client, q="防汛")
+    assert "没有找到" in search(client, q="抗旱")
+    revision.publish()
+    assert "春季抗旱部署会" in search(client, q="抗旱")
+    assert "没有找到" in search(client, q="防汛")
