@@ -227,17 +227,46 @@ def _repost_findings(content):
     ]
 
 
-def run_checks(obj, revision, phase):
-    """Scan the revision's content and store the findings; overrides recorded by the head are applied."""
+def collect_findings(obj, content):
+    """The findings of every automated check on `content` (a revision's object), with overrides applied."""
     from .checks import scan_object
 
-    content = revision.as_object()
     findings = [finding.to_dict() for finding in scan_object(content)]
     findings += _repost_findings(content)
     overridden = {OVERRIDDEN_CATEGORY[kind] for kind in Override.for_object(obj).values_list("kind", flat=True)}
     for finding in findings:
         if finding["category"] in overridden and finding["severity"] == "block":
             finding["overridden"] = True
+    return findings
+
+
+@dataclass(frozen=True)
+class Precheck:
+    """预检: what the submission's automated check would find now; nothing is stored."""
+
+    findings: list
+    requirements: list
+
+    def blocking(self):
+        return [f for f in self.findings if f.get("severity") == "block" and not f.get("overridden")]
+
+    def warnings(self):
+        return [f for f in self.findings if f.get("severity") == "warn" or f.get("overridden")]
+
+
+def precheck(obj):
+    """Run the submission checks on the newest draft without changing any state."""
+    obj = specific(obj)
+    revision = newest_revision(obj)
+    content = revision.as_object() if revision else obj
+    requirements = getattr(content, "publication_requirements", lambda phase: [])(CheckRun.Phase.SUBMIT)
+    return Precheck(collect_findings(obj, content), [str(m) for m in requirements])
+
+
+def run_checks(obj, revision, phase):
+    """Scan the revision's content and store the findings; overrides recorded by the head are applied."""
+    content = revision.as_object()
+    findings = collect_findings(obj, content)
     requirements = [str(m) for m in getattr(content, "publication_requirements", lambda phase: [])(phase)]
     run = CheckRun.objects.create(
         base_content_type=obj.get_base_content_type(),
@@ -439,6 +468,34 @@ def approve(obj, user, *, comment="", checked=()):
             )
         state.approve(user=user, comment=comment)
     return state
+
+
+def approval_message(state):
+    """What an approval did and what comes next, for the approver: the next stage and who has it, or 已发布."""
+    obj = specific(state.workflow_state.content_object)
+    done = Stage(state.stage).label if state.stage in Stage.values else state.task.name
+    following = current_stage(obj)
+    if following is not None:
+        if following.unit is None:
+            return _("%(done)s已通过，已转%(next)s。") % {"done": done, "next": following.label}
+        return _("%(done)s已通过，已转%(next)s（%(unit)s %(role)s）。") % {
+            "done": done,
+            "next": following.label,
+            "unit": following.unit.name,
+            "role": following.role_label,
+        }
+    state.workflow_state.refresh_from_db()
+    if state.workflow_state.status == WorkflowState.STATUS_APPROVED and getattr(obj, "live", True):
+        return _("%(done)s已通过，已发布。") % {"done": done}
+    return _("%(done)s已通过。") % {"done": done}
+
+
+def published_url(obj):
+    """The public address of a published page, for the 已发布 message's link; "" for anything else."""
+    obj = specific(obj)
+    if isinstance(obj, Page) and obj.live:
+        return obj.get_full_url() or ""
+    return ""
 
 
 def reject(obj, user, *, reasons, comment):

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Task, TaskState
 
@@ -168,6 +169,8 @@ class UnitRoleTask(Task):
         obj = task_state.workflow_state.content_object
         if action_name == "approve":
             api.approve(obj, user, comment=kwargs.get("comment", ""), checked=kwargs.get("checked", ()))
+            # The review dialog follows this address, which tells the approver what happens next.
+            return reverse("workflows:approved", args=[task_state.pk])
         elif action_name == "reject":
             api.reject(obj, user, reasons=kwargs.get("reasons", ()), comment=kwargs.get("comment", ""))
 

@@ -39,6 +39,7 @@ class ReviewStatusPanel(Panel):
                     "workflow_state": state,
                     "object_ref": (obj.get_base_content_type().pk, obj.pk),
                     "can_deidentify": maskable and api.can_edit(obj, user),
+                    "can_precheck": api.can_edit(obj, user),
                     "can_override": is_head and bool(categories & {Override.Kind.PERSONAL_DATA, "unlisted_source"}),
                     "overrides": Override.for_object(obj).select_related("user"),
                     "is_superuser": user.is_superuser,

@@ -25,6 +25,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,7 +42,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, Site, TaskState
 
 from cms.organisation.models import Membership, Unit
 from cms.reports import ExportReportView
@@ -173,11 +174,24 @@ def reason_labels(reasons):
     return "、".join(str(RejectionReason(r).label) for r in reasons or [] if r in RejectionReason.values)
 
 
+def full_url(url):
+    """The register keeps a page's address as Wagtail gives it (often a path); the 审核单 shows the full URL."""
+    if not url or "://" in url:
+        return url or ""
+    site = Site.objects.filter(is_default_site=True).first()
+    return f"{site.root_url}{url}" if site else url
+
+
+def approval_form_filename(record):
+    return gettext("信息发布审核单-%(number)s.pdf") % {"number": record_number(record)}
+
+
 def approval_form(record):
     """Everything the 审核单 shows, shared by the HTML print view and the PDF."""
     return {
         "record": record,
         "number": record_number(record),
+        "url": full_url(record.url),
         "published_at": local_text(record.published_at),
         "submitted_at": local_text(record.submitted_at),
         "published_by": person_name(record.published_by),
@@ -363,7 +377,7 @@ class ApprovalFormPdfView(RegisterAccessMixin, View):
     def get(self, request, pk):
         record = get_object_or_404(records_for(request.user).select_related("published_by"), pk=pk)
         response = HttpResponse(render_approval_form_pdf(approval_form(record)), content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="approval-form-{record.pk}.pdf"'
+        response["Content-Disposition"] = content_disposition_header(False, approval_form_filename(record))
         return response
 
 
@@ -433,7 +447,7 @@ def render_approval_form_pdf(form):
             [
                 [gettext("单位"), record.unit_name, gettext("栏目"), record.column_title],
                 [gettext("标题"), record.title, gettext("信息类型"), record.content_kind],
-                [gettext("网址"), record.url, gettext("审核流程"), record.workflow_name],
+                [gettext("网址"), form["url"], gettext("审核流程"), record.workflow_name],
                 [gettext("提交人"), record.submitted_by_name, gettext("提交时间"), form["submitted_at"]],
                 [gettext("发布人"), form["published_by"], gettext("发布时间"), form["published_at"]],
             ],

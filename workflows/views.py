@@ -1,4 +1,5 @@
-"""Admin views around the workflow: de-identification, a head's override, co-issuer consent, emergency publish."""
+"""Admin views around the workflow: de-identification, a head's override, co-issuer consent, emergency publish,
+预检 and the approver's confirmation of what an approval did."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -7,8 +8,10 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from wagtail.admin import messages
 from wagtail.admin.admin_url_finder import AdminURLFinder
+from wagtail.models import TaskState
 
 from . import access, api
 from .models import Override
@@ -130,3 +133,36 @@ def proof_preview(request, task_state_id):
     # The simulated request went through the middleware, which denies framing; the proof modal frames it.
     response["X-Frame-Options"] = "SAMEORIGIN"
     return response
+
+
+@require_POST
+def precheck(request, content_type_id, object_id):
+    """预检: the submission checks run on the newest draft and shown to its editor; nothing changes state."""
+    obj = access.get_object_for_user(request, content_type_id, object_id)
+    if not api.can_edit(obj, request.user):
+        raise PermissionDenied
+    result = api.precheck(obj)
+    return _render(request, obj, "workflows/precheck.html", None, result=result)
+
+
+def add_approval_message(request, state):
+    """一审已通过，已转二审（石羊镇 分管负责人）, or 已发布 with a link to the published page."""
+    message = api.approval_message(state)
+    url = api.published_url(state.workflow_state.content_object)
+    buttons = [messages.button(url, _("查看已发布页面"), new_window=True)] if url else None
+    messages.success(request, message, buttons=buttons)
+
+
+def approved(request, task_state_id):
+    """Where an approval made in the review dialog lands: tells the approver what happened and what is next."""
+    state = (
+        TaskState.objects.filter(pk=task_state_id, finished_by=request.user, status=TaskState.STATUS_APPROVED)
+        .select_related("workflow_state")
+        .first()
+    )
+    if state is None:
+        raise Http404
+    state = state.specific
+    add_approval_message(request, state)
+    obj = api.specific(state.workflow_state.content_object)
+    return redirect(_edit_url(request, obj) if api.can_edit(obj, request.user) else "wagtailadmin_home")

@@ -1,6 +1,7 @@
 """Admin wiring for 三审三校: action views, the authoritative-source list, dashboard panels."""
 
 from django.apps import apps
+from django.contrib import messages as django_messages
 from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
 from django.urls import include, path, reverse
@@ -9,7 +10,7 @@ from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.models import WorkflowState
+from wagtail.models import TaskState, WorkflowState
 
 from cms.organisation.models import Membership, Role
 
@@ -84,6 +85,8 @@ def register_workflow_urls():
         path("consent/<int:content_type_id>/<str:object_id>/", views.consent, name="consent"),
         path("emergency/<int:content_type_id>/<str:object_id>/", views.emergency_publish, name="emergency_publish"),
         path("proof/<int:task_state_id>/", views.proof_preview, name="proof_preview"),
+        path("precheck/<int:content_type_id>/<str:object_id>/", views.precheck, name="precheck"),
+        path("approved/<int:task_state_id>/", views.approved, name="approved"),
     ]
     return [path("review/", include((urls, "workflows"), namespace="workflows"))]
 
@@ -115,6 +118,13 @@ def register_rejection_report_menu_item():
     )
 
 
+def drop_success_messages(request):
+    """Wagtail queues "submitted" before our hook runs; a send-back must show its failure alone."""
+    storage = django_messages.get_messages(request)
+    # Django's message storage has no public way to withdraw a message queued in this request.
+    storage._queued_messages = [m for m in storage._queued_messages if m.level != django_messages.SUCCESS]
+
+
 @hooks.register("after_create_page")
 @hooks.register("after_edit_page")
 def tell_editor_when_checks_bounce(request, page):
@@ -127,8 +137,30 @@ def tell_editor_when_checks_bounce(request, page):
     run = latest_check_run(page, newest_revision(page))
     if run is None or not (run.blocking() or run.requirements):
         return None
+    drop_success_messages(request)
     messages.error(request, summarise(run))
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("after_edit_page")
+def tell_approver_what_is_next(request, page):
+    """Approving from the page editor: say which stage the page went to, or that it is published."""
+    if "action-workflow-action" not in request.POST or request.POST.get("workflow-action-name") != "approve":
+        return None
+    state = (
+        TaskState.objects.filter(
+            workflow_state__base_content_type=page.get_base_content_type(),
+            workflow_state__object_id=str(page.pk),
+            finished_by=request.user,
+            status=TaskState.STATUS_APPROVED,
+        )
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if state is not None:
+        drop_success_messages(request)
+        views.add_approval_message(request, state.specific)
+    return None
 
 
 class ConsentsAwaitingPanel(Component):

@@ -5,19 +5,22 @@ import datetime
 import io
 import shutil
 import subprocess
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import include, path, reverse
+from django.utils.http import content_disposition_header
 from openpyxl import load_workbook
 from wagtail.admin.auth import require_admin_access
-from wagtail.models import TaskState, Workflow, WorkflowState
+from wagtail.models import Site, TaskState, Workflow, WorkflowState
 
 from cms import urls as cms_urls
 from tests.factories import PASSWORD, UserFactory, make_content
 from workflows import register_urls
 from workflows.models import PublicationRecord, UnitRoleTask, UnitTaskState
+from workflows.register import record_number
 
 # The lead mounts register_urls through the register_admin_urls hook, which adds the admin access check;
 # this urlconf does the same so the tests run whether or not the hook is in place yet.
@@ -480,3 +483,21 @@ def test_rejection_exports(admin_client, rejections):
     assert {row["标题"]: row["退回理由"] for row in rows}[
         "石羊镇人口普查数据"
     ] == "涉及国家秘密或敏感信息、数据或表述不准确"
+
+
+def test_approval_form_pdf_has_a_chinese_name_its_number_and_the_full_url(admin_client, records, tmp_path):
+    record = records["spring"]
+    number = record_number(record)
+    response = admin_client.get(reverse("workflows_register:form_pdf", args=[record.pk]))
+    assert response["Content-Disposition"] == content_disposition_header(False, f"信息发布审核单-{number}.pdf")
+    assert quote(f"信息发布审核单-{number}.pdf") in response["Content-Disposition"]
+    full_url = Site.objects.get(is_default_site=True).root_url + record.url
+    assert record.url.startswith("/") and full_url.startswith("http")
+    html = admin_client.get(reverse("workflows_register:form", args=[record.pk])).content.decode()
+    assert full_url in html and number in html
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    (tmp_path / "form.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "form.pdf"), "-"], capture_output=True, check=True, text=True)
+    compact = "".join(text.stdout.split())
+    assert f"登记号：{number}" in compact and full_url in compact
