@@ -9,7 +9,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, trans_real
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, Task, Workflow
 from wagtail_factories import ImageFactory
 
 from cms.adminui.guide import render_markdown
@@ -125,6 +125,12 @@ def test_editor_guide_is_for_signed_in_staff_only(client):
 def test_wagtail_default_groups_are_gone_and_the_root_is_chinese():
     assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()
     assert Page.get_first_root_node().title == "根目录"
+
+
+def test_wagtail_retired_workflow_is_listed_in_chinese():
+    assert not Workflow.objects.filter(name="Moderators approval").exists()
+    assert not Task.objects.filter(name="Moderators approval").exists()
+    assert Workflow.objects.filter(name="原默认审批流程（已停用）", active=False).exists()
 
 
 def test_a_default_group_someone_belongs_to_is_kept():
