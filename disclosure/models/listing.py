@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
@@ -42,7 +43,7 @@ class CatalogueRow:
 
 
 def catalogue_rows(items, policy_entries):
-    """Items and policy entries as CatalogueRow values, newest first."""
+    """Items and policy entries as tuples of CatalogueRow's fields, newest first."""
     item_rows = items.values_list(
         "pk",
         "title",
@@ -68,7 +69,7 @@ def catalogue_rows(items, policy_entries):
     return item_rows.order_by().union(policy_rows.order_by(), all=True).order_by("-published_date", "-pk")
 
 
-def paginate(queryset, request, transform=None):
+def paginate(queryset, request):
     paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page", 1))
@@ -76,7 +77,7 @@ def paginate(queryset, request, transform=None):
         page = paginator.page(1)
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
-    page.object_list = [transform(*row) for row in page.object_list] if transform else list(page.object_list)
+    page.object_list = [CatalogueRow(*row) for row in page.object_list]
     return page
 
 
@@ -135,6 +136,7 @@ class CatalogueListing:
     fixed_unit = None
 
     def catalogue_context(self, request, items, policy_entries):
+        # catalogue.py builds its listing pages on this module, so its models are imported here.
         from .catalogue import IndexNumberCounter, UnitCataloguePage
 
         filters = CatalogueFilter(request.GET, fixed_unit=self.fixed_unit)
@@ -145,10 +147,14 @@ class CatalogueListing:
             years = years.filter(unit=self.fixed_unit)
         return {
             "filters": filters,
-            "listing": paginate(rows, request, transform=CatalogueRow),
+            "listing": paginate(rows, request),
             "filter_query": filters.query_string(),
             "categories": DisclosureCategory.objects.filter(active=True),
             "topics": TopicCategory.objects.filter(active=True),
-            "units": Unit.objects.filter(pk__in=UnitCataloguePage.objects.live().values("owning_unit")),
+            # Units with a catalogue of their own, and those that publish policy documents.
+            "units": Unit.objects.filter(
+                Q(pk__in=UnitCataloguePage.objects.live().values("owning_unit"))
+                | Q(pk__in=policy_entries.values("page__owning_unit"))
+            ),
             "years": sorted(set(years.values_list("year", flat=True)), reverse=True),
         }
