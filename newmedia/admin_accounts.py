@@ -101,7 +101,7 @@ class VisibleAccountMixin:
 
 class AccountIndexView(generic.IndexView):
     export_url_name = None
-    apply_url_name = None
+    add_item_label = gettext_lazy("申请开设账号")
 
     def get_base_queryset(self):
         return access.visible_accounts(self.request.user).select_related(
@@ -137,6 +137,8 @@ class OpeningForm(WagtailAdminModelForm):
 
 class AccountCreateView(generic.CreateView):
     """开设申请: the form's values go to ``lifecycle.apply_for_opening``; a refusal is shown on the form."""
+
+    page_title = gettext_lazy("申请开设政务新媒体账号")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "for_user": self.request.user}
@@ -187,6 +189,15 @@ class AccountEditView(VisibleAccountMixin, generic.EditView):
 
 class AccountInspectView(VisibleAccountMixin, generic.InspectView):
     template_name = "newmedia/admin/inspect.html"
+
+    def get_platform_display_value(self):
+        return self.object.platform_label
+
+    def get_responsible_display_value(self):
+        return person(self.object.responsible)
+
+    def get_deputy_display_value(self):
+        return person(self.object.deputy)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -274,7 +285,6 @@ class NewMediaAccountViewSet(ModelViewSet):
     inspect_view_fields = [
         "name",
         "platform",
-        "other_platform",
         "account_id",
         "unit",
         "status",
