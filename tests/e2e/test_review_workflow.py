@@ -77,8 +77,8 @@ def submit_for_review(page):
 def write_article(page, column):
     page.goto(f"/admin/pages/add/site_pages/articlepage/{column.pk}/")
     page.fill("#id_title", SENSITIVE_TITLE)
-    page.click("#body-root .c-sf-add-button")
-    page.get_by_role("option", name="正文段落").click()
+    # A new page's body already holds one paragraph block, ready to type in.
+    expect(page.locator("#body-root .public-DraftEditor-content")).to_have_count(1)
     page.locator("#body-root .public-DraftEditor-content").click()
     page.keyboard.type(BODY)
     # Draftail writes its hidden input after a short delay: submitting earlier saves an empty paragraph.
@@ -117,9 +117,19 @@ def test_sensitive_term_is_fixed_and_six_reviewers_publish(reviewers, page, scre
     article = ArticlePage.objects.child_of(column).get(title=SENSITIVE_TITLE)
     assert api.current_stage(article) is None  # the automated check sent it straight back
     assert api.active_workflow_state(article).status == "needs_changes"
+    # Only the failure is reported: no "submitted" success banner beside it.
+    expect(page.locator(".messages")).to_contain_text("自动检查未通过")
+    expect(page.locator(".messages .success")).to_have_count(0)
 
     page.goto(f"/admin/pages/{article.pk}/edit/")
     panel = page.locator("[data-workflow-status]")
+    expect(panel).to_contain_text("自动检查：")
+    with page.expect_navigation():
+        panel.get_by_role("button", name="预检").click()
+    expect(page.locator("main")).to_contain_text("预检未通过")
+    expect(page.locator("main mark")).to_have_text("代开发票")
+    page.screenshot(path=screenshot_dir / "review-precheck.png")
+    page.goto(f"/admin/pages/{article.pk}/edit/")
     expect(panel).to_contain_text("已退回修改")
     expect(panel.locator("mark")).to_have_text("代开发票")
     expect(panel).to_contain_text("阻止发布")
@@ -142,6 +152,10 @@ def test_sensitive_term_is_fixed_and_six_reviewers_publish(reviewers, page, scre
         article.refresh_from_db()
         following = APPROVALS[number][0] if number < len(APPROVALS) else None
         assert getattr(api.current_stage(article), "stage", None) == following, f"after {stage}"
+        # The approver is told what happened and where the article went (or that it is published).
+        told = api.current_stage(article).label if following else "已发布"
+        expect(page.locator(".messages .success")).to_contain_text(f"已通过，已转{told}" if following else told)
+    page.screenshot(path=screenshot_dir / "review-approved-published.png")
 
     article.refresh_from_db()
     assert article.live and article.title == FIXED_TITLE
