@@ -98,6 +98,14 @@ def test_catalogue_filters_apply_to_policy_documents(catalogue, policy_column, t
     assert listed_titles(client.get(catalogue["b"].url)) == []
 
 
+def test_unit_without_a_catalogue_can_be_chosen_for_its_policy_documents(catalogue, home, county_office, client):
+    column = make_column(home, "县政府文件", county_office, update_class="notice_policy", slug="xzfwj")
+    make_policy(column, title="县政府办公室的政策文件")
+    response = client.get(catalogue["proactive"].url, {"unit": county_office.pk})
+    assert county_office in response.context["units"]
+    assert listed_titles(response) == ["县政府办公室的政策文件"]
+
+
 def test_policy_index_number_follows_the_item_rules(catalogue, policy_column, township_a):
     item = make_item(catalogue["a"])
     policy = make_policy(policy_column)
