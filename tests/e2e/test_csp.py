@@ -135,8 +135,7 @@ def test_admin_works_under_the_admin_policy(review_demo, page, violations, demo_
     response = visit(page, violations, f"/admin/pages/add/site_pages/articlepage/{column.pk}/")
     assert "script-src 'self' 'unsafe-inline'" in response.header_value("content-security-policy")
     page.fill("#id_title", "内容安全策略测试稿件")
-    page.click("#body-root .c-sf-add-button")
-    page.get_by_role("option", name="正文段落").click()
+    # A new page's body already holds one paragraph block, ready to type in.
     page.locator("#body-root .public-DraftEditor-content").click()
     page.keyboard.type("石羊镇便民服务中心新设服务窗口。")
     page.keyboard.press("Control+b")
