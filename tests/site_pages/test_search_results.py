@@ -168,3 +168,24 @@ def test_publishing_updates_the_index_entry(client, portal):
     revision.publish()
     assert "春季抗旱部署会" in search(client, q="抗旱")
     assert "没有找到" in search(client, q="防汛")
+
+
+def test_disclosure_item_attachments_are_found_only_when_the_item_shows_them(client, home, township_a, county_office):
+    from disclosure.statutory import DisclosureMode
+    from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
+
+    unit_page = unit_catalogue(build_catalogue(home, county_office)[1], township_a, "sy")
+    shown = make_item(
+        unit_page,
+        title="石羊镇财政预算公开",
+        attachments=[("attachment", {"document": text_document("年度柑橘补贴资金安排表"), "title": "预算表"})],
+    )
+    make_item(
+        unit_page,
+        title="石羊镇依申请公开信息",
+        disclosure_mode=DisclosureMode.ON_REQUEST,
+        attachments=[("attachment", {"document": text_document("内部柑橘补贴审批意见"), "title": "审批意见"})],
+    )
+    html = search(client, q="柑橘补贴", type="disclosure")
+    assert f'href="{shown.url}"' in html
+    assert "石羊镇依申请公开信息" not in html and "审批意见" not in html
