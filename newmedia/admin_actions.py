@@ -127,7 +127,7 @@ ACTIONS = {
     "change": Action(
         gettext_lazy("申请变更"),
         ChangeForm,
-        (AccountStatus.APPROVED, AccountStatus.REGISTERED, AccountStatus.ACTIVE),
+        LIVE,
         _change,
         gettext_lazy("变更申请已提交，批准后生效。"),
     ),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -72,7 +73,7 @@ class ChecksView(ReportView):
     page_title = gettext_lazy("新媒体账号检查")
 
     def allowed(self, user):
-        return access.reads_all(user) or access.is_member(user)
+        return may_see_checks(user)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -88,8 +89,18 @@ class ChecksView(ReportView):
         )
 
 
+def shown_to(allowed):
+    """A menu item shown only to those the view lets in."""
+    return type("NewMediaReportMenuItem", (MenuItem,), {"is_shown": lambda self, request: allowed(request.user)})
+
+
+def may_see_checks(user):
+    return access.reads_all(user) or access.is_member(user)
+
+
 class FilingViewSet(ViewSet):
     icon = "mail"
+    menu_item_class = shown_to(filings.may_see_filings)
     menu_label = gettext_lazy("备案收件箱")
     url_prefix = "newmedia/filings"
 
@@ -102,6 +113,7 @@ class FilingViewSet(ViewSet):
 
 class ChecksViewSet(ViewSet):
     icon = "warning"
+    menu_item_class = shown_to(may_see_checks)
     menu_label = gettext_lazy("检查与清理整合")
     url_prefix = "newmedia/checks"
 

@@ -188,9 +188,10 @@ def request_change(account, user, comment="", **changes):
     _refuse_unless(access.can_edit(user, account), _("只有本单位人员或县政府办可以申请变更该账号。"))
     _status(
         account,
-        AccountStatus.ACTIVE,
-        AccountStatus.REGISTERED,
+        AccountStatus.APPLIED,
         AccountStatus.APPROVED,
+        AccountStatus.REGISTERED,
+        AccountStatus.ACTIVE,
         message=_("账号当前状态为“%(status)s”，不能申请变更。"),
     )
     unknown = set(changes) - CHANGEABLE

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail.admin.menu import admin_menu
 
 from newmedia import lifecycle
 from newmedia.models import AccountEvent, AccountStatus, ChangeRequest, EventKind, NewMediaAccount, Platform
@@ -219,3 +220,19 @@ def test_lifecycle_refusal_keeps_the_account_when_another_unit_posts(client, tow
     assert action(client, account, "activate", {}).status_code == 404
     lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕1号", datetime.date(2026, 3, 2))
     assert account.status == AccountStatus.APPROVED
+
+
+def menu_labels(rf, user):
+    request = rf.get(reverse("wagtailadmin_home"))  # reversing loads the URLs, which registers the viewsets' menus
+    request.user = user
+    labels = []
+    for item in admin_menu.menu_items_for_request(request):
+        submenu = getattr(item, "menu", None)
+        labels += [str(i.label) for i in submenu.menu_items_for_request(request)] if submenu else [str(item.label)]
+    return labels
+
+
+def test_the_offices_menu_items_are_shown_only_to_the_offices(rf, people):
+    officer = menu_labels(rf, people["officer"])
+    assert "账号台账" in officer and "检查与清理整合" in officer and "备案收件箱" not in officer
+    assert "备案收件箱" in menu_labels(rf, people["cyberspace"])
