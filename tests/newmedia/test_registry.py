@@ -86,3 +86,4 @@ def test_demo_registry_is_seeded_once(db):
     ]
     assert ChangeRequest.objects.filter(status="pending").count() == 1
     assert filings.filings().count() >= 10
+    assert filings.overdue() and len(filings.overdue()) < filings.filings().count()

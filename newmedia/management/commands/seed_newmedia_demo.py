@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from cms.organisation.models import Unit
 from newmedia import lifecycle
-from newmedia.models import AccountStatus, NewMediaAccount, PlatformOption
+from newmedia.models import AccountEvent, AccountStatus, EventKind, NewMediaAccount, PlatformOption
 
 # Registered before the system: (unit short name, demo user key of the unit, platform, account name).
 DEMO_ACCOUNTS = [
@@ -112,27 +112,52 @@ class Command(BaseCommand):
             deputy=self.users.get(f"{key}_deputy_head"),
             purpose=_("政务信息发布、政策解读、办事服务"),
         )
+        self.dated(account, 130)
         if reach >= 1:
             number = _("资府办函〔%(year)d〕%(n)d号") % {"year": today.year, "n": account.pk}
-            lifecycle.record_approval(account, supervisor, number, today - datetime.timedelta(days=120))
+            lifecycle.record_approval(account, supervisor, number, self.days_ago(120))
+            self.dated(account, 120)
+            # The offices signed for the application when they forwarded it for approval.
+            account.events.filter(kind=EventKind.APPLIED).update(
+                supervisor_ack_by=supervisor,
+                supervisor_ack_at=self.moment(125),
+                cyberspace_ack_by=self.users.get("wxb_info_officer"),
+                cyberspace_ack_at=self.moment(125),
+            )
         if reach >= 2:
-            lifecycle.record_national_registration(account, operator, today - datetime.timedelta(days=110))
+            lifecycle.record_national_registration(account, operator, self.days_ago(110))
+            self.dated(account, 110)
         if reach >= 3:
-            lifecycle.activate(account, officer, opened_on=today - datetime.timedelta(days=100))
-            account.password_changed_at = timezone.now() - datetime.timedelta(days=100)
+            lifecycle.activate(account, officer, opened_on=self.days_ago(100))
+            self.dated(account, 100)
+            account.password_changed_at = self.moment(100)
             account.save(update_fields=["password_changed_at"])
         for n in range(notices):
-            notified = today - datetime.timedelta(days=60 - 10 * n)
-            lifecycle.record_notice(account, operator, notified, None, _("川办通〔%(n)d〕号") % {"n": n + 1})
+            lifecycle.record_notice(
+                account, operator, self.days_ago(60 - 10 * n), None, f"川办通〔{today.year}〕{n + 1}号"
+            )
+            self.dated(account, 60 - 10 * n)
         if name in RENAMES:
             lifecycle.request_change(account, officer, comment=_("与其他平台名称统一"), name=RENAMES[name])
         if reach >= 4:
-            head = self.users.get(f"{key}_head")
-            if reach == 4:
-                start, end = today - datetime.timedelta(days=5), today + datetime.timedelta(days=25)
-            else:
-                start, end = today - datetime.timedelta(days=45), today - datetime.timedelta(days=15)
-            lifecycle.start_closure(account, head, "low_attention", start, end)
+            # One account is in its notice period now; the deregistered one finished it two weeks ago.
+            begun, ends = (5, -25) if reach == 4 else (45, 15)
+            lifecycle.start_closure(
+                account, self.users.get(f"{key}_head"), "low_attention", self.days_ago(begun), self.days_ago(ends)
+            )
+            self.dated(account, begun)
         if reach >= 5:
-            lifecycle.deregister(account, officer, today - datetime.timedelta(days=14))
+            lifecycle.deregister(account, officer, self.days_ago(14))
+            self.dated(account, 14)
         return 1
+
+    def days_ago(self, days):
+        return self.today - datetime.timedelta(days=days)
+
+    def moment(self, days):
+        return timezone.now() - datetime.timedelta(days=days)
+
+    def dated(self, account, days):
+        """The step just taken happened ``days`` ago, so the filing lists show their ages."""
+        newest = account.events.order_by("-pk").first()
+        AccountEvent.objects.filter(pk=newest.pk).update(created_at=self.moment(days))
