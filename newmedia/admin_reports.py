@@ -81,6 +81,7 @@ class ChecksView(ReportView):
         return super().get_context_data(
             duplicates=checks.duplicate_accounts(visible),
             inconsistent=checks.inconsistent_names(visible),
+            problems=checks.registered_problems(visible),
             overdue=filings.overdue() if filings.may_see_filings(user) else None,
             password_due=passwords.due_for_change().filter(pk__in=visible.values("pk")),
             password_days=passwords.max_age_days(),

@@ -69,7 +69,7 @@ def person_names():
     return {n for n in names if 2 <= len(n) <= 4}
 
 
-def name_problems(unit, name):
+def name_problems(unit, name, people=None):
     """Every reason the name is not acceptable for an account of the unit (empty list: acceptable)."""
     problems = []
     own = unit_names(unit)
@@ -78,7 +78,7 @@ def name_problems(unit, name):
             _("账号名称“%(name)s”须与开设单位相关，应含单位名称或简称（%(names)s）。")
             % {"name": name, "names": "、".join(sorted(own))}
         )
-    people = [n for n in person_names() if n in name]
+    people = [n for n in (person_names() if people is None else people) if n in name]
     titled = TITLED_PERSON.search(name)
     private = [w for w in PRIVATE_TITLES if w in name]
     if people or titled or private:
@@ -110,12 +110,19 @@ def check_name(unit, name):
         raise CheckError(problems[0])
 
 
-def check_verified_entity(entity):
+def entity_problem(entity, people=None):
     entity = (entity or "").strip()
     if not entity:
-        return
-    if entity in person_names() or not entity.endswith(ORGANISATION_SUFFIXES):
-        raise CheckError(_("认证主体“%(entity)s”必须是机关或单位，不得以个人身份认证（第十条）。") % {"entity": entity})
+        return None
+    if entity in (person_names() if people is None else people) or not entity.endswith(ORGANISATION_SUFFIXES):
+        return _("认证主体“%(entity)s”必须是机关或单位，不得以个人身份认证（第十条）。") % {"entity": entity}
+    return None
+
+
+def check_verified_entity(entity):
+    problem = entity_problem(entity)
+    if problem:
+        raise CheckError(problem)
 
 
 def platform_filter(platform, other_platform=None):
@@ -155,6 +162,21 @@ def duplicate_accounts(accounts=None):
         for (unit_id, platform, other_id), group in groups.items()
         if len(group) > 1 and not has_exception(group[0].unit, platform, group[0].other_platform)
     ]
+
+
+def registered_problems(accounts=None):
+    """Live accounts whose name or verified entity fails today's checks: [(account, [reasons])]."""
+    accounts = (accounts if accounts is not None else NewMediaAccount.objects.all()).filter(status__in=LIVE_STATUSES)
+    people = person_names()
+    found = []
+    for account in accounts.select_related("unit", "other_platform").order_by("unit__name", "platform", "name"):
+        reasons = name_problems(account.unit, account.name, people)
+        entity = entity_problem(account.verified_entity, people)
+        if entity:
+            reasons.append(entity)
+        if reasons:
+            found.append((account, reasons))
+    return found
 
 
 def inconsistent_names(accounts=None):

@@ -40,6 +40,15 @@ def test_names_inconsistent_across_a_units_platforms(township_a, township_b):
     assert checks.inconsistent_names() == [(township_a, [douyin, wechat])]
 
 
+def test_registered_accounts_failing_the_checks_are_listed(township_a):
+    account(township_a, Platform.WECHAT, "石羊镇人民政府", verified_entity="安岳县石羊镇人民政府")
+    campaign = account(township_a, Platform.DOUYIN, "石羊镇专项行动", verified_entity="张三")
+    account(township_a, Platform.WEIBO, "石羊小编", status=AccountStatus.DEREGISTERED)
+    [(found, reasons)] = checks.registered_problems()
+    assert found == campaign
+    assert any("临时性" in reason for reason in reasons) and any("不得以个人身份认证" in r for r in reasons)
+
+
 def test_county_units_may_use_the_county_name(county_office, township_a):
     assert checks.name_problems(county_office, "安岳发布") == []
     assert "须与开设单位相关" in checks.name_problems(township_a, "安岳发布")[0]

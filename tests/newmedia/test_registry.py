@@ -78,6 +78,7 @@ def test_demo_registry_is_seeded_once(db):
     assert (wechat.responsible.username, wechat.deputy.username) == ("sy_info_officer", "sy_deputy_head")
     # Only this account has the leaver of the e2e hand-over as responsible or deputy.
     assert accounts.filter(Q(responsible=wechat.responsible) | Q(deputy=wechat.responsible)).count() == 1
+    assert checks.registered_problems() == []
     assert [[a.name for a in group] for group in checks.duplicate_accounts()] == [["龙台镇人民政府", "龙台镇政务"]]
     closing = accounts.get(status=AccountStatus.CLOSING)
     assert closing.notice_start <= timezone.localdate() <= closing.notice_end
