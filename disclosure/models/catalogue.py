@@ -577,4 +577,6 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
         return body_text(self.body)
 
     def extra_search_texts(self):
-        return [self.summary, self.document_number, self.index_number, self.body_text]
+        # An item that lists only its metadata must not be found by words of its hidden text.
+        texts = [self.summary, self.document_number, self.index_number]
+        return [*texts, self.body_text] if self.shows_content else texts

@@ -189,3 +189,15 @@ def test_disclosure_item_attachments_are_found_only_when_the_item_shows_them(cli
     html = search(client, q="柑橘补贴", type="disclosure")
     assert f'href="{shown.url}"' in html
     assert "石羊镇依申请公开信息" not in html and "审批意见" not in html
+
+
+def test_a_metadata_only_item_is_not_found_by_words_of_its_hidden_body(client, home, township_a, county_office):
+    from disclosure.statutory import DisclosureMode
+    from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
+
+    unit_page = unit_catalogue(build_catalogue(home, county_office)[1], township_a, "sy")
+    make_item(
+        unit_page, title="石羊镇依申请公开答复", disclosure_mode=DisclosureMode.ON_REQUEST, text="榨菜加工厂审批意见"
+    )
+    assert "石羊镇依申请公开答复" not in search(client, q="榨菜加工")
+    assert "石羊镇依申请公开答复" in search(client, q="依申请公开答复")
