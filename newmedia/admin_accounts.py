@@ -42,6 +42,7 @@ DETAIL_FIELDS = [
     "contractor_contract_end",
     "deputy",
     "last_updated_at",
+    "password_changed_at",
     "password_change_required",
 ]
 OPENING_FIELDS = [
@@ -243,7 +244,10 @@ class AccountExportView(PermissionCheckedMixin, View):
 
     def get(self, request):
         accounts = access.visible_accounts(request.user).select_related("unit", "responsible", "other_platform")
-        for field in ("unit", "platform", "status"):
+        unit = request.GET.get("unit", "")
+        if unit.isdigit():
+            accounts = accounts.filter(unit_id=int(unit))
+        for field in ("platform", "status"):
             value = request.GET.get(field)
             if value:
                 accounts = accounts.filter(**{field: value})

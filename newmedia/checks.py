@@ -40,7 +40,7 @@ ORGANISATION_SUFFIXES = (
     "政府", "办公室", "委员会", "办事处", "局", "委", "办", "中心", "站", "所", "院", "馆", "队", "部", "处", "科",
     "厅", "镇", "乡", "街道", "社区", "村委会", "公司", "协会", "学会", "学校", "小学", "中学", "医院", "集团", "台",
 )  # fmt: skip
-COUNTY = re.compile(r"^(.{2,4}?)县")
+COUNTY = re.compile(r"^(.{1,4}?)县")
 
 
 class CheckError(Exception):
@@ -48,7 +48,8 @@ class CheckError(Exception):
 
 
 def county_name(unit):
-    match = COUNTY.match(unit.name)
+    # Party organs are named 中共安岳县委…: the county's name follows the party's.
+    match = COUNTY.match(unit.name.removeprefix("中共"))
     return match.group(1) if match else ""
 
 

@@ -77,6 +77,8 @@ def apply_for_opening(unit, platform, name, user, justification, **details):
     _refuse_unless(justification and justification.strip(), _("请说明开设理由：新开设账号须确有必要。"))
     name = (name or "").strip()
     _refuse_unless(name, _("请填写账号名称。"))
+    if platform != Platform.OTHER:
+        details.pop("other_platform", None)
     other_platform = details.get("other_platform")
     _refuse_unless(
         platform != Platform.OTHER or other_platform is not None, _("平台选“其他”时，请从平台名录中选择平台。")

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.admin.menu import admin_menu
 
@@ -210,7 +211,7 @@ def test_export_lists_the_visible_accounts(client, township_a, township_b, peopl
     assert rows[0][:3] == ("单位", "平台", "账号名称")
     assert [row[2] for row in rows[1:]] == ["石羊镇人民政府"]
     log_in(client, people["supervisor"])
-    response = client.get(reverse("newmedia_accounts:export"), {"platform": "weibo"})
+    response = client.get(reverse("newmedia_accounts:export"), {"platform": "weibo", "unit": "x"})
     assert [row[2] for row in list(load_workbook(io.BytesIO(response.content)).active.values)[1:]] == ["龙台镇"]
 
 
@@ -236,3 +237,15 @@ def test_the_offices_menu_items_are_shown_only_to_the_offices(rf, people):
     officer = menu_labels(rf, people["officer"])
     assert "账号台账" in officer and "检查与清理整合" in officer and "备案收件箱" not in officer
     assert "备案收件箱" in menu_labels(rf, people["cyberspace"])
+
+
+def test_the_unit_records_a_password_change_date(client, township_a, people):
+    account = active(township_a, people)
+    log_in(client, people["officer"])
+    form = {"name": account.name, "verified_entity": account.verified_entity, "account_id": ""}
+    response = client.post(
+        reverse("newmedia_accounts:edit", args=[account.pk]), {**form, "password_changed_at": "2026-12-01 09:00"}
+    )
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert timezone.localtime(account.password_changed_at).date() == datetime.date(2026, 12, 1)

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
+from cms.organisation.models import Unit
 from newmedia import checks, passwords
 from newmedia.models import AccountStatus, NewMediaAccount, Platform, PlatformException
 
@@ -51,6 +52,8 @@ def test_registered_accounts_failing_the_checks_are_listed(township_a):
 
 def test_county_units_may_use_the_county_name(county_office, township_a):
     assert checks.name_problems(county_office, "安岳发布") == []
+    party_office = Unit(name="中共安岳县委网络安全和信息化委员会办公室", short_name="县委网信办", kind="cyberspace")
+    assert checks.county_name(party_office) == "安岳"
     assert "须与开设单位相关" in checks.name_problems(township_a, "安岳发布")[0]
 
 
