@@ -136,7 +136,10 @@ def exact_number_ids(query, pages):
     """Pages whose 文号 or 索引号 is the query, whatever brackets (or none) the year was typed in."""
     number = _BARE_DOCUMENT_NUMBER.sub(r"\1〔\2〕\3号", normalise_document_number(query))
     ids = set()
-    for code, field_names in (("policy", ("document_number",)), ("disclosure", ("document_number", "index_number"))):
+    for code, field_names in (
+        ("policy", ("document_number", "catalogue_entry__index_number")),
+        ("disclosure", ("document_number", "index_number")),
+    ):
         model = result_models(code).get(code)
         if model is None:
             continue

@@ -101,7 +101,9 @@ class PolicyDocumentPage(ContentPage):
             raise ValidationError(errors)
 
     def extra_search_texts(self):
-        return [self.document_number, self.issuing_authority, *super().extra_search_texts()]
+        entry = getattr(self, "catalogue_entry", None)
+        index_number = entry.index_number if entry else ""
+        return [self.document_number, index_number, self.issuing_authority, *super().extra_search_texts()]
 
     def live_interpretations(self):
         return self.interpretations.live().order_by("-first_published_at")

@@ -281,3 +281,10 @@ def test_unit_staff_classify_their_own_policy_documents(catalogue, policy_column
         302,
     )
     assert PolicyCatalogueEntry.objects.count() == 2
+
+
+def test_a_policy_page_is_found_by_its_index_number(catalogue, policy_column, client):
+    policy = make_policy(policy_column)
+    number = PolicyCatalogueEntry.objects.get(page=policy).index_number
+    html = client.get("/search/", {"q": number}).content.decode()
+    assert f'href="{policy.url}"' in html
