@@ -9,13 +9,14 @@ The entries' permission policy is registered when the app is ready (see apps.py)
 from datetime import timedelta
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history, usage
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -195,12 +196,31 @@ class PolicyEntryIndexView(generic.IndexView):
         return entries.select_related("page", "page__owning_unit", "category", "topic")
 
 
-class PolicyEntryEditView(generic.EditView):
-    def get_object(self, queryset=None):
-        entry = super().get_object(queryset)
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "change", entry):
-            raise PermissionDenied
-        return entry
+class VisibleEntryMixin:
+    """404 for another unit's entry on every view that takes an id (edit, delete, history, usage)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        visible = self.permission_policy.instances_user_has_any_permission_for(request.user, ["change"])
+        if pk is not None and not visible.filter(pk=pk).exists():
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PolicyEntryEditView(VisibleEntryMixin, generic.EditView):
+    pass
+
+
+class PolicyEntryDeleteView(VisibleEntryMixin, generic.DeleteView):
+    pass
+
+
+class PolicyEntryHistoryView(VisibleEntryMixin, history.HistoryView):
+    pass
+
+
+class PolicyEntryUsageView(VisibleEntryMixin, usage.UsageView):
+    pass
 
 
 class PolicyEntryViewSet(ModelViewSet):
@@ -210,6 +230,9 @@ class PolicyEntryViewSet(ModelViewSet):
     url_prefix = "disclosure/policy-entries"
     index_view_class = PolicyEntryIndexView
     edit_view_class = PolicyEntryEditView
+    delete_view_class = PolicyEntryDeleteView
+    history_view_class = PolicyEntryHistoryView
+    usage_view_class = PolicyEntryUsageView
     list_display = ["index_number", "page", "category", "topic", "published_date"]
     list_filter = ["category", "topic"]
     search_fields = ["index_number", "page__title"]

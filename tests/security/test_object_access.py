@@ -20,10 +20,10 @@ from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
 from cms.organisation.models import Membership
 from cms.security.models import Handover, TamperFinding
-from disclosure.models import CalendarDay, DisclosureCategory, TopicCategory
+from disclosure.models import CalendarDay, DisclosureCategory, PolicyCatalogueEntry, TopicCategory
 from disclosure.statutory import DisclosureMode, WithholdingReason
 from newmedia.models import AccountEvent, ChangeRequest, NewMediaAccount, PlatformException, PlatformOption
-from site_pages.models import ArticlePage
+from site_pages.models import ArticlePage, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
@@ -246,6 +246,20 @@ def topic_cases(world):
     return [({"pk": TopicCategory.objects.create(name="主题午").pk}, ["主题午"])]
 
 
+def policy_entry_cases(world):
+    build_catalogue(world.portal["home"], world.office)
+    column = make_column(world.portal["home"], "政策文件", world.a, update_class="notice_policy", slug="zcwj")
+    page = make_content(
+        column,
+        model=PolicyDocumentPage,
+        title="石羊镇规范性文件酉",
+        document_number="石府发〔2026〕9号",
+        written_date=timezone.localdate() - datetime.timedelta(days=3),
+        issuing_authority="石羊镇人民政府",
+    )
+    return [({"pk": PolicyCatalogueEntry.objects.get(page=page).pk}, ["石羊镇规范性文件酉"])]
+
+
 def newmedia_account_cases(world):
     account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world.a)
     return [({"pk": account.pk}, ["石羊镇账号未"])]
@@ -317,6 +331,7 @@ FIXTURES = {
     "calendar_days": calendar_day_cases,
     "disclosure_categories": disclosure_category_cases,
     "disclosure_topics": topic_cases,
+    "disclosure_policy_entries": policy_entry_cases,
     "newmedia_accounts": newmedia_account_cases,
     "newmedia_accounts:action": newmedia_action_cases,
     "newmedia_accounts:approve_change": newmedia_change_cases,
