@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
@@ -22,6 +23,8 @@ urlpatterns = [
     path("search/", site_views.search, name="search"),
     path("a11y/large-text/", site_views.toggle_large_text, name="toggle_large_text"),
     path("yxsqgk/", include("disclosure.requests.urls")),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.ico", permanent=True)),
 ]
 
 if settings.DEBUG:

@@ -478,6 +478,10 @@ def test_catalogue_home_and_navigation(catalogue, client):
     make_item(catalogue["a"], title="石羊镇最新公开信息")
     html = client.get(catalogue["catalogue"].url).content.decode()
     assert "按类别浏览" in html and "石羊镇最新公开信息" in html and "市政建设" in html
+    # The home page links the catalogue through an editable 栏目入口 block.
+    home = catalogue["catalogue"].get_parent().specific
+    home.body = [("entry", {"title": "政府信息公开", "link": {"label": "进入", "page": catalogue["catalogue"]}})]
+    home.save_revision().publish()
     home_html = client.get("/").content.decode()
     assert f'href="{catalogue["catalogue"].url}"' in home_html
 

@@ -115,3 +115,9 @@ def test_an_article_links_the_newer_and_older_article_of_its_own_column(client, 
     assert "龙台镇新闻" not in pager
     newest = client.get(newer.url).content.decode().split('class="article-pager"', 1)[1].split("</nav>", 1)[0]
     assert "上一篇：没有了" in newest
+
+
+def test_the_site_root_answers_for_favicon_ico(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.ico")
