@@ -108,13 +108,11 @@ def _referenced_page_ids(page):
     return {int(pk) for pk in [*cited, *citing] if pk.isdigit()}
 
 
-def _navigation_page_ids(page):
-    """Pages in the site header: the site root and its children (the main navigation)."""
+def _navigation_pages(page):
+    """What the site header shows: the site root and its children (the main navigation), and, since
+    a column is shown only while live content lies below it (空白栏目 are hidden), everything below them."""
     site = page.get_site()
-    if site is None:
-        return set()
-    root = site.root_page
-    return {root.pk, *Page.objects.child_of(root).values_list("pk", flat=True)}
+    return Q(page__path__startswith=site.root_page.path) if site else Q(pk__in=[])
 
 
 def _explained_by_publishing(page, since, content_changed, chrome_changed):
@@ -124,20 +122,22 @@ def _explained_by_publishing(page, since, content_changed, chrome_changed):
     it cites for the content region, the navigation for the chrome), so that publishing somewhere
     unrelated does not cover up a page changed behind the CMS's back.
     """
+    if ModelLogEntry.objects.filter(timestamp__gt=since, content_type__in=_rendered_model_types()).exists():
+        return True
     subtree = set(Page.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True))
-    page_ids = set()
+
+    def logged(reach):
+        entries = PageLogEntry.objects.filter(reach, timestamp__gt=since, action__in=PUBLISHING_ACTIONS)
+        return entries.exclude(page_id__in=subtree, action__in=REFINGERPRINTING_ACTIONS).exists()
+
+    # Each changed region needs activity that reaches it: publishing that can change the header does
+    # not account for a changed article body.
     if content_changed:
         # Ancestors too: their titles are in the breadcrumbs.
         ancestors = set(Page.objects.ancestor_of(page).values_list("pk", flat=True))
-        page_ids |= subtree | ancestors | _referenced_page_ids(page)
-    if chrome_changed:
-        page_ids |= _navigation_page_ids(page)
-    entries = PageLogEntry.objects.filter(timestamp__gt=since, action__in=PUBLISHING_ACTIONS, page_id__in=page_ids)
-    entries = entries.exclude(page_id__in=subtree, action__in=REFINGERPRINTING_ACTIONS)
-    return (
-        entries.exists()
-        or ModelLogEntry.objects.filter(timestamp__gt=since, content_type__in=_rendered_model_types()).exists()
-    )
+        if not logged(Q(page_id__in=subtree | ancestors | _referenced_page_ids(page))):
+            return False
+    return not chrome_changed or logged(_navigation_pages(page))
 
 
 def check_page(page, base_url, timeout):
