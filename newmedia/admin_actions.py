@@ -18,7 +18,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import access, lifecycle
-from .models import AccountStatus, ChangeRequest, ClosureReason
+from .models import EVENT_DOCUMENT_VALIDATORS, AccountStatus, ChangeRequest, ClosureReason
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -26,7 +26,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ApprovalForm(forms.Form):
     document_number = forms.CharField(label=gettext_lazy("资阳市政府办公室批复文号"), max_length=100)
     approved_on = forms.DateField(label=gettext_lazy("批复日期"), widget=DATE)
-    document = forms.FileField(label=gettext_lazy("批复文件"), required=False)
+    document = forms.FileField(label=gettext_lazy("批复文件"), required=False, validators=EVENT_DOCUMENT_VALIDATORS)
     comment = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
@@ -65,7 +65,7 @@ class DeregistrationForm(forms.Form):
 class NoticeForm(forms.Form):
     notified_on = forms.DateField(label=gettext_lazy("通报日期"), widget=DATE)
     document_number = forms.CharField(label=gettext_lazy("通报文号"), max_length=100, required=False)
-    document = forms.FileField(label=gettext_lazy("通报文件"), required=False)
+    document = forms.FileField(label=gettext_lazy("通报文件"), required=False, validators=EVENT_DOCUMENT_VALIDATORS)
     comment = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 

@@ -8,9 +8,32 @@ acknowledgements.
 """
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# Uploads are parsed like every other entry point's (cms.security.uploads): an avatar or QR code is a
+# plain picture; an approval or notice is a document or its scan.
+ACCOUNT_IMAGE_EXTENSIONS = ["jpg", "jpeg", "png"]
+EVENT_DOCUMENT_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "jpg", "jpeg", "png"]
+
+
+def validate_image(upload):
+    # Imported here: cms.security.uploads loads models of its own.
+    from cms.security.uploads import validate_image_upload
+
+    validate_image_upload(upload)
+
+
+def validate_document(upload):
+    from cms.security.uploads import validate_document_upload
+
+    validate_document_upload(upload)
+
+
+ACCOUNT_IMAGE_VALIDATORS = [FileExtensionValidator(ACCOUNT_IMAGE_EXTENSIONS), validate_image]
+EVENT_DOCUMENT_VALIDATORS = [FileExtensionValidator(EVENT_DOCUMENT_EXTENSIONS), validate_document]
 
 
 class Platform(models.TextChoices):
@@ -99,8 +122,12 @@ class NewMediaAccount(models.Model):
     verified_entity = models.CharField(
         _("认证主体"), max_length=200, blank=True, help_text=_("必须是机关或单位，不得以个人身份认证。")
     )
-    avatar = models.ImageField(_("头像"), upload_to="newmedia/avatars/", blank=True)
-    qr_code = models.ImageField(_("二维码"), upload_to="newmedia/qrcodes/", blank=True)
+    avatar = models.ImageField(
+        _("头像"), upload_to="newmedia/avatars/", blank=True, validators=ACCOUNT_IMAGE_VALIDATORS
+    )
+    qr_code = models.ImageField(
+        _("二维码"), upload_to="newmedia/qrcodes/", blank=True, validators=ACCOUNT_IMAGE_VALIDATORS
+    )
     purpose = models.TextField(_("功能定位"), blank=True)
     justification = models.TextField(_("开设理由"), blank=True)
     opened_on = models.DateField(_("开通日期"), null=True, blank=True)
@@ -195,7 +222,9 @@ class AccountEvent(models.Model):
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
     comment = models.TextField(_("说明"), blank=True)
     document_number = models.CharField(_("文号"), max_length=100, blank=True)
-    document = models.FileField(_("材料"), upload_to="newmedia/documents/", blank=True)
+    document = models.FileField(
+        _("材料"), upload_to="newmedia/documents/", blank=True, validators=EVENT_DOCUMENT_VALIDATORS
+    )
     details = models.JSONField(_("内容"), default=dict, blank=True)
     filed = models.BooleanField(_("须备案"), default=False)
     supervisor_ack_by = models.ForeignKey(

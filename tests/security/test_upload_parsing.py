@@ -23,6 +23,7 @@ from wagtail.models import Collection
 
 from disclosure.requests.forms import REPLY_EXTENSIONS
 from disclosure.requests.models import DisclosureRequest
+from newmedia.models import ACCOUNT_IMAGE_EXTENSIONS, EVENT_DOCUMENT_EXTENSIONS, AccountEvent, NewMediaAccount
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import UnitFactory
 from tests.security import samples
@@ -98,6 +99,50 @@ def upload_reply(client, name, content):
     return False, _form_errors(response, lambda context: forms["answer"], "document")
 
 
+def _account(status):
+    number = NewMediaAccount.objects.count() + 1
+    return NewMediaAccount.objects.create(
+        platform="wechat",
+        name=f"安岳发布{number}",
+        unit=UnitFactory(),
+        status=status,
+        verified_entity="安岳县人民政府办公室",
+    )
+
+
+def _account_picture_uploader(field):
+    def upload(client, name, content):
+        account = _account("active")
+        data = {
+            "name": account.name,
+            "verified_entity": account.verified_entity,
+            field: SimpleUploadedFile(name, content),
+        }
+        response = client.post(reverse("newmedia_accounts:edit", args=[account.pk]), data)
+        account.refresh_from_db()
+        if getattr(account, field):
+            return True, []
+        return False, _form_errors(response, "form", field)
+
+    upload.__name__ = f"upload_account_{field}"
+    return upload
+
+
+def upload_approval_document(client, name, content):
+    account = _account("applied")
+    response = client.post(
+        reverse("newmedia_accounts:action", args=[account.pk, "approve"]),
+        {
+            "document_number": "资府办函〔2026〕8号",
+            "approved_on": "2026-11-20",
+            "document": SimpleUploadedFile(name, content),
+        },
+    )
+    if AccountEvent.objects.filter(account=account).exclude(document="").exists():
+        return True, []
+    return False, _form_errors(response, "form", "document")
+
+
 # (app label, model, field) -> the admin's ways of uploading into it and the extensions it accepts.
 ENTRY_POINTS = {
     ("wagtaildocs", "document", "file"): (
@@ -109,6 +154,15 @@ ENTRY_POINTS = {
         lambda: settings.WAGTAILIMAGES_EXTENSIONS,
     ),
     ("disclosure_requests", "disclosurerequest", "reply_document"): ((upload_reply,), lambda: REPLY_EXTENSIONS),
+    ("newmedia", "newmediaaccount", "avatar"): (
+        (_account_picture_uploader("avatar"),),
+        lambda: ACCOUNT_IMAGE_EXTENSIONS,
+    ),
+    ("newmedia", "newmediaaccount", "qr_code"): (
+        (_account_picture_uploader("qr_code"),),
+        lambda: ACCOUNT_IMAGE_EXTENSIONS,
+    ),
+    ("newmedia", "accountevent", "document"): ((upload_approval_document,), lambda: EVENT_DOCUMENT_EXTENSIONS),
 }
 
 
