@@ -4,14 +4,37 @@ Wagtail's editor already whitelists what it stores, but rich text can also arriv
 imports, migrations or the database itself; everything is cleaned again on output.
 """
 
+import json
 import re
 import unicodedata
 
 import bleach
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "b", "strong", "i", "em", "ol", "ul", "li", "a",
-    "table", "thead", "tbody", "tr", "th", "td", "caption", "img", "figure", "figcaption",
+    "p",
+    "br",
+    "hr",
+    "h2",
+    "h3",
+    "h4",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "ol",
+    "ul",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "img",
+    "figure",
+    "figcaption",
 }
 ALLOWED_PROTOCOLS = {"http", "https", "mailto", "tel"}
 _DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript|mocha):", re.IGNORECASE)
@@ -96,3 +119,59 @@ def clean_rich_text(html):
         return cleaned
     text = _text_only.clean(cleaned).strip()
     return f"<p>{text}</p>" if text else ""
+
+
+def _clean_stream(data):
+    """A stream's raw blocks with their paragraphs cleaned, and whether anything changed."""
+    changed = False
+    for item in data or []:
+        if isinstance(item, dict) and item.get("type") == "paragraph" and isinstance(item.get("value"), str):
+            cleaned = clean_rich_text(item["value"])
+            changed = changed or cleaned != item["value"]
+            item["value"] = cleaned
+    return data, changed
+
+
+def _clean_value(value, stream):
+    """(cleaned value, changed) of one stored StreamField (JSON text or list) or rich-text field."""
+    if not stream:
+        cleaned = clean_rich_text(value) if value else value
+        return cleaned, cleaned != value
+    as_text = isinstance(value, str)
+    data, changed = _clean_stream(json.loads(value) if as_text else list(value or []))
+    return (json.dumps(data) if as_text else data), changed
+
+
+def repair_stored_rich_text(apps, app_label, model_names, stream_fields=(), html_fields=()):
+    """For data migrations: clean what is already stored, in rows and in every revision, as saving now does.
+
+    Rich text written by imports, migrations or the ORM before it was cleaned on save can hold markup
+    (unmatched tags, noscript, svg, inputs) that makes the editor answer 500.
+    """
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Revision = apps.get_model("wagtailcore", "Revision")
+    fields = [(name, True) for name in stream_fields] + [(name, False) for name in html_fields]
+    for model_name in model_names:
+        model = apps.get_model(app_label, model_name)
+        for row in model.objects.values("pk", *(name for name, _stream in fields)).iterator():
+            updates = {}
+            for name, stream in fields:
+                value = row[name]
+                if stream and not isinstance(value, (str, list)):
+                    value = getattr(value, "raw_data", value)
+                cleaned, changed = _clean_value(value, stream)
+                if changed:
+                    updates[name] = cleaned
+            if updates:
+                model.objects.filter(pk=row["pk"]).update(**updates)
+        content_type = ContentType.objects.filter(app_label=app_label, model=model_name).first()
+        if content_type is None:
+            continue
+        for revision in Revision.objects.filter(content_type=content_type).iterator():
+            content, changed = revision.content or {}, False
+            for name, stream in fields:
+                if content.get(name):
+                    content[name], field_changed = _clean_value(content[name], stream)
+                    changed = changed or field_changed
+            if changed:
+                revision.save(update_fields=["content"])

@@ -17,9 +17,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.fields import RichTextField
 
 from disclosure.statutory import WithholdingReason
+from site_pages.fields import EditorRichTextField
 from site_pages.models.base import PortalPage
 
 from .choices import (
@@ -293,9 +293,11 @@ class AnnualReportPage(RoutablePageMixin, PortalPage):
     """
 
     year = models.PositiveIntegerField(_("报告年度"), validators=[MinValueValidator(2008)])
-    overview = RichTextField(_("一、总体情况"), blank=True)
-    problems = RichTextField(_("五、存在的主要问题及改进情况"), blank=True)
-    other_matters = RichTextField(_("六、其他需要报告的事项"), blank=True, help_text=_("含收取信息处理费情况等。"))
+    overview = EditorRichTextField(_("一、总体情况"), blank=True)
+    problems = EditorRichTextField(_("五、存在的主要问题及改进情况"), blank=True)
+    other_matters = EditorRichTextField(
+        _("六、其他需要报告的事项"), blank=True, help_text=_("含收取信息处理费情况等。")
+    )
 
     regulations_issued = _figure(_("规章：本年制发件数"))
     regulations_repealed = _figure(_("规章：本年废止件数"))

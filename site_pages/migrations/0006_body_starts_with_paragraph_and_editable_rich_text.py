@@ -5,47 +5,16 @@ Rich text written by imports, migrations or the ORM before BodyBlock cleaned it 
 of them are cleaned to the editor's feature set, as BodyBlock now does on every save.
 """
 
-import json
-
 import wagtail.fields
 from django.db import migrations
 
-from site_pages.sanitize import clean_rich_text
+from site_pages.sanitize import repair_stored_rich_text
 
 CONTENT_MODELS = ("articlepage", "noticepage", "policydocumentpage", "interpretationpage")
 
 
-def clean_stream(data):
-    """The stream's raw blocks with paragraphs cleaned, and whether anything changed."""
-    changed = False
-    for item in data or []:
-        if isinstance(item, dict) and item.get("type") == "paragraph" and isinstance(item.get("value"), str):
-            cleaned = clean_rich_text(item["value"])
-            changed = changed or cleaned != item["value"]
-            item["value"] = cleaned
-    return data, changed
-
-
 def repair_rich_text(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    Revision = apps.get_model("wagtailcore", "Revision")
-    for name in CONTENT_MODELS:
-        model = apps.get_model("site_pages", name)
-        for pk, body in model.objects.values_list("pk", "body").iterator():
-            raw = json.loads(body) if isinstance(body, str) else getattr(body, "raw_data", body)
-            data, changed = clean_stream(list(raw or []))
-            if changed:
-                model.objects.filter(pk=pk).update(body=data)
-        content_type = ContentType.objects.filter(app_label="site_pages", model=name).first()
-        if content_type is None:
-            continue
-        for revision in Revision.objects.filter(content_type=content_type).iterator():
-            body = (revision.content or {}).get("body")
-            as_text = isinstance(body, str)
-            data, changed = clean_stream(json.loads(body) if as_text else body)
-            if changed:
-                revision.content["body"] = json.dumps(data) if as_text else data
-                revision.save(update_fields=["content"])
+    repair_stored_rich_text(apps, "site_pages", CONTENT_MODELS, stream_fields=("body",))
 
 
 class Migration(migrations.Migration):

@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 from django.apps import apps
+from django.urls import reverse
 from openpyxl import load_workbook
+from wagtail.models import Revision
 
 from disclosure.requests.annual_report import COLUMNS, TOTAL, request_figures, request_rows
 from disclosure.requests.models import AnnualReportPage, DisclosureRequest
@@ -166,3 +168,36 @@ def test_admin_edit_form_renders(client, report_page):
     response = client.get(f"/admin/pages/{report_page.pk}/edit/")
     assert response.status_code == 200
     assert "人工填报" in response.content.decode()
+
+
+HOSTILE_RICH_TEXT = (
+    '<p>总体情况</p><svg><text>图</text></svg><li>孤立的列表项</li><input value="x"><noscript>无</noscript>'
+)
+
+
+def test_report_rich_text_is_cleaned_on_save_and_in_revisions_and_opens_in_the_editor(client, report_page, admin_user):
+    from site_pages.sanitize import clean_rich_text
+
+    report_page.problems = HOSTILE_RICH_TEXT
+    report_page.save()
+    assert AnnualReportPage.objects.get(pk=report_page.pk).problems == clean_rich_text(HOSTILE_RICH_TEXT)
+    report_page.other_matters = HOSTILE_RICH_TEXT
+    revision = report_page.save_revision()
+    assert revision.content["other_matters"] == clean_rich_text(HOSTILE_RICH_TEXT)
+    assert "<svg" not in clean_rich_text(HOSTILE_RICH_TEXT)
+    log_in(client, admin_user)
+    assert client.get(reverse("wagtailadmin_pages:edit", args=(report_page.pk,))).status_code == 200
+
+
+def test_migration_repairs_report_rich_text_stored_past_every_check(report_page):
+    import importlib
+
+    from site_pages.sanitize import clean_rich_text
+
+    repair = importlib.import_module("disclosure.requests.migrations.0006_editor_rich_text")
+    AnnualReportPage.objects.filter(pk=report_page.pk).update(overview=HOSTILE_RICH_TEXT)
+    revision = report_page.latest_revision
+    Revision.objects.filter(pk=revision.pk).update(content={**revision.content, "overview": HOSTILE_RICH_TEXT})
+    repair.repair_rich_text(apps, None)
+    assert AnnualReportPage.objects.get(pk=report_page.pk).overview == clean_rich_text(HOSTILE_RICH_TEXT)
+    assert Revision.objects.get(pk=revision.pk).content["overview"] == clean_rich_text(HOSTILE_RICH_TEXT)

@@ -586,3 +586,32 @@ def test_on_request_section_links_to_the_request_form(catalogue, client):
     html = client.get(section.url).content.decode()
     assert 'href="/yxsqgk/"' in html and "在线提交政府信息公开申请" in html
     assert 'href="/yxsqgk/status/"' in html
+
+
+def test_migration_repairs_item_rich_text_stored_past_every_check(catalogue, client, admin_user):
+    import importlib
+    import json
+
+    from django.apps import apps
+    from django.urls import reverse
+    from wagtail.models import Revision
+
+    from site_pages.sanitize import clean_rich_text
+
+    repair = importlib.import_module("disclosure.migrations.0007_repair_rich_text")
+    item = make_item(catalogue["a"], title="迁移前导入的公开信息")
+    hostile = '<p>正文</p><svg><text>图</text></svg><li>孤立的列表项</li><input value="x">'
+    DisclosureItem.objects.filter(pk=item.pk).update(body=[{"type": "paragraph", "value": hostile, "id": "x"}])
+    revision = item.latest_revision
+    body = json.dumps([{"type": "paragraph", "value": hostile, "id": "x"}])
+    Revision.objects.filter(pk=revision.pk).update(content={**revision.content, "body": body})
+    log_in(client, admin_user)
+    edit_url = reverse("wagtailadmin_pages:edit", args=(item.pk,))
+    client.raise_request_exception = False
+    assert client.get(edit_url).status_code == 500  # what the repair is for
+
+    repair.repair_rich_text(apps, None)
+
+    assert client.get(edit_url).status_code == 200
+    assert DisclosureItem.objects.get(pk=item.pk).body.raw_data[0]["value"] == clean_rich_text(hostile)
+    assert "<svg" not in json.dumps(Revision.objects.get(pk=revision.pk).content)
