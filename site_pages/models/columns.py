@@ -52,15 +52,26 @@ def takes_columns(parent):
     return parent.owning_unit.kind in STRUCTURE_UNIT_KINDS
 
 
+def container_models():
+    """Page models that only hold other pages: columns (the catalogue is one) and special topics."""
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, (ColumnPage, SpecialTopicPage))]
+
+
 def live_content_below():
-    """An Exists() true when a live content page lies below the outer query's page."""
+    """An Exists() true when a live page other than a column lies below the outer query's page.
+
+    Any page type that is not a container counts (articles, catalogue items, guides, a type added
+    later), so a column holding only a new kind of page is never taken for a 空白栏目.
+    """
     from django.contrib.contenttypes.models import ContentType
 
-    content_types = ContentType.objects.get_for_models(*content_models()).values()
+    containers = ContentType.objects.get_for_models(*container_models()).values()
     return Exists(
-        Page.objects.live().filter(
-            content_type__in=content_types, path__startswith=OuterRef("path"), depth__gt=OuterRef("depth")
-        )
+        Page.objects.live()
+        .exclude(content_type__in=containers)
+        .filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
     )
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.utils import timezone
 from wagtail.blocks import StructBlockValidationError
+from wagtail.models import Page
 
 from site_pages.home_blocks import LinkBlock
 from site_pages.models import NoticePage, PolicyDocumentPage
@@ -121,3 +122,17 @@ def test_the_site_root_answers_for_favicon_ico(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith("img/favicon.ico")
+
+
+def test_a_column_holding_any_kind_of_live_page_is_in_navigation(client, home, county_office, township_a):
+    """Not only articles: the 政府信息公开 catalogue with its items (and any page type added later)."""
+    from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
+
+    catalogue, proactive = build_catalogue(home, county_office)
+    catalogue.show_in_menus = True
+    catalogue.save()
+    unit_page = unit_catalogue(proactive, township_a, "sy")
+    make_item(unit_page, title="石羊镇预算公开")
+    assert catalogue.title in nav_of(client.get("/").content.decode())
+    Page.objects.descendant_of(catalogue).update(live=False)
+    assert catalogue.title not in nav_of(client.get("/").content.decode())
