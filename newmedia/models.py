@@ -8,10 +8,14 @@ acknowledgements.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.fields import StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
 # Uploads are parsed like every other entry point's (cms.security.uploads): an avatar or QR code is a
 # plain picture; an approval or notice is a document or its scan.
@@ -276,3 +280,86 @@ class ChangeRequest(models.Model):
 
     def __str__(self):
         return f"{self.account}：{self.get_status_display()}"
+
+
+class NewMediaPost(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+    """A post of an account (发文): reviewed under 三审三校 like a portal page, or recorded when posted elsewhere.
+
+    Posting to the platform is out of reach: the final approval marks the post published for the account, and
+    the unit records the post's address on the platform once it is out. A post published outside the system is
+    entered (or imported) directly as published, with ``recorded_outside`` set, and has no workflow.
+    """
+
+    account = models.ForeignKey(
+        NewMediaAccount, on_delete=models.PROTECT, related_name="posts", verbose_name=_("发布账号")
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("正文"), blank=True)
+    images = StreamField(
+        [("image", ImageChooserBlock(label=_("图片")))], verbose_name=_("图片"), blank=True, default=list
+    )
+    is_repost = models.BooleanField(
+        _("转载"), default=False, help_text=_("转载信息须注明来源单位和原文链接，来源限党政机关和权威媒体。")
+    )
+    source_organisation = models.CharField(_("来源单位"), max_length=100, blank=True)
+    source_url = models.URLField(_("原文链接"), max_length=500, blank=True)
+    platform_url = models.URLField(
+        _("平台发布链接"), max_length=500, blank=True, help_text=_("在平台发出后，填写该条信息在平台上的链接。")
+    )
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    recorded_outside = models.BooleanField(_("系统外发布（补录）"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("政务新媒体发文")
+        verbose_name_plural = _("政务新媒体发文")
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        # Publishing (the final approval) saves the object live: that moment is the post's publication.
+        newly_published = self.live and self.published_at is None
+        if newly_published:
+            self.published_at = self.last_published_at or timezone.now()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "published_at"}
+        super().save(*args, **kwargs)
+        if self.live and self.published_at is not None:
+            note_post(self.account_id, self.published_at)
+
+    @property
+    def owning_unit_id(self):
+        # The workflow's stages are the account's unit's reviewers.
+        return self.account.unit_id if self.account_id else None
+
+    @property
+    def owning_unit(self):
+        return self.account.unit if self.account_id else None
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.is_repost:
+            if not self.source_organisation.strip():
+                errors["source_organisation"] = _("转载信息必须填写来源单位。")
+            if not self.source_url.strip():
+                errors["source_url"] = _("转载信息必须填写原文链接。")
+        elif self.source_organisation.strip() or self.source_url.strip():
+            errors["is_repost"] = _("填写了来源单位或原文链接，请勾选“转载”；原创信息请清空来源。")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_repost_source(self):
+        """(来源单位, 原文链接) for the workflow's authoritative-source check, or None for original content."""
+        return (self.source_organisation.strip(), self.source_url.strip()) if self.is_repost else None
+
+
+def note_post(account_id, published_at):
+    """The account's 最近发文时间 follows its newest post; an older post recorded late leaves it alone."""
+    NewMediaAccount.objects.filter(pk=account_id).filter(
+        models.Q(last_updated_at__isnull=True) | models.Q(last_updated_at__lt=published_at)
+    ).update(last_updated_at=published_at)

@@ -1,10 +1,12 @@
-"""政务新媒体 in the admin: the registry, the filing inbox, the checks and the county office's reference lists."""
+"""政务新媒体 in the admin: the registry, posts and update monitoring, the filing inbox, the checks, the county
+office's reference lists."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .admin_accounts import NewMediaAccountViewSet
+from .admin_posts import PostViewSet, staleness_panel
 from .admin_reports import ChecksViewSet, FilingViewSet, PlatformExceptionViewSet, PlatformOptionViewSet
 
 
@@ -14,6 +16,7 @@ class NewMediaViewSetGroup(ViewSetGroup):
     menu_order = 250
     items = (
         NewMediaAccountViewSet("newmedia_accounts"),
+        PostViewSet(),
         FilingViewSet("newmedia_filings"),
         ChecksViewSet("newmedia_checks"),
         PlatformOptionViewSet("newmedia_platforms"),
@@ -24,3 +27,10 @@ class NewMediaViewSetGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_newmedia_viewsets():
     return NewMediaViewSetGroup()
+
+
+@hooks.register("construct_homepage_panels")
+def add_staleness_panel(request, panels):
+    panel = staleness_panel(request.user)
+    if panel is not None:
+        panels.append(panel)
