@@ -6,3 +6,6 @@ class NewMediaConfig(AppConfig):
     name = "newmedia"
     verbose_name = _("政务新媒体")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals  # noqa: F401

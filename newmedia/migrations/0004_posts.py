@@ -19,6 +19,22 @@ def review_posts(apps, schema_editor):
     WorkflowContentType.objects.update_or_create(content_type=content_type, defaults={"workflow": workflow})
 
 
+def grant_post_permissions(apps, schema_editor):
+    """Existing units' editor groups write and submit posts, as newmedia.signals grants to new units."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Permission = apps.get_model("auth", "Permission")
+    Unit = apps.get_model("organisation", "Unit")
+    content_type, _created = ContentType.objects.get_or_create(app_label="newmedia", model="newmediapost")
+    permissions = [
+        Permission.objects.get_or_create(
+            content_type=content_type, codename=f"{action}_newmediapost", defaults={"name": f"Can {action} 政务新媒体发文"}
+        )[0]
+        for action in ("add", "change")
+    ]
+    for unit in Unit.objects.exclude(editor_group=None).select_related("editor_group"):
+        unit.editor_group.permissions.add(*permissions)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -26,6 +42,7 @@ class Migration(migrations.Migration):
         ('newmedia', '0003_upload_checks'),
         ('organisation', '0003_unit_collections'),
         ('wagtailcore', '0098_apitoken'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -65,4 +82,5 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(review_posts, migrations.RunPython.noop),
+        migrations.RunPython(grant_post_permissions, migrations.RunPython.noop),
     ]
