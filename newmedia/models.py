@@ -363,3 +363,7 @@ def note_post(account_id, published_at):
     NewMediaAccount.objects.filter(pk=account_id).filter(
         models.Q(last_updated_at__isnull=True) | models.Q(last_updated_at__lt=published_at)
     ).update(last_updated_at=published_at)
+
+
+# The public page and the fake-account reports (issue 14 §5) live in their own module.
+from .public import FakeAccountReport, NewMediaDirectoryPage, ReportStep  # noqa: E402, F401

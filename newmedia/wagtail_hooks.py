@@ -1,11 +1,12 @@
 """政务新媒体 in the admin: the registry, posts and update monitoring, the filing inbox, the checks, the county
-office's reference lists."""
+office's reference lists and the fake-account reports."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 
 from .admin_accounts import NewMediaAccountViewSet
+from .admin_fake_reports import FakeReportViewSet
 from .admin_posts import PostViewSet, staleness_panel
 from .admin_reports import ChecksViewSet, FilingViewSet, PlatformExceptionViewSet, PlatformOptionViewSet
 
@@ -21,6 +22,7 @@ class NewMediaViewSetGroup(ViewSetGroup):
         ChecksViewSet("newmedia_checks"),
         PlatformOptionViewSet("newmedia_platforms"),
         PlatformExceptionViewSet("newmedia_exceptions"),
+        FakeReportViewSet("newmedia_fake_reports"),
     )
 
 

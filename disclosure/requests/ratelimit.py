@@ -21,6 +21,8 @@ DEFAULT_LIMITS = {
     "submit": (5, 3600),
     # failed status look-ups per address: the secret is random, this only slows guessing down
     "status": (20, 3600),
+    # successful fake-account reports (newmedia, 假冒账号举报) per address
+    "newmedia_report": (5, 3600),
 }
 
 

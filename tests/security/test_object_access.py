@@ -23,6 +23,7 @@ from cms.security.models import Handover, TamperFinding
 from disclosure.models import CalendarDay, DisclosureCategory, PolicyCatalogueEntry, TopicCategory
 from disclosure.statutory import DisclosureMode, WithholdingReason
 from newmedia.models import AccountEvent, ChangeRequest, NewMediaAccount, PlatformException, PlatformOption
+from newmedia.public import FakeAccountReport
 from site_pages.models import ArticlePage, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
@@ -293,6 +294,18 @@ def newmedia_exception_cases(world):
     return [({"pk": exception.pk}, ["例外文号寅"])]
 
 
+def newmedia_fake_report_cases(world):
+    report = FakeAccountReport.objects.create(
+        receipt_number="JB-OBJECT-ACCESS",
+        platform="douyin",
+        account="假冒账号卯",
+        description="举报内容辰",
+        contact="举报人电话巳",
+        due_on=datetime.date(2026, 12, 10),
+    )
+    return [({"report_pk": report.pk}, ["假冒账号卯", "举报人电话巳"])]
+
+
 def user_cases(world):
     user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
@@ -338,6 +351,7 @@ FIXTURES = {
     "newmedia_filings:acknowledge": newmedia_filing_cases,
     "newmedia_platforms": newmedia_platform_cases,
     "newmedia_exceptions": newmedia_exception_cases,
+    "newmedia_fake_reports:detail": newmedia_fake_report_cases,
     "wagtailusers_users": user_cases,
     "wagtailusers_groups": group_cases,
 }
