@@ -12,7 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -85,10 +85,13 @@ def only_visible(view):
     """404 for a post the user may not see, before any of Wagtail's snippet views runs."""
 
     @wraps(view)
-    def guarded(request, *args, pk, **kwargs):
-        if not visible_posts(request.user).filter(pk=unquote(str(pk))).exists():
-            raise Http404
-        return view(request, *args, pk=pk, **kwargs)
+    def guarded(request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            pk = unquote(str(pk))
+            if not pk.isdigit() or not visible_posts(request.user).filter(pk=int(pk)).exists():
+                raise Http404
+        return view(request, *args, **kwargs)
 
     return guarded
 
@@ -239,9 +242,7 @@ class PostViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         patterns = [
-            path(str(pattern.pattern), only_visible(pattern.callback), name=pattern.name)
-            if "pk" in pattern.pattern.converters
-            else pattern
+            URLPattern(pattern.pattern, only_visible(pattern.callback), pattern.default_args, pattern.name)
             for pattern in super().get_urlpatterns()
         ]
         return patterns + [

@@ -22,7 +22,14 @@ from cms.organisation.models import Membership
 from cms.security.models import Handover, TamperFinding
 from disclosure.models import CalendarDay, DisclosureCategory, PolicyCatalogueEntry, TopicCategory
 from disclosure.statutory import DisclosureMode, WithholdingReason
-from newmedia.models import AccountEvent, ChangeRequest, NewMediaAccount, PlatformException, PlatformOption
+from newmedia.models import (
+    AccountEvent,
+    ChangeRequest,
+    NewMediaAccount,
+    NewMediaPost,
+    PlatformException,
+    PlatformOption,
+)
 from newmedia.public import FakeAccountReport
 from site_pages.models import ArticlePage, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
@@ -306,6 +313,23 @@ def newmedia_fake_report_cases(world):
     return [({"report_pk": report.pk}, ["假冒账号卯", "举报人电话巳"])]
 
 
+def newmedia_post_cases(world):
+    account = NewMediaAccount.objects.create(platform="toutiao", name="石羊镇账号午", unit=world.a, status="active")
+    post = NewMediaPost.objects.create(account=account, title="石羊镇发文辰", text="发文正文巳", live=False)
+    revision = post.save_revision(user=world.info_officer)
+    state = api.submit(post, world.info_officer)
+    values = {
+        "pk": post.pk,
+        "revision_id": revision.pk,
+        "revision_id_a": revision.pk,
+        "revision_id_b": revision.pk,
+        "workflow_state_id": state.pk,
+        "task_state_id": state.current_task_state.pk,
+        "action_name": "approve",
+    }
+    return [(values, ["石羊镇发文辰", "发文正文巳"])]
+
+
 def user_cases(world):
     user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
@@ -351,6 +375,7 @@ FIXTURES = {
     "newmedia_filings:acknowledge": newmedia_filing_cases,
     "newmedia_platforms": newmedia_platform_cases,
     "newmedia_exceptions": newmedia_exception_cases,
+    "newmedia_posts": newmedia_post_cases,
     "newmedia_fake_reports:detail": newmedia_fake_report_cases,
     "wagtailusers_users": user_cases,
     "wagtailusers_groups": group_cases,
