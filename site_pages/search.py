@@ -39,6 +39,7 @@ RESULT_TYPES = {
     "notice": (_("通知公告"), "site_pages.NoticePage"),
     "policy": (_("政策文件"), "site_pages.PolicyDocumentPage"),
     "interpretation": (_("政策解读"), "site_pages.InterpretationPage"),
+    "service": (_("办事指南"), "site_pages.ServiceGuidePage"),
     "disclosure": (_("公开信息"), "disclosure.DisclosureItem"),
 }
 SORTS = {"relevance": _("按相关度"), "date": _("按日期")}

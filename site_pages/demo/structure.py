@@ -83,7 +83,7 @@ HOME_BLOCKS = [
         {
             "title": "政务服务",
             "links": [
-                ("办事动态", "zwfw"),
+                ("办事指南", "zwfw/bszn"),
                 ("四川政务服务网", "https://www.sczwfw.gov.cn/"),
                 ("依申请公开", "/yxsqgk/"),
             ],

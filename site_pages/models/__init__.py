@@ -3,6 +3,7 @@ from .columns import ColumnPage, SpecialTopicPage
 from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
 from .home import HomePage
 from .search_stats import SearchQueryStat
+from .services import ServiceGuidePage, ServiceIndexPage
 from .settings import PortalSettings
 
 __all__ = [
@@ -16,6 +17,8 @@ __all__ = [
     "PortalPage",
     "PortalSettings",
     "SearchQueryStat",
+    "ServiceGuidePage",
+    "ServiceIndexPage",
     "SpecialTopicPage",
     "UpdateClass",
     "Validity",

@@ -146,6 +146,7 @@ class ColumnPage(ListingMixin, PortalPage):
     subpage_types = [
         "site_pages.ColumnPage",
         "site_pages.SpecialTopicPage",
+        "site_pages.ServiceIndexPage",
         *CONTENT_PAGE_TYPES,
     ]
 

@@ -26,7 +26,7 @@ from wagtail.rich_text import RichText
 from cms.organisation.models import Membership, Unit
 from cms.organisation.permissions import public_collection
 from cms.organisation.validators import uscc_check_character
-from site_pages.demo import structure
+from site_pages.demo import services, structure
 from site_pages.demo.emblem import emblem_png
 from site_pages.demo.mail import held_mail
 from site_pages.demo.pictures import news_picture_png
@@ -38,6 +38,8 @@ from site_pages.models import (
     NoticePage,
     PolicyDocumentPage,
     PortalSettings,
+    ServiceGuidePage,
+    ServiceIndexPage,
     SpecialTopicPage,
 )
 
@@ -114,6 +116,7 @@ class Command(BaseCommand):
                 home = self.seed_home()
                 columns = self.seed_columns(home, units)
                 created = self.seed_pages(columns, units)
+                created += self.seed_service_guides(columns, units)
                 self.seed_settings(home, columns)
             self.stdout.write(
                 self.style.SUCCESS(
@@ -242,6 +245,56 @@ class Command(BaseCommand):
             revision.__class__.objects.filter(pk=revision.pk).update(created_at=published)
             created += 1
         return created
+
+    def seed_service_guides(self, columns, units):
+        """The 办事指南 column below 政务服务 and its guides; returns how many guides were created."""
+        parent = columns[services.INDEX["parent"]]
+        index = ServiceIndexPage.objects.child_of(parent).filter(slug=services.INDEX["slug"]).first()
+        if index is None:
+            index = ServiceIndexPage(
+                title=services.INDEX["title"],
+                slug=services.INDEX["slug"],
+                intro=services.INDEX["intro"],
+                owning_unit=parent.owning_unit,
+                update_class=parent.update_class,
+                show_in_menus=True,
+            )
+            parent.add_child(instance=index)
+            index.save_revision().publish()
+        columns[f"{services.INDEX['parent']}/{services.INDEX['slug']}"] = index
+        created = 0
+        for entry in services.GUIDES:
+            department = self.service_listing(index, units[entry["unit"]], entry["unit"])
+            if Page.objects.child_of(department).filter(slug=entry["slug"]).exists():
+                continue
+            fields = {**services.COMMON, **entry}
+            unit = units[fields.pop("unit")]
+            steps = fields.pop("steps")
+            materials = [
+                ("material", dict(zip(("name", "copies", "format", "source", "note"), item, strict=True)))
+                for item in fields.pop("materials")
+            ]
+            guide = ServiceGuidePage(
+                **fields,
+                owning_unit=unit,
+                materials=materials,
+                body=[("paragraph", RichText("<ol>" + "".join(f"<li>{escape(s)}</li>" for s in steps) + "</ol>"))],
+            )
+            department.add_child(instance=guide)
+            guide.save_revision().publish()
+            created += 1
+        return created
+
+    def service_listing(self, index, unit, slug):
+        """A department's own listing below the county's, so that its editors may edit its guides."""
+        listing = ServiceIndexPage.objects.child_of(index).filter(slug=slug).first()
+        if listing is None:
+            listing = ServiceIndexPage(
+                title=unit.name, slug=slug, owning_unit=unit, update_class=index.update_class, show_in_menus=True
+            )
+            index.add_child(instance=listing)
+            listing.save_revision().publish()
+        return listing
 
     def entry_time(self, entry):
         if "published" in entry:
