@@ -28,7 +28,7 @@ from wagtail.permissions import register_permission_policy
 
 from cms.organisation.models import Unit
 
-from . import access, export, lifecycle
+from . import access, export, lifecycle, monitoring
 from .models import ChangeStatus, NewMediaAccount
 
 # Only a change request (approved by the offices) may alter these.
@@ -98,6 +98,17 @@ class VisibleAccountMixin:
         if pk is not None and not access.visible_accounts(request.user).filter(pk=pk).exists():
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+
+class StalenessColumn(Column):
+    """更新监测 in the registry: 即将超期 (warning) or 超期未更新 (stale) with the days, blank when all is well."""
+
+    cell_template_name = "newmedia/admin/staleness_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context.update(level=monitoring.staleness(instance), text=monitoring.label(instance))
+        return context
 
 
 class AccountIndexView(generic.IndexView):
@@ -282,6 +293,8 @@ class NewMediaAccountViewSet(ModelViewSet):
         Column("deputy", label=gettext_lazy("副责任人"), accessor=lambda account: person(account.deputy)),
         Column("provincial_notice_count", label=gettext_lazy("通报次数")),
         BooleanColumn("password_change_required", label=gettext_lazy("须更换口令")),
+        Column("last_updated_at", label=gettext_lazy("最近发文")),
+        StalenessColumn("staleness", label=gettext_lazy("更新监测")),
     ]
     list_filter = ["unit", "platform", "status", "password_change_required", "forced_closure"]
     search_fields = ["name", "account_id", "verified_entity"]

@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from newmedia import monitoring
 from newmedia.models import NewMediaAccount, NewMediaPost, Platform
+from tests.factories import log_in
 
 from .conftest import TODAY, active
 
@@ -130,3 +132,29 @@ def test_csv_same_name_on_two_platforms_needs_the_platform(account, township_a, 
         csv("微博：石羊镇人民政府,一,https://weibo.example.cn/1,2026-11-30"), people["officer"]
     )
     assert result.ok and NewMediaPost.objects.get().account.platform == Platform.WEIBO
+
+
+def test_registry_and_admin_home_show_warning_and_stale_accounts_of_the_users_units(
+    client, township_a, township_b, people
+):
+    stale = active(township_a, people)
+    warned = active(township_a, people, platform=Platform.WEIBO)
+    fresh = active(township_a, people, platform=Platform.DOUYIN)
+    today = timezone.localdate()
+    for account, days in ((stale, 15), (warned, 11), (fresh, 1)):
+        NewMediaAccount.objects.filter(pk=account.pk).update(last_updated_at=at(today - datetime.timedelta(days=days)))
+    other = NewMediaAccount.objects.create(
+        platform=Platform.WECHAT, name="龙台镇人民政府", unit=township_b, status="active"
+    )
+    NewMediaAccount.objects.filter(pk=other.pk).update(last_updated_at=at(today - datetime.timedelta(days=30)))
+
+    log_in(client, people["officer"])
+    registry = client.get(reverse("newmedia_accounts:index")).content.decode()
+    assert "超期未更新（15 天未更新）" in registry and "即将超期未更新（11 天未更新）" in registry
+    home = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "政务新媒体更新监测" in home
+    assert "15 天未更新" in home and "11 天未更新" in home
+    assert "（1 天未更新）" not in home and "龙台镇人民政府" not in home
+
+    log_in(client, people["supervisor"])
+    assert "30 天未更新" in client.get(reverse("wagtailadmin_home")).content.decode()
