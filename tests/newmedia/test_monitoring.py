@@ -1,14 +1,17 @@
 """Update monitoring: staleness at its exact calendar-day boundaries, and CSV import all-or-nothing."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from newmedia import monitoring
 from newmedia.models import NewMediaAccount, NewMediaPost, Platform
 from tests.factories import log_in
+from workflows import api
 
 from .conftest import TODAY, active
 
@@ -158,3 +161,16 @@ def test_registry_and_admin_home_show_warning_and_stale_accounts_of_the_users_un
 
     log_in(client, people["supervisor"])
     assert "30 天未更新" in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_demo_has_a_stale_account_one_in_warning_and_a_post_in_review(db):
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    levels = {
+        account.name: monitoring.staleness(account) for account in NewMediaAccount.objects.filter(status="active")
+    }
+    assert levels["龙台镇政务"] == "stale" and levels["健康安岳"] == "warning"
+    assert levels["石羊镇人民政府"] == "ok"
+    post = NewMediaPost.objects.get(recorded_outside=False)
+    assert api.current_stage(post).stage == "review_1"
+    assert NewMediaPost.objects.filter(recorded_outside=True, account__name="健康安岳").count() == 3

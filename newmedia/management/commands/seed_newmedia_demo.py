@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from cms.organisation.models import Unit
 from newmedia import lifecycle
+from newmedia.demo_posts import seed_posts
 from newmedia.demo_public import seed_public
 from newmedia.models import AccountEvent, AccountStatus, EventKind, NewMediaAccount, PlatformOption
 
@@ -69,6 +70,7 @@ class Command(BaseCommand):
             for short_name, key, platform, name, state, notices in LIFECYCLE_ACCOUNTS:
                 created += self.through_lifecycle(short_name, key, platform, name, state, notices)
         self.stdout.write(_("政务新媒体演示台账已就绪，新建 %(count)d 个账号。") % {"count": created})
+        seed_posts(self.stdout)
         seed_public(self.stdout)
 
     def registered_before(self, short_name, key, platform, name):
