@@ -146,7 +146,34 @@ def receive_report(report):
         if not FakeAccountReport.objects.filter(receipt_number=report.receipt_number).exists():
             break
     report.save()
+    transaction.on_commit(lambda: alert_offices(report))
     return report
+
+
+def alert_offices(report):
+    """Tell both offices a report arrived; the reporter's contact stays in the admin (personal data)."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    from .access import office_members
+
+    recipients = sorted({u.email for kind in HANDLING_OFFICES for u in office_members(kind) if u.email})
+    if not recipients:
+        return
+    link = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("newmedia_fake_reports:detail", args=[report.pk])
+    send_mail(
+        f"{settings.EMAIL_SUBJECT_PREFIX}{_('假冒政务新媒体账号举报')} {report.receipt_number}",
+        _("收到假冒政务新媒体账号举报（%(platform)s：%(account)s），请于%(due)s前核实处置：%(link)s")
+        % {
+            "platform": report.get_platform_display(),
+            "account": report.account,
+            "due": f"{report.due_on:%Y-%m-%d}",
+            "link": link,
+        },
+        None,
+        recipients,
+        fail_silently=True,
+    )
 
 
 def may_handle_reports(user):

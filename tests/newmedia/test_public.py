@@ -124,6 +124,18 @@ def test_report_is_stored_with_its_due_date_and_a_receipt(client, directory, set
     assert client.get(response["Location"]).status_code == 302
 
 
+def test_both_offices_are_told_without_the_reporters_contact(
+    client, directory, people, django_capture_on_commit_callbacks, mailoutbox
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        file_report(client)
+    report = FakeAccountReport.objects.get()
+    (message,) = mailoutbox
+    assert set(message.to) == {people["cyberspace"].email, people["supervisor"].email}
+    assert report.receipt_number in message.subject
+    assert f"/admin/newmedia/fake-reports/{report.pk}/" in message.body and "13800001234" not in message.body
+
+
 def test_report_errors_are_in_chinese(client, directory):
     response = client.post(
         REPORT_URL,
