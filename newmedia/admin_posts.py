@@ -14,17 +14,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import BooleanColumn, Column
+from wagtail.admin.ui.tables import BooleanColumn, Column, TitleColumn
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.widgets.button import Button
 from wagtail.permissions import register_permission_policy
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from workflows.permissions import ReviewedModelPermissionPolicy
 
@@ -206,36 +208,66 @@ class PlatformUrlView(PostFormView):
         return redirect(reverse("newmedia_posts:list"))
 
 
+class PostIndexView(IndexView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = list(super().header_more_buttons)
+        if access.keeps_all(self.request.user) or access.keeps_own(self.request.user):
+            buttons.append(
+                Button(_("登记系统外发文"), url=reverse("newmedia_posts:outside"), icon_name="plus", priority=40)
+            )
+            buttons.append(
+                Button(_("导入系统外发文"), url=reverse("newmedia_posts:import"), icon_name="upload", priority=50)
+            )
+        return buttons
+
+
+def platform_link(post):
+    """The platform address, or for a published post still without one, where to record it."""
+    if post.platform_url:
+        return post.platform_url
+    return _("待登记") if post.live else "-"
+
+
+def platform_url_form(post):
+    return reverse("newmedia_posts:platform_url", args=[post.pk]) if post.live else None
+
+
 class PostViewSet(SnippetViewSet):
     model = NewMediaPost
     icon = "doc-full"
     menu_label = gettext_lazy("发文")
     url_prefix = "newmedia/posts"
     admin_url_namespace = "newmedia_posts"
-    base_form_class = PostForm
+    index_view_class = PostIndexView
     copy_view_enabled = False
     list_display = [
         "title",
         Column("account", label=gettext_lazy("发布账号")),
         Column("published_at", label=gettext_lazy("发布时间")),
-        Column("platform_url", label=gettext_lazy("平台发布链接")),
+        TitleColumn(
+            "platform_url", label=gettext_lazy("平台发布链接"), accessor=platform_link, get_url=platform_url_form
+        ),
         BooleanColumn("recorded_outside", label=gettext_lazy("系统外发布")),
     ]
     list_filter = ["account", "recorded_outside"]
     search_fields = ["title"]
-    panels = [
-        FieldPanel("account"),
-        FieldPanel("title"),
-        FieldPanel("text"),
-        FieldPanel("images"),
-        MultiFieldPanel(
-            [
-                FieldPanel("is_repost"),
-                FieldRowPanel([FieldPanel("source_organisation"), FieldPanel("source_url")]),
-            ],
-            heading=gettext_lazy("来源"),
-        ),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("account"),
+            FieldPanel("title"),
+            FieldPanel("text"),
+            FieldPanel("images"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("is_repost"),
+                    FieldRowPanel([FieldPanel("source_organisation"), FieldPanel("source_url")]),
+                ],
+                heading=gettext_lazy("来源"),
+            ),
+        ],
+        base_form_class=PostForm,
+    )
 
     def get_queryset(self, request):
         return visible_posts(request.user).select_related("account", "account__unit")

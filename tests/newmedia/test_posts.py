@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newmedia.models import NewMediaPost
+from newmedia.models import NewMediaAccount, NewMediaPost
 from tests.factories import log_in, member
 from workflows import api
 from workflows.models import AuthoritativeSource, PublicationRecord
@@ -163,3 +163,27 @@ def _upload(data):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("posts.csv", data, content_type="text/csv")
+
+
+def test_unit_writes_a_post_in_the_admin_and_finds_the_outside_forms(client, account, township_b, people):
+    other = NewMediaAccount.objects.create(platform="wechat", name="龙台镇人民政府", unit=township_b, status="active")
+    log_in(client, people["officer"])
+    form = client.get(reverse("newmedia_posts:add")).content.decode()
+    assert "石羊镇人民政府" in form and "龙台镇人民政府" not in form
+    response = client.post(
+        reverse("newmedia_posts:add"), {"account": other.pk, "title": "冒名发文", "text": "正文", "images-count": "0"}
+    )
+    assert response.status_code == 200 and not NewMediaPost.objects.exists()
+    listing = client.get(reverse("newmedia_posts:list")).content.decode()
+    assert reverse("newmedia_posts:outside") in listing and reverse("newmedia_posts:import") in listing
+
+
+def test_unit_saves_and_submits_its_post_from_the_admin(client, account, reviewers):
+    log_in(client, reviewers["officer"])
+    data = {"account": account.pk, "title": "石羊镇冬季防火提示", "text": "进山入林严禁携带火种。", "images-count": "0"}
+    response = client.post(reverse("newmedia_posts:add"), data)
+    assert response.status_code == 302
+    post = NewMediaPost.objects.get(title="石羊镇冬季防火提示")
+    assert not post.live and post.latest_revision is not None
+    client.post(reverse("newmedia_posts:edit", args=[post.pk]), {**data, "action-submit": "1"})
+    assert api.current_stage(post).stage == "review_1"
