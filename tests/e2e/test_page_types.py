@@ -87,6 +87,8 @@ def test_phone_layout(browser, demo_site):
         "listing": ("/xwdt/ayyw/", ".column-main .article-list li"),
         "catalogue": (urls["disclosure.UnitCataloguePage"], ".catalogue-table tbody tr"),
         "policy": (urls["site_pages.PolicyDocumentPage"], ".doc-info tr"),
+        "guide": (urls["site_pages.ServiceGuidePage"], ".guide-materials tbody tr"),
+        "guides": (urls["site_pages.ServiceIndexPage"], ".guide-list tbody tr"),
     }
     for name, (url, selector) in checks.items():
         page.goto(url)
