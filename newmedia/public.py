@@ -10,6 +10,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -54,6 +56,25 @@ def directory_groups(accounts):
             platforms.append((account.platform_label, []))
         platforms[-1][1].append(account)
     return groups
+
+
+@receiver(post_save, sender=NewMediaAccount, dispatch_uid="newmedia_directory_refingerprint_save")
+@receiver(post_delete, sender=NewMediaAccount, dispatch_uid="newmedia_directory_refingerprint_delete")
+def refingerprint_directory(sender, **kwargs):
+    """A registry change is an edit through the CMS of what the directory shows: its tamper-check
+    fingerprint follows it (cms.security.tamper would otherwise report the changed listing)."""
+    requested_at = timezone.now()
+    transaction.on_commit(lambda: _refingerprint(requested_at), robust=True)
+
+
+def _refingerprint(requested_at):
+    from cms.security.fingerprint import record_fingerprint
+    from cms.security.models import PageFingerprint
+
+    # One rendering per transaction however many accounts it saved (the seed saves dozens).
+    fresh = PageFingerprint.objects.filter(created_at__gte=requested_at).values_list("page_id", flat=True)
+    for page in NewMediaDirectoryPage.objects.live().exclude(pk__in=fresh):
+        record_fingerprint(page, PageFingerprint.Reason.REFRESH)
 
 
 class ReportStatus(models.TextChoices):

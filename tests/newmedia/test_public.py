@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.security.fingerprint import snapshot_page
+from cms.security.models import PageFingerprint
 from disclosure.calendar import add_working_days
 from disclosure.requests.forms import CAPTCHA_SESSION_KEY
 from newmedia.demo_public import qr_png
@@ -226,3 +228,11 @@ def test_other_units_cannot_see_reports(client, report, people, who):
     ):
         assert response.status_code == 302 and response["Location"] == "/admin/"
     assert not report.steps.exists()
+
+
+def test_a_registry_change_moves_the_directorys_fingerprint(township_a, directory, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        account(township_a, "石羊镇人民政府", AccountStatus.ACTIVE)
+    fingerprint = PageFingerprint.objects.get(page=directory)
+    assert fingerprint.reason == PageFingerprint.Reason.REFRESH
+    assert fingerprint.content_sha256 == snapshot_page(directory)[1].content_sha256
