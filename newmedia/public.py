@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -262,7 +262,11 @@ class NewMediaDirectoryPage(RoutablePageMixin, PortalPage):
         """The proxy serves only /media/images/, so the QR codes come through here, and only a public account's."""
         account = get_object_or_404(public_accounts().exclude(qr_code=""), pk=account_id)
         kind = "image/png" if account.qr_code.name.lower().endswith(".png") else "image/jpeg"
-        response = FileResponse(account.qr_code.open("rb"), content_type=kind)
+        try:
+            handle = account.qr_code.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, content_type=kind)
         patch_cache_control(response, public=True, max_age=3600)
         return response
 

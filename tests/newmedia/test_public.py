@@ -236,3 +236,9 @@ def test_a_registry_change_moves_the_directorys_fingerprint(township_a, director
     fingerprint = PageFingerprint.objects.get(page=directory)
     assert fingerprint.reason == PageFingerprint.Reason.REFRESH
     assert fingerprint.content_sha256 == snapshot_page(directory)[1].content_sha256
+
+
+def test_a_lost_qr_code_file_is_not_found(client, directory, accounts):
+    item = accounts["active"]
+    item.qr_code.storage.delete(item.qr_code.name)
+    assert client.get(f"{DIRECTORY_URL}qr/{item.pk}/").status_code == 404
