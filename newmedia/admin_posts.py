@@ -269,6 +269,9 @@ class PostViewSet(SnippetViewSet):
         base_form_class=PostForm,
     )
 
+    def register_chooser_viewset(self):
+        """No chooser: nothing links to a post, and a chooser would list every unit's posts by id."""
+
     def get_queryset(self, request):
         return visible_posts(request.user).select_related("account", "account__unit")
 
