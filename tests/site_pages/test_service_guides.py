@@ -255,3 +255,18 @@ def test_public_page_shows_every_element(client, service_index, township_a):
         assert value in html, value
     assert html.count('href="https://www.sczwfw.gov.cn/guide/123"') == 2
     assert 'data-label="事项名称">城乡居民养老保险参保登记</td>' in html
+
+
+def test_department_editor_opens_and_adds_guides_in_the_admin(client, service_index, township_a, township_b, reviewers):
+    guide = make_guide(service_index, township_a, user=reviewers["info_officer"])
+    log_in(client, reviewers["info_officer"])
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[guide.pk])).content.decode()
+    for label in ("事项名称", "申请材料", "办理流程", "法定时限", "监督投诉电话", "在线办理"):
+        assert label in html
+    department = guide.get_parent()
+    add_url = reverse("wagtailadmin_pages:add", args=["site_pages", "serviceguidepage", department.pk])
+    assert client.get(add_url).status_code == 200
+    # Another department's guides are its own to edit.
+    other = make_guide(service_index, township_b, title="企业投资项目备案", publish=True)
+    other_add_url = reverse("wagtailadmin_pages:add", args=["site_pages", "serviceguidepage", other.get_parent().pk])
+    assert client.get(other_add_url).status_code in (302, 403)
