@@ -19,6 +19,7 @@ CONTENT_PAGE_TYPES = (
     "site_pages.NoticePage",
     "site_pages.PolicyDocumentPage",
     "site_pages.InterpretationPage",
+    "site_pages.ServiceGuidePage",
 )
 
 

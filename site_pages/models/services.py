@@ -257,9 +257,6 @@ class ServiceIndexPage(ColumnPage):
     def guides(self):
         return ServiceGuidePage.objects.live().public().descendant_of(self)
 
-    def listing_queryset(self, base=None):
-        return self.guides().order_by("-first_published_at", "-pk")
-
     def filter_form(self, data):
         units = Unit.objects.filter(pk__in=self.guides().values("owning_unit")).order_by("name")
         return ServiceFilterForm(data, units=units)

@@ -270,3 +270,12 @@ def test_department_editor_opens_and_adds_guides_in_the_admin(client, service_in
     other = make_guide(service_index, township_b, title="企业投资项目备案", publish=True)
     other_add_url = reverse("wagtailadmin_pages:add", args=["site_pages", "serviceguidepage", other.get_parent().pk])
     assert client.get(other_add_url).status_code in (302, 403)
+
+
+def test_guides_count_as_the_columns_content(client, portal, service_index, listed):
+    from site_pages.home_blocks import column_items
+
+    assert {page.pk for page in column_items(service_index, 10)} == {g.pk for g in listed.values()}
+    assert {page.pk for page in column_items(service_index, 10, "article")} == set()
+    assert service_index.listing_queryset().first() is not None
+    assert "办事指南" in {column.title for column in client.get("/").context["portal_nav"]}
