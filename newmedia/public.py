@@ -232,6 +232,13 @@ class NewMediaDirectoryPage(RoutablePageMixin, PortalPage):
 
     max_count = 1
     parent_page_types = ["site_pages.HomePage", "site_pages.ColumnPage"]
+
+    @classmethod
+    def can_create_at(cls, parent):
+        # The portal's structure, like columns: under the home page or a column of the structure units.
+        from site_pages.models.columns import takes_columns
+
+        return super().can_create_at(parent) and takes_columns(parent)
     subpage_types = []
     template = "newmedia/public/directory_page.html"
     content_panels = Page.content_panels + [FieldPanel("intro")]

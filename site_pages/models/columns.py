@@ -148,6 +148,7 @@ class ColumnPage(ListingMixin, PortalPage):
         "site_pages.ColumnPage",
         "site_pages.SpecialTopicPage",
         "site_pages.ServiceIndexPage",
+        "newmedia.NewMediaDirectoryPage",
         *CONTENT_PAGE_TYPES,
     ]
 

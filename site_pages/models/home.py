@@ -15,7 +15,7 @@ class HomePage(Page):
 
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["site_pages.ColumnPage", "site_pages.ServiceIndexPage"]
+    subpage_types = ["site_pages.ColumnPage", "site_pages.ServiceIndexPage", "newmedia.NewMediaDirectoryPage"]
 
     content_panels = Page.content_panels + [FieldPanel("body")]
 

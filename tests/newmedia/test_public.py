@@ -242,3 +242,15 @@ def test_a_lost_qr_code_file_is_not_found(client, directory, accounts):
     item = accounts["active"]
     item.qr_code.storage.delete(item.qr_code.name)
     assert client.get(f"{DIRECTORY_URL}qr/{item.pk}/").status_code == 404
+
+
+def test_the_directory_page_is_offered_under_the_home_page_and_structure_columns_only(home, township_a, county_office):
+    from newmedia.public import NewMediaDirectoryPage
+    from tests.factories import make_column
+
+    interaction = make_column(home, "互动交流", county_office, slug="hdjl")
+    township = make_column(home, "石羊镇", township_a, slug="sy")
+    assert NewMediaDirectoryPage.can_create_at(home)
+    assert NewMediaDirectoryPage.can_create_at(interaction)
+    assert not NewMediaDirectoryPage.can_create_at(township)
+    assert NewMediaDirectoryPage in home.specific.creatable_subpage_models()
