@@ -279,3 +279,18 @@ def test_guides_count_as_the_columns_content(client, portal, service_index, list
     assert {page.pk for page in column_items(service_index, 10, "article")} == set()
     assert service_index.listing_queryset().first() is not None
     assert "办事指南" in {column.title for column in client.get("/").context["portal_nav"]}
+
+
+def test_automatic_checks_read_every_element(service_index, township_a, reviewers):
+    material = {**MATERIAL, "name": "代开发票证明"}
+    guide = make_guide(
+        service_index,
+        township_a,
+        user=reviewers["info_officer"],
+        conditions="可代开发票的个人",
+        materials=[("material", material)],
+    )
+    with pytest.raises(WorkflowError) as refused:
+        api.submit(guide, reviewers["info_officer"])
+    fields = {finding["field"].split(".")[0] for finding in refused.value.findings if finding["matched"] == "代开发票"}
+    assert {"conditions", "materials"} <= fields
