@@ -107,7 +107,12 @@ class StalenessColumn(Column):
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
-        context.update(level=monitoring.staleness(instance), text=monitoring.label(instance))
+        days, level = monitoring.days_since_post(instance), monitoring.staleness(instance)
+        context.update(
+            level=level,
+            text=_("%(days)s 天未更新") % {"days": days} if days is not None else _("从未发文"),
+            level_label=monitoring.LABELS[level],
+        )
         return context
 
 

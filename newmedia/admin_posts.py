@@ -10,6 +10,7 @@ from functools import wraps
 from django import forms
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
@@ -273,7 +274,12 @@ class PostViewSet(SnippetViewSet):
         """No chooser: nothing links to a post, and a chooser would list every unit's posts by id."""
 
     def get_queryset(self, request):
-        return visible_posts(request.user).select_related("account", "account__unit")
+        # Drafts and posts in review (not yet published) first, then the newest publications.
+        return (
+            visible_posts(request.user)
+            .select_related("account", "account__unit")
+            .order_by(F("published_at").desc(nulls_first=True), "-pk")
+        )
 
     def get_urlpatterns(self):
         patterns = [
