@@ -294,3 +294,9 @@ def test_automatic_checks_read_every_element(service_index, township_a, reviewer
         api.submit(guide, reviewers["info_officer"])
     fields = {finding["field"].split(".")[0] for finding in refused.value.findings if finding["matched"] == "代开发票"}
     assert {"conditions", "materials"} <= fields
+
+
+def test_guide_listing_opens_in_the_admin(admin_client, service_index, listed):
+    assert admin_client.get(reverse("wagtailadmin_pages:edit", args=[service_index.pk])).status_code == 200
+    explorer = admin_client.get(reverse("wagtailadmin_explore", args=[service_index.pk]))
+    assert explorer.status_code == 200
