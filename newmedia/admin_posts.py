@@ -130,6 +130,16 @@ class OutsidePostForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["account"].queryset = access.editable_accounts(user).filter(status__in=OUTSIDE_STATUSES)
 
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("account")
+            and cleaned.get("url")
+            and monitoring.already_recorded(cleaned["account"], cleaned["url"])
+        ):
+            self.add_error("url", _("该链接已登记过。"))
+        return cleaned
+
     def clean_published_at(self):
         value = self.cleaned_data["published_at"]
         if value > timezone.now():

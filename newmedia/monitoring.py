@@ -104,6 +104,10 @@ def record_outside_post(account, user, *, url, published_at, title):
     return post
 
 
+def already_recorded(account, url):
+    return account.posts.filter(platform_url=url).exists()
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be read."""
 
@@ -192,7 +196,7 @@ def import_posts(data, user):
         return result
     lookup, editable = _account_lookup(user)
     now = timezone.now()
-    valid = []
+    valid, seen = [], set()
     for number, row in rows:
         problems = []
         account, problem = _row_account(row["账号"], lookup, editable)
@@ -204,6 +208,9 @@ def import_posts(data, user):
             validate_url(row["链接"])
         except ValidationError:
             problems.append(_("链接“%(url)s”不是以 http:// 或 https:// 开头的网址。") % {"url": row["链接"]})
+        if account is not None and row["链接"] and (row["链接"] in seen or already_recorded(account, row["链接"])):
+            problems.append(_("链接“%(url)s”已登记过，请勿重复导入。") % {"url": row["链接"]})
+        seen.add(row["链接"])
         published_at = parse_time(row["发布时间"])
         if published_at is None:
             problems.append(

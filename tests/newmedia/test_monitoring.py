@@ -174,3 +174,19 @@ def test_demo_has_a_stale_account_one_in_warning_and_a_post_in_review(db):
     post = NewMediaPost.objects.get(recorded_outside=False)
     assert api.current_stage(post).stage == "review_1"
     assert NewMediaPost.objects.filter(recorded_outside=True, account__name="健康安岳").count() == 3
+
+
+def test_csv_link_already_recorded_or_repeated_in_the_file_is_refused(account, people):
+    row = "石羊镇人民政府,一,https://mp.example.cn/s/a,2026-11-30"
+    assert monitoring.import_posts(csv(row), people["officer"]).ok
+    again = monitoring.import_posts(csv(row), people["officer"])
+    assert [line for line, _message in again.errors] == [2] and "已登记过" in again.errors[0][1]
+    twice = monitoring.import_posts(
+        csv(
+            "石羊镇人民政府,二,https://mp.example.cn/s/b,2026-11-30",
+            "石羊镇人民政府,二,https://mp.example.cn/s/b,2026-11-30",
+        ),
+        people["officer"],
+    )
+    assert [line for line, _message in twice.errors] == [3]
+    assert NewMediaPost.objects.count() == 1
