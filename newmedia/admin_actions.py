@@ -23,6 +23,10 @@ from .models import EVENT_DOCUMENT_VALIDATORS, AccountStatus, ChangeRequest, Clo
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+class StepForm(forms.Form):
+    comment = forms.CharField(label=gettext_lazy("意见"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class ApprovalForm(forms.Form):
     document_number = forms.CharField(label=gettext_lazy("资阳市政府办公室批复文号"), max_length=100)
     approved_on = forms.DateField(label=gettext_lazy("批复日期"), widget=DATE)
@@ -101,6 +105,20 @@ class Action:
 
 LIVE = (AccountStatus.APPLIED, AccountStatus.APPROVED, AccountStatus.REGISTERED, AccountStatus.ACTIVE)
 ACTIONS = {
+    "review": Action(
+        gettext_lazy("审核开设申请"),
+        StepForm,
+        (AccountStatus.APPLIED,),
+        lambda a, u, d: lifecycle.review_application(a, u, d["comment"]),
+        gettext_lazy("已审核开设申请，待县政府办报批。"),
+    ),
+    "submit": Action(
+        gettext_lazy("报资阳市政府办公室审批"),
+        StepForm,
+        (AccountStatus.APPLIED,),
+        lambda a, u, d: lifecycle.submit_for_approval(a, u, d["comment"]),
+        gettext_lazy("已报资阳市政府办公室审批。"),
+    ),
     "approve": Action(
         gettext_lazy("登记开设批复"),
         ApprovalForm,

@@ -1,7 +1,8 @@
 """The new-media account lifecycle (issue 14 §2): one state machine, every step recorded and, where the regulation
 asks, filed (备案) to the supervisor and copied (抄送) to the cyberspace office.
 
-    开设申请 applied --record_approval--> approved --record_national_registration--> registered --activate--> active
+    开设申请 applied --review_application (operator), submit_for_approval (supervisor), record_approval-->
+        approved --record_national_registration--> registered --activate--> active
     active --request_change / approve_change--> active (renamed, new entity, new 责任人, new platform ID)
     active --start_closure--> closing (public notice) --deregister (after the notice)--> deregistered
     record_notice: a provincial notice on a live account; at three the account is flagged for forced closure.
@@ -15,6 +16,8 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from cms.organisation.models import UnitKind
 
 from . import access, checks
 from .filings import alert_forced_closure
@@ -105,11 +108,50 @@ def apply_for_opening(unit, platform, name, user, justification, **details):
     return account
 
 
+def _since_application(account, kind):
+    """Whether a `kind` step was recorded after the account's latest application."""
+    applied = account.events.filter(kind=EventKind.APPLIED).order_by("-created_at", "-pk").first()
+    steps = account.events.filter(kind=kind)
+    if applied is not None:
+        steps = steps.filter(pk__gt=applied.pk)
+    return steps.exists()
+
+
+@transaction.atomic
+def review_application(account, user, comment=""):
+    """电子政务外网管理办公室 reviews the application before the supervisor submits it upward."""
+    _refuse_unless(
+        user.is_superuser or access.in_office(user, UnitKind.OPERATOR),
+        _("开设申请由电子政务外网管理办公室审核。"),
+    )
+    _status(account, AccountStatus.APPLIED, message=_("账号当前状态为“%(status)s”，不能审核开设申请。"))
+    _refuse_unless(not _since_application(account, EventKind.REVIEWED), _("该开设申请已审核。"))
+    _record(account, EventKind.REVIEWED, user, comment=comment)
+    return account
+
+
+@transaction.atomic
+def submit_for_approval(account, user, comment=""):
+    """县政府办 submits the reviewed application to 资阳市政府办公室."""
+    _refuse_unless(user.is_superuser or access.is_supervisor(user), _("开设申请由县政府办报资阳市政府办公室审批。"))
+    _status(account, AccountStatus.APPLIED, message=_("账号当前状态为“%(status)s”，不能报批。"))
+    _refuse_unless(
+        _since_application(account, EventKind.REVIEWED), _("开设申请须先经电子政务外网管理办公室审核，方可报批。")
+    )
+    _refuse_unless(not _since_application(account, EventKind.SUBMITTED), _("该开设申请已报批。"))
+    _record(account, EventKind.SUBMITTED, user, comment=comment)
+    return account
+
+
 @transaction.atomic
 def record_approval(account, user, document_number, approved_on, document=None, comment=""):
-    """The 资阳市政府办公室 approval, recorded by the supervisor or the operator."""
+    """The 资阳市政府办公室 approval, recorded by the supervisor or the operator after the submission upward."""
     _refuse_unless(access.is_keeping_office(user), _("批复只能由县政府办或电子政务外网管理办公室登记。"))
     _status(account, AccountStatus.APPLIED, message=_("账号当前状态为“%(status)s”，不能登记开设批复。"))
+    _refuse_unless(
+        _since_application(account, EventKind.SUBMITTED),
+        _("开设申请须经电子政务外网管理办公室审核、县政府办报批后，方可登记资阳市政府办公室的批复。"),
+    )
     _refuse_unless((document_number or "").strip(), _("请填写资阳市政府办公室的批复文号。"))
     _refuse_unless(approved_on is not None, _("请填写批复日期。"))
     account.approval_document_number = document_number.strip()

@@ -203,6 +203,8 @@ class NewMediaAccount(models.Model):
 
 class EventKind(models.TextChoices):
     APPLIED = "applied", _("开设申请")
+    REVIEWED = "reviewed", _("电子政务办审核")
+    SUBMITTED = "submitted", _("县政府办报批")
     APPROVED = "approved", _("批复登记")
     REGISTERED = "registered", _("全国系统报送")
     ACTIVATED = "activated", _("开通")

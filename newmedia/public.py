@@ -232,6 +232,9 @@ class NewMediaDirectoryPage(RoutablePageMixin, PortalPage):
 
     max_count = 1
     parent_page_types = ["site_pages.HomePage", "site_pages.ColumnPage"]
+    subpage_types = []
+    template = "newmedia/public/directory_page.html"
+    content_panels = Page.content_panels + [FieldPanel("intro")]
 
     @classmethod
     def can_create_at(cls, parent):
@@ -239,9 +242,6 @@ class NewMediaDirectoryPage(RoutablePageMixin, PortalPage):
         from site_pages.models.columns import takes_columns
 
         return super().can_create_at(parent) and takes_columns(parent)
-    subpage_types = []
-    template = "newmedia/public/directory_page.html"
-    content_panels = Page.content_panels + [FieldPanel("intro")]
 
     class Meta:
         verbose_name = gettext_lazy("政务新媒体矩阵")

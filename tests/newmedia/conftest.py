@@ -39,8 +39,14 @@ def applied(unit, user, platform=Platform.WECHAT, name="石羊镇人民政府"):
     )
 
 
+def submitted(account, people):
+    """An application reviewed by the operator and submitted upward by the supervisor."""
+    lifecycle.review_application(account, people["operator"])
+    return lifecycle.submit_for_approval(account, people["supervisor"])
+
+
 def active(unit, people, platform=Platform.WECHAT, name="石羊镇人民政府"):
-    account = applied(unit, people["officer"], platform, name)
+    account = submitted(applied(unit, people["officer"], platform, name), people)
     lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕12号", datetime.date(2026, 3, 2))
     lifecycle.record_national_registration(account, people["operator"], datetime.date(2026, 3, 5))
     return lifecycle.activate(account, people["officer"], opened_on=datetime.date(2026, 3, 6))

@@ -13,7 +13,7 @@ from newmedia import lifecycle
 from newmedia.models import AccountEvent, AccountStatus, ChangeRequest, EventKind, NewMediaAccount, Platform
 from tests.factories import log_in
 
-from .conftest import active, applied
+from .conftest import active, applied, submitted
 
 
 def opening(unit, **fields):
@@ -87,6 +87,15 @@ def test_activation_without_approval_or_registration_is_refused(client, township
 def test_the_whole_lifecycle_through_the_views(client, township_a, people, monkeypatch):
     account = applied(township_a, people["officer"])
     log_in(client, people["supervisor"])
+    approval = {"document_number": "资府办函〔2026〕1号", "approved_on": "2026-03-02"}
+    refusal = action(client, account, "approve", approval)
+    assert refusal.status_code == 200 and "须经电子政务外网管理办公室审核" in refusal.content.decode()
+    refusal = action(client, account, "review", {})
+    assert refusal.status_code == 200 and "由电子政务外网管理办公室审核" in refusal.content.decode()
+    log_in(client, people["operator"])
+    assert action(client, account, "review", {"comment": "符合开设条件"}).status_code == 302
+    log_in(client, people["supervisor"])
+    assert action(client, account, "submit", {}).status_code == 302
     assert (
         action(
             client, account, "approve", {"document_number": "资府办函〔2026〕1号", "approved_on": "2026-03-02"}
@@ -219,6 +228,7 @@ def test_lifecycle_refusal_keeps_the_account_when_another_unit_posts(client, tow
     account = applied(township_a, people["officer"])
     log_in(client, people["outsider"])
     assert action(client, account, "activate", {}).status_code == 404
+    submitted(account, people)
     lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕1号", datetime.date(2026, 3, 2))
     assert account.status == AccountStatus.APPROVED
 

@@ -10,7 +10,7 @@ from newmedia import filings, lifecycle
 from newmedia.lifecycle import LifecycleError
 from newmedia.models import AccountStatus, ChangeStatus, EventKind, Platform, PlatformException
 
-from .conftest import active, applied
+from .conftest import active, applied, submitted
 
 
 def refused(message, function, *args, **kwargs):
@@ -22,6 +22,9 @@ def refused(message, function, *args, **kwargs):
 def test_opening_approval_registration_activation(township_a, people):
     account = applied(township_a, people["officer"])
     assert account.status == AccountStatus.APPLIED
+    lifecycle.review_application(account, people["operator"], "名称、主体符合要求")
+    lifecycle.submit_for_approval(account, people["supervisor"])
+    assert account.status == AccountStatus.APPLIED
     lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕12号", datetime.date(2026, 3, 2))
     assert account.status == AccountStatus.APPROVED
     lifecycle.record_national_registration(account, people["operator"], datetime.date(2026, 3, 5))
@@ -32,6 +35,8 @@ def test_opening_approval_registration_activation(township_a, people):
     kinds = list(account.events.order_by("created_at", "pk").values_list("kind", "user__username", "filed"))
     assert kinds == [
         (EventKind.APPLIED, "sy_nm_xxy", True),
+        (EventKind.REVIEWED, "dzzw_nm", False),
+        (EventKind.SUBMITTED, "xzfb_nm", False),
         (EventKind.APPROVED, "xzfb_nm", False),
         (EventKind.REGISTERED, "dzzw_nm", False),
         (EventKind.ACTIVATED, "sy_nm_xxy", True),
@@ -45,11 +50,37 @@ def test_activation_before_approval_or_registration_is_refused(township_a, peopl
     account = applied(township_a, people["officer"])
     refused("严禁先开设账号后报批", lifecycle.activate, account, people["officer"])
     refused("须先登记资阳市政府办公室批复", lifecycle.record_national_registration, account, people["operator"], None)
+    submitted(account, people)
     lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕12号", datetime.date(2026, 3, 2))
     refused(
         "严禁先开设账号后报批：尚未登记全国政务新媒体信息报送系统报送", lifecycle.activate, account, people["officer"]
     )
     assert account.status == AccountStatus.APPROVED
+
+
+def test_the_operator_reviews_and_the_supervisor_submits_before_an_approval(township_a, people):
+    account = applied(township_a, people["officer"])
+    approve = (
+        lifecycle.record_approval,
+        account,
+        people["supervisor"],
+        "资府办函〔2026〕3号",
+        datetime.date(2026, 3, 2),
+    )
+    refused("须经电子政务外网管理办公室审核、县政府办报批", *approve)
+    refused("须先经电子政务外网管理办公室审核", lifecycle.submit_for_approval, account, people["supervisor"])
+    for who in ("officer", "supervisor", "cyberspace"):
+        refused("由电子政务外网管理办公室审核", lifecycle.review_application, account, people[who])
+    lifecycle.review_application(account, people["operator"])
+    refused("已审核", lifecycle.review_application, account, people["operator"])
+    refused("须经电子政务外网管理办公室审核、县政府办报批", *approve)
+    for who in ("officer", "operator", "cyberspace"):
+        refused("由县政府办报资阳市政府办公室审批", lifecycle.submit_for_approval, account, people[who])
+    lifecycle.submit_for_approval(account, people["supervisor"])
+    refused("已报批", lifecycle.submit_for_approval, account, people["supervisor"])
+    approve[0](*approve[1:])
+    assert account.status == AccountStatus.APPROVED
+    refused("不能审核开设申请", lifecycle.review_application, account, people["operator"])
 
 
 def test_only_the_offices_record_approvals_and_notices(township_a, people):

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
@@ -23,6 +24,7 @@ from wagtail.models import Collection
 
 from disclosure.requests.forms import REPLY_EXTENSIONS
 from disclosure.requests.models import DisclosureRequest
+from newmedia import lifecycle
 from newmedia.models import ACCOUNT_IMAGE_EXTENSIONS, EVENT_DOCUMENT_EXTENSIONS, AccountEvent, NewMediaAccount
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import UnitFactory
@@ -130,6 +132,10 @@ def _account_picture_uploader(field):
 
 def upload_approval_document(client, name, content):
     account = _account("applied")
+    # The application has been reviewed and submitted upward, so an approval may be recorded.
+    office = get_user_model().objects.filter(is_superuser=True).first()
+    lifecycle.review_application(account, office)
+    lifecycle.submit_for_approval(account, office)
     response = client.post(
         reverse("newmedia_accounts:action", args=[account.pk, "approve"]),
         {

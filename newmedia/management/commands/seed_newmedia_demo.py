@@ -119,6 +119,8 @@ class Command(BaseCommand):
         self.dated(account, 130)
         if reach >= 1:
             number = _("资府办函〔%(year)d〕%(n)d号") % {"year": today.year, "n": account.pk}
+            lifecycle.review_application(account, operator)
+            lifecycle.submit_for_approval(account, supervisor)
             lifecycle.record_approval(account, supervisor, number, self.days_ago(120))
             self.dated(account, 120)
             # The offices signed for the application when they forwarded it for approval.
