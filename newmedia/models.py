@@ -17,6 +17,8 @@ from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import DraftStateMixin, LockableMixin, RevisionMixin, WorkflowMixin
 
+from workflows.reposts import RepostSourceMixin
+
 # Uploads are parsed like every other entry point's (cms.security.uploads): an avatar or QR code is a
 # plain picture; an approval or notice is a document or its scan.
 ACCOUNT_IMAGE_EXTENSIONS = ["jpg", "jpeg", "png"]
@@ -284,7 +286,7 @@ class ChangeRequest(models.Model):
         return f"{self.account}：{self.get_status_display()}"
 
 
-class NewMediaPost(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
+class NewMediaPost(RepostSourceMixin, WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, models.Model):
     """A post of an account (发文): reviewed under 三审三校 like a portal page, or recorded when posted elsewhere.
 
     Posting to the platform is out of reach: the final approval marks the post published for the account, and
@@ -344,20 +346,9 @@ class NewMediaPost(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin,
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.is_repost:
-            if not self.source_organisation.strip():
-                errors["source_organisation"] = _("转载信息必须填写来源单位。")
-            if not self.source_url.strip():
-                errors["source_url"] = _("转载信息必须填写原文链接。")
-        elif self.source_organisation.strip() or self.source_url.strip():
-            errors["is_repost"] = _("填写了来源单位或原文链接，请勾选“转载”；原创信息请清空来源。")
+        errors = self.repost_source_errors()
         if errors:
             raise ValidationError(errors)
-
-    def get_repost_source(self):
-        """(来源单位, 原文链接) for the workflow's authoritative-source check, or None for original content."""
-        return (self.source_organisation.strip(), self.source_url.strip()) if self.is_repost else None
 
 
 def note_post(account_id, published_at):

@@ -17,6 +17,7 @@ from wagtail.search import index
 
 from workflows.panels import ReviewStatusPanel
 from workflows.permissions import ReviewedPagePermissionTester
+from workflows.reposts import RepostSourceMixin
 
 from ..blocks import BodyBlock
 from ..draft_privacy import display_title
@@ -149,7 +150,7 @@ class PortalPage(Page):
         return texts
 
 
-class ContentPage(PortalPage):
+class ContentPage(RepostSourceMixin, PortalPage):
     """Abstract base of articles, notices, policy documents and interpretations."""
 
     summary = models.TextField(_("摘要"), max_length=300, blank=True)
@@ -195,20 +196,9 @@ class ContentPage(PortalPage):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.is_repost:
-            if not self.source_organisation.strip():
-                errors["source_organisation"] = _("转载信息必须填写来源单位。")
-            if not self.source_url.strip():
-                errors["source_url"] = _("转载信息必须填写原文链接。")
-        elif self.source_organisation.strip() or self.source_url.strip():
-            errors["is_repost"] = _("填写了来源单位或原文链接，请勾选“转载”；原创信息请清空来源。")
+        errors = self.repost_source_errors()
         if errors:
             raise ValidationError(errors)
-
-    def get_repost_source(self):
-        """(来源单位, 原文链接) for the workflow's authoritative-source check, or None for original content."""
-        return (self.source_organisation.strip(), self.source_url.strip()) if self.is_repost else None
 
     def extra_search_texts(self):
         return [self.summary, self.body_text]
