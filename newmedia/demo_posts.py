@@ -25,7 +25,9 @@ def seed_posts(stdout):
             continue
         newest = QUIET_ACCOUNTS.get(account.name, 1)
         for n, title in enumerate(DEMO_TITLES):
-            moment = timezone.now() - datetime.timedelta(days=newest + 3 * n, hours=2)
+            # Mid-morning of a county date, so the day count does not depend on the hour the demo is seeded.
+            day = timezone.localdate() - datetime.timedelta(days=newest + 3 * n)
+            moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
             monitoring.record_outside_post(
                 account,
                 account.responsible,

@@ -2,13 +2,14 @@
 
 import datetime
 import io
+from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from newmedia import monitoring
+from newmedia import demo_posts, monitoring
 from newmedia.models import NewMediaAccount, NewMediaPost, Platform
 from tests.factories import log_in
 from workflows import api
@@ -190,3 +191,18 @@ def test_csv_link_already_recorded_or_repeated_in_the_file_is_refused(account, p
     )
     assert [line for line, _message in twice.errors] == [3]
     assert NewMediaPost.objects.count() == 1
+
+
+def test_demo_day_counts_do_not_depend_on_the_hour_of_seeding(db):
+    """The e2e panel reads '20 天未更新'; seeding at 00:30 county time once gave 21."""
+    call_command("seed_demo", stdout=io.StringIO())
+    for hour in (0, 1, 12, 23):
+        NewMediaPost.objects.all().delete()
+        moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(hour, 30)))
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            demo_posts.seed_posts(io.StringIO())
+            counts = {
+                account.name: monitoring.days_since_post(account)
+                for account in NewMediaAccount.objects.filter(name__in=demo_posts.QUIET_ACCOUNTS)
+            }
+        assert counts == demo_posts.QUIET_ACCOUNTS, hour
