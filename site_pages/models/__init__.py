@@ -2,6 +2,7 @@ from .base import ContentPage, PortalPage, UpdateClass
 from .columns import ColumnPage, SpecialTopicPage
 from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
 from .home import HomePage
+from .letters import Message, MessageAttachment, MessageBoardPage, MessageEvent
 from .search_stats import SearchQueryStat
 from .services import ServiceGuidePage, ServiceIndexPage
 from .settings import PortalSettings
@@ -11,6 +12,10 @@ __all__ = [
     "ColumnPage",
     "ContentPage",
     "HomePage",
+    "Message",
+    "MessageAttachment",
+    "MessageBoardPage",
+    "MessageEvent",
     "InterpretationPage",
     "NoticePage",
     "PolicyDocumentPage",
