@@ -137,6 +137,12 @@ class MessageBoardPage(RoutablePageMixin, PortalPage):
 
         return public.query(self, request)
 
+    @path("statistics/")
+    def statistics(self, request):
+        from ..letters import statistics_views
+
+        return statistics_views.public_statistics(self, request)
+
     @path("<int:letter_id>/")
     def letter(self, request, letter_id):
         from ..letters import public
