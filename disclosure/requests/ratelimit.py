@@ -23,6 +23,8 @@ DEFAULT_LIMITS = {
     "status": (20, 3600),
     # successful fake-account reports (newmedia, 假冒账号举报) per address
     "newmedia_report": (5, 3600),
+    # accepted survey answers (site_pages, 征集调查) per address: a household or office may share one address
+    "survey": (30, 3600),
 }
 
 
