@@ -2,6 +2,7 @@ from .base import ContentPage, PortalPage, UpdateClass
 from .columns import ColumnPage, SpecialTopicPage
 from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
 from .home import HomePage
+from .letter_replies import MessageReply
 from .letters import Message, MessageAttachment, MessageBoardPage, MessageEvent
 from .search_stats import SearchQueryStat
 from .services import ServiceGuidePage, ServiceIndexPage
@@ -16,6 +17,7 @@ __all__ = [
     "MessageAttachment",
     "MessageBoardPage",
     "MessageEvent",
+    "MessageReply",
     "InterpretationPage",
     "NoticePage",
     "PolicyDocumentPage",
