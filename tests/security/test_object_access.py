@@ -35,6 +35,7 @@ from site_pages.models import ArticlePage, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
+from tests.site_pages.letters_support import make_board, make_letter
 from workflows import api
 from workflows.lexicon.models import LeaderTitle, LexiconEntry
 from workflows.models import (
@@ -198,6 +199,14 @@ def disclosure_request_cases(world):
     return [({"pk": item.pk, "action": "archive"}, ["申请人辛", "申请公开壬的材料"])]
 
 
+def letter_cases(world):
+    """A letter of unit A's board with an attachment: unit B's info officer sees neither it nor its writer."""
+    letter = make_letter(make_board(world.a, world.portal["a"]), name="写信人丑", content="留言内容寅")
+    attachment = letter.attachments.create(file=ContentFile(b"%PDF-1.4", name="a.pdf"), original_name="a.pdf", size=8)
+    secrets = ["写信人丑", "留言内容寅", letter.mobile]
+    return [({"pk": letter.pk, "action": "accept", "attachment_id": attachment.pk}, secrets)]
+
+
 def unit_cases(world):
     return [({"pk": world.a.pk}, [world.a.name])]
 
@@ -356,6 +365,10 @@ FIXTURES = {
     "disclosure_requests_admin:detail": disclosure_request_cases,
     "disclosure_requests_admin:reply_document": disclosure_request_cases,
     "disclosure_requests_admin:action": disclosure_request_cases,
+    "letters_admin:detail": letter_cases,
+    "letters_admin:contact": letter_cases,
+    "letters_admin:attachment": letter_cases,
+    "letters_admin:action": letter_cases,
     "units": unit_cases,
     "memberships": membership_cases,
     "tamper_findings": tamper_finding_cases,
