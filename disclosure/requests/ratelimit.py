@@ -23,6 +23,13 @@ DEFAULT_LIMITS = {
     "status": (20, 3600),
     # successful fake-account reports (newmedia, 假冒账号举报) per address
     "newmedia_report": (5, 3600),
+    # questions submitted to an online interview (site_pages, 在线访谈) per address
+    "interview_question": (5, 3600),
+    # letters to the message boards (site_pages.letters), per address and per writer's mobile
+    "letter": (5, 3600),
+    "letter_mobile": (3, 86400),
+    # failed letter status look-ups per address
+    "letter_query": (20, 3600),
     # accepted survey answers (site_pages, 征集调查) per address: a household or office may share one address
     "survey": (30, 3600),
 }
@@ -67,14 +74,15 @@ def _count_in_database(key, window):
         RateLimitWindow.objects.filter(key=key).update(count=F("count") + 1)
 
 
-def exceeded(scope, request):
+def exceeded(scope, request, identity=None):
+    """`identity` counts something other than the address (e.g. a hashed mobile number)."""
     count, _window = _limit(scope)
-    return _stored_count(_key(scope, client_ip(request))) >= count
+    return _stored_count(_key(scope, identity or client_ip(request))) >= count
 
 
-def record(scope, request):
+def record(scope, request, identity=None):
     _count, window = _limit(scope)
-    key = _key(scope, client_ip(request))
+    key = _key(scope, identity or client_ip(request))
     try:
         _count_in_cache(key, window)
     except CACHE_ERRORS:

@@ -20,6 +20,7 @@ CONTENT_PAGE_TYPES = (
     "site_pages.PolicyDocumentPage",
     "site_pages.InterpretationPage",
     "site_pages.ServiceGuidePage",
+    "site_pages.SurveyPage",
 )
 
 
@@ -149,6 +150,7 @@ class ColumnPage(ListingMixin, PortalPage):
         "site_pages.SpecialTopicPage",
         "site_pages.ServiceIndexPage",
         "newmedia.NewMediaDirectoryPage",
+        "site_pages.MessageBoardPage",
         *CONTENT_PAGE_TYPES,
     ]
 
