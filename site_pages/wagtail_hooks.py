@@ -11,6 +11,7 @@ from wagtail import hooks
 from .document_access import may_download
 from .draft_privacy import visible_pages
 from .letters import admin_hooks as letter_admin_hooks  # noqa: F401 (registers 留言办理)
+from .letters import statistics_hooks  # noqa: F401 - 留言统计 and 民意分析 menu items and URLs
 from .models.columns import annotate_blank_columns
 from .search_admin import SearchStatsMenuItem, SearchStatsView
 
