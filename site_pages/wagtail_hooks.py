@@ -14,6 +14,7 @@ from .letters import admin_hooks as letter_admin_hooks  # noqa: F401 (registers 
 from .letters import statistics_hooks  # noqa: F401 - 留言统计 and 民意分析 menu items and URLs
 from .models.columns import annotate_blank_columns
 from .search_admin import SearchStatsMenuItem, SearchStatsView
+from .surveys import admin_hooks as survey_admin_hooks  # noqa: F401 - 调查结果 URLs and buttons
 
 
 @hooks.register("construct_page_chooser_queryset")

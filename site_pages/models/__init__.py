@@ -7,6 +7,7 @@ from .letters import Message, MessageAttachment, MessageBoardPage, MessageEvent
 from .search_stats import SearchQueryStat
 from .services import ServiceGuidePage, ServiceIndexPage
 from .settings import PortalSettings
+from .surveys import SurveyPage, SurveyResponse
 
 __all__ = [
     "ArticlePage",
@@ -27,6 +28,8 @@ __all__ = [
     "ServiceGuidePage",
     "ServiceIndexPage",
     "SpecialTopicPage",
+    "SurveyPage",
+    "SurveyResponse",
     "UpdateClass",
     "Validity",
 ]
