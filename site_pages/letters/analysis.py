@@ -39,7 +39,8 @@ STOP_WORDS_FILE = Path(__file__).with_name("data") / "stop_words.txt"
 TOP_KEYWORDS = 10
 BASELINE_MONTHS = 3
 # A rising topic is in at least this many letters of the month, and its share of the month's letters is
-# at least RISE_FACTOR times its mean share over the previous months and RISE_MARGIN above it.
+# at least RISE_FACTOR times its mean share over the previous months (those with letters) and RISE_MARGIN
+# above it.
 RISE_MIN_LETTERS = 2
 RISE_FACTOR = 2
 RISE_MARGIN = 0.1
@@ -195,10 +196,12 @@ def _letter_shares(letters, words):
 
 
 def _rising(letters, previous_months, words):
-    if not any(previous_months):
-        return []  # nothing to compare with: a board's first months would make every word "rising"
+    # A month without letters has no share to compare with; with none at all (a board's first month)
+    # every word would look "rising", so nothing is reported.
+    previous_shares = [_letter_shares(month, words)[1] for month in previous_months if month]
+    if not previous_shares:
+        return []
     counts, shares = _letter_shares(letters, words)
-    previous_shares = [_letter_shares(month, words)[1] for month in previous_months]
     rising = []
     for word, share in shares.items():
         baseline = sum(month.get(word, 0) for month in previous_shares) / len(previous_shares)

@@ -119,7 +119,7 @@ def test_supervisor_sees_every_unit_with_charts_and_no_personal_data(client, bui
     assert response.status_code == 200
     assert township_b.name in page and built.default_unit.name in page
     assert page.count('role="img"') == 2 and "各单位收到留言" in page
-    assert "王小明" not in page and "13800000000" not in page
+    assert "王小明" not in page and "13900001111" not in page
 
 
 def test_unit_sees_its_own_row_and_is_refused_another_unit(client, built, township_a, township_b):
@@ -169,7 +169,7 @@ def test_xlsx_export_reads_back(client, built, county_office, township_a, townsh
     summary = list(workbook["按单位汇总"].iter_rows(values_only=True))
     assert summary[-1][0] == "合计" and summary[-1][1] == 6
     cells = " ".join(str(value) for row in detail + summary for value in row)
-    assert "王小明" not in cells and "13800000000" not in cells
+    assert "王小明" not in cells and "13900001111" not in cells
 
 
 def test_public_statistics_page(client, home, township_a):
@@ -182,4 +182,4 @@ def test_public_statistics_page(client, home, township_a):
     assert response.status_code == 200
     assert page.count('role="img"') == 2 and "每月收到和答复留言" in page
     assert township_a.name in page and "满意率" in page
-    assert "李秘密" not in page and "13800000000" not in page
+    assert "李秘密" not in page and "13900001111" not in page
