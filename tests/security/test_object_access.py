@@ -31,11 +31,12 @@ from newmedia.models import (
     PlatformOption,
 )
 from newmedia.public import FakeAccountReport
-from site_pages.models import ArticlePage, PolicyDocumentPage
+from site_pages.models import ArticlePage, InterviewGuest, InterviewPage, InterviewQuestion, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
 from tests.site_pages.letters_support import make_board, make_letter
+from tests.site_pages.test_surveys import make_survey
 from workflows import api
 from workflows.lexicon.models import LeaderTitle, LexiconEntry
 from workflows.models import (
@@ -339,6 +340,30 @@ def newmedia_post_cases(world):
     return [(values, ["石羊镇发文辰", "发文正文巳"])]
 
 
+def survey_cases(world):
+    """A survey of unit A with one answer whose text may hold personal data."""
+    survey = make_survey(world.portal["a"], title="石羊镇调查卯")
+    survey.responses.create(answers={"q-single": "满意", "q-text": "回答人电话辰"}, visitor_key="0" * 64)
+    return [({"page_id": survey.pk, "fmt": fmt}, ["石羊镇调查卯", "回答人电话辰"]) for fmt in ("xlsx", "csv")]
+
+
+def interview_question_cases(world):
+    start = timezone.now() + datetime.timedelta(days=2)
+    page = InterviewPage(
+        title="石羊镇访谈主题寅",
+        slug="ft-object-access",
+        intro="访谈简介",
+        start_at=start,
+        end_at=start + datetime.timedelta(hours=1),
+        questions_close_at=start - datetime.timedelta(hours=1),
+        guests=[InterviewGuest(name="嘉宾辰", position="镇长", unit="石羊镇")],
+    )
+    world.portal["a"].add_child(instance=page)
+    page.save_revision().publish()
+    question = InterviewQuestion.objects.create(page=page, nickname="网友巳", text="网友提问卯", mobile="13800000000")
+    return [({"page_id": page.pk, "question_pk": question.pk, "action": "adopt"}, ["网友提问卯", "13800000000"])]
+
+
 def user_cases(world):
     user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
@@ -365,6 +390,8 @@ FIXTURES = {
     "disclosure_requests_admin:detail": disclosure_request_cases,
     "disclosure_requests_admin:reply_document": disclosure_request_cases,
     "disclosure_requests_admin:action": disclosure_request_cases,
+    "site_pages_survey_results": survey_cases,
+    "site_pages_survey_export": survey_cases,
     "letters_admin:detail": letter_cases,
     "letters_admin:contact": letter_cases,
     "letters_admin:attachment": letter_cases,
@@ -390,6 +417,7 @@ FIXTURES = {
     "newmedia_exceptions": newmedia_exception_cases,
     "newmedia_posts": newmedia_post_cases,
     "newmedia_fake_reports:detail": newmedia_fake_report_cases,
+    "site_pages_interviews": interview_question_cases,
     "wagtailusers_users": user_cases,
     "wagtailusers_groups": group_cases,
 }

@@ -55,17 +55,16 @@ def questions():
     ]
 
 
-def make_survey(column, opens_in=-1, closes_in=5, publish_results=True, slug="myddc", **fields):
+def make_survey(column, opens_in=-1, closes_in=5, publish_results=True, slug="myddc", title="便民服务满意度调查"):
     now = timezone.now()
     survey = SurveyPage(
-        title="便民服务满意度调查",
+        title=title,
         slug=slug,
         intro="<p>请您如实填写。</p>",
         questions=questions(),
         opens_at=now + datetime.timedelta(days=opens_in),
         closes_at=now + datetime.timedelta(days=closes_in),
         publish_results=publish_results,
-        **fields,
     )
     column.add_child(instance=survey)
     survey.save_revision().publish()
