@@ -44,3 +44,10 @@ def register_search_stats_menu_item():
     return SearchStatsMenuItem(
         _("搜索统计"), reverse("site_pages_search_stats"), name="search-stats", icon_name="search", order=275
     )
+
+
+@hooks.register("register_admin_viewset")
+def register_interview_questions():
+    from .interviews.admin_views import InterviewQuestionViewSet
+
+    return InterviewQuestionViewSet("site_pages_interviews")

@@ -2,6 +2,7 @@ from .base import ContentPage, PortalPage, UpdateClass
 from .columns import ColumnPage, SpecialTopicPage
 from .content import ArticlePage, InterpretationPage, NoticePage, PolicyDocumentPage, Validity
 from .home import HomePage
+from .interviews import InterviewGuest, InterviewPage, InterviewQuestion
 from .letter_replies import MessageReply
 from .letters import Message, MessageAttachment, MessageBoardPage, MessageEvent
 from .search_stats import SearchQueryStat
@@ -20,6 +21,9 @@ __all__ = [
     "MessageEvent",
     "MessageReply",
     "InterpretationPage",
+    "InterviewGuest",
+    "InterviewPage",
+    "InterviewQuestion",
     "NoticePage",
     "PolicyDocumentPage",
     "PortalPage",

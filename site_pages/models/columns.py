@@ -21,6 +21,7 @@ CONTENT_PAGE_TYPES = (
     "site_pages.InterpretationPage",
     "site_pages.ServiceGuidePage",
     "site_pages.SurveyPage",
+    "site_pages.InterviewPage",
 )
 
 

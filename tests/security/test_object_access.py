@@ -31,7 +31,7 @@ from newmedia.models import (
     PlatformOption,
 )
 from newmedia.public import FakeAccountReport
-from site_pages.models import ArticlePage, PolicyDocumentPage
+from site_pages.models import ArticlePage, InterviewGuest, InterviewPage, InterviewQuestion, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import log_in, make_column, make_content, make_home, member
@@ -347,6 +347,23 @@ def survey_cases(world):
     return [({"page_id": survey.pk, "fmt": fmt}, ["石羊镇调查卯", "回答人电话辰"]) for fmt in ("xlsx", "csv")]
 
 
+def interview_question_cases(world):
+    start = timezone.now() + datetime.timedelta(days=2)
+    page = InterviewPage(
+        title="石羊镇访谈主题寅",
+        slug="ft-object-access",
+        intro="访谈简介",
+        start_at=start,
+        end_at=start + datetime.timedelta(hours=1),
+        questions_close_at=start - datetime.timedelta(hours=1),
+        guests=[InterviewGuest(name="嘉宾辰", position="镇长", unit="石羊镇")],
+    )
+    world.portal["a"].add_child(instance=page)
+    page.save_revision().publish()
+    question = InterviewQuestion.objects.create(page=page, nickname="网友巳", text="网友提问卯", mobile="13800000000")
+    return [({"page_id": page.pk, "question_pk": question.pk, "action": "adopt"}, ["网友提问卯", "13800000000"])]
+
+
 def user_cases(world):
     user = world.info_officer
     user.first_name, user.last_name = "申", "酉"
@@ -400,6 +417,7 @@ FIXTURES = {
     "newmedia_exceptions": newmedia_exception_cases,
     "newmedia_posts": newmedia_post_cases,
     "newmedia_fake_reports:detail": newmedia_fake_report_cases,
+    "site_pages_interviews": interview_question_cases,
     "wagtailusers_users": user_cases,
     "wagtailusers_groups": group_cases,
 }

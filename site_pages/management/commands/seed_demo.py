@@ -28,6 +28,7 @@ from cms.organisation.permissions import public_collection
 from cms.organisation.validators import uscc_check_character
 from site_pages.demo import services, structure
 from site_pages.demo.emblem import emblem_png
+from site_pages.demo.interviews import seed_interviews
 from site_pages.demo.mail import held_mail
 from site_pages.demo.pictures import news_picture_png
 from site_pages.models import (
@@ -117,6 +118,7 @@ class Command(BaseCommand):
                 columns = self.seed_columns(home, units)
                 created = self.seed_pages(columns, units)
                 created += self.seed_service_guides(columns, units)
+                created += seed_interviews(columns, units, self.now)
                 self.seed_settings(home, columns)
             self.stdout.write(
                 self.style.SUCCESS(
