@@ -26,9 +26,11 @@ from disclosure.requests.forms import REPLY_EXTENSIONS
 from disclosure.requests.models import DisclosureRequest
 from newmedia import lifecycle
 from newmedia.models import ACCOUNT_IMAGE_EXTENSIONS, EVENT_DOCUMENT_EXTENSIONS, AccountEvent, NewMediaAccount
+from site_pages.letters.forms import ATTACHMENT_EXTENSIONS
 from tests.disclosure.test_requests_clock import make_request
 from tests.factories import UnitFactory
 from tests.security import samples
+from tests.site_pages.letters_helpers import upload_letter_attachment
 
 pytestmark = pytest.mark.django_db
 
@@ -169,6 +171,7 @@ ENTRY_POINTS = {
         lambda: ACCOUNT_IMAGE_EXTENSIONS,
     ),
     ("newmedia", "accountevent", "document"): ((upload_approval_document,), lambda: EVENT_DOCUMENT_EXTENSIONS),
+    ("site_pages", "messageattachment", "file"): ((upload_letter_attachment,), lambda: ATTACHMENT_EXTENSIONS),
 }
 
 
