@@ -1,11 +1,19 @@
-"""The 留言办理 admin menu item and URLs (imported by site_pages.wagtail_hooks)."""
+"""The 留言办理 admin URLs and its item in the 互动交流 menu group (imported by site_pages.wagtail_hooks)."""
 
-from django.urls import include, path, reverse
+from functools import wraps
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from django.urls import URLPattern, include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
+from ..models.letter_replies import MessageReply
 from . import access, admin_views
+from .statistics_hooks import INTERACTION_MENU_HOOK
 
 admin_urls = (
     [
@@ -29,6 +37,52 @@ class LetterMenuItem(MenuItem):
         return access.has_any_access(request.user)
 
 
-@hooks.register("register_admin_menu_item")
+@hooks.register(INTERACTION_MENU_HOOK)
 def register_letter_menu_item():
-    return LetterMenuItem(_("留言办理"), reverse("letters_admin:index"), icon_name="mail", order=266)
+    return LetterMenuItem(_("留言办理"), reverse("letters_admin:index"), name="letters", icon_name="mail", order=100)
+
+
+class ReplyViewSet(SnippetViewSet):
+    """Wagtail's workflow screens (the dashboard's 待我审核, the review dialog) address a reviewed snippet through
+    its viewset. Replies are written and approved on the letter's page; only superusers hold the model's
+    permissions, so this viewset adds no way around the handling rules for anyone else."""
+
+    model = MessageReply
+    icon = "mail"
+    menu_label = _("留言答复")
+    add_to_admin_menu = False
+    url_prefix = "letters/replies"
+    admin_url_namespace = "letter_replies"
+    copy_view_enabled = False
+    list_display = ["message", "live"]
+
+    def register_chooser_viewset(self):
+        """No chooser: nothing links to a reply."""
+
+    def get_queryset(self, request):
+        return MessageReply.objects.filter(message__in=access.letters_for(request.user))
+
+    def get_urlpatterns(self):
+        return [
+            URLPattern(pattern.pattern, only_visible(pattern.callback), pattern.default_args, pattern.name)
+            for pattern in super().get_urlpatterns()
+        ]
+
+
+def only_visible(view):
+    """404 for a reply whose letter the user may not see, before any of Wagtail's snippet views runs."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            pk = unquote(str(pk))
+            letters = access.letters_for(request.user)
+            if not pk.isdigit() or not MessageReply.objects.filter(pk=int(pk), message__in=letters).exists():
+                raise Http404
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+register_snippet(ReplyViewSet)

@@ -1,4 +1,4 @@
-"""The reply to a letter while it is drafted and reviewed (答复审核).
+"""The reply to a letter while it is drafted and reviewed (答复审核), and the daily reminders to units.
 
 A reply is reviewed like any other content: it sits under the workflow 「留言答复审核」 (automated checks on
 its text, then the handling unit's 主要负责人 signs it off). The final approval publishes the reply, and
@@ -52,3 +52,20 @@ def send_letter_back_on_rejection(sender, instance, user=None, **kwargs):
     from ..letters import handling
 
     handling.reopen_after_rejection(MessageReply.objects.get(pk=instance.object_id), instance, user)
+
+
+class LetterReminder(models.Model):
+    """One day's reminder e-mail to a unit about its letters in 预警 or later; the daily command sends one a day."""
+
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", verbose_name=_("单位"))
+    sent_on = models.DateField(_("提醒日期"))
+    letters = models.JSONField(_("提醒的留言编号"), default=list)
+    recipients = models.PositiveSmallIntegerField(_("收件人数"), default=0)
+
+    class Meta:
+        verbose_name = _("留言办理提醒")
+        verbose_name_plural = _("留言办理提醒")
+        constraints = [models.UniqueConstraint(fields=["unit", "sent_on"], name="one_letter_reminder_a_day")]
+
+    def __str__(self):
+        return f"{self.unit} {self.sent_on}"

@@ -31,6 +31,7 @@ from newmedia.models import (
     PlatformOption,
 )
 from newmedia.public import FakeAccountReport
+from site_pages.letters import handling
 from site_pages.models import ArticlePage, InterviewGuest, InterviewPage, InterviewQuestion, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
@@ -206,6 +207,27 @@ def letter_cases(world):
     attachment = letter.attachments.create(file=ContentFile(b"%PDF-1.4", name="a.pdf"), original_name="a.pdf", size=8)
     secrets = ["写信人丑", "留言内容寅", letter.mobile]
     return [({"pk": letter.pk, "action": "accept", "attachment_id": attachment.pk}, secrets)]
+
+
+def letter_reply_cases(world):
+    """A reply of unit A in review (「留言答复审核」): Wagtail's snippet screens for it refuse unit B."""
+    letter = make_letter(make_board(world.a, world.portal["a"]), name="写信人卯")
+    handling.accept(letter, world.info_officer)
+    handling.start(letter, world.info_officer)
+    handling.draft_reply(letter, world.info_officer, "答复正文辰")
+    reply = letter.reply
+    state = api.active_workflow_state(reply)
+    revision = api.newest_revision(reply)
+    values = {
+        "pk": reply.pk,
+        "revision_id": revision.pk,
+        "revision_id_a": revision.pk,
+        "revision_id_b": revision.pk,
+        "workflow_state_id": state.pk,
+        "task_state_id": state.current_task_state.pk,
+        "action_name": "approve",
+    }
+    return [(values, ["答复正文辰", "写信人卯"])]
 
 
 def unit_cases(world):
@@ -396,6 +418,7 @@ FIXTURES = {
     "letters_admin:contact": letter_cases,
     "letters_admin:attachment": letter_cases,
     "letters_admin:action": letter_cases,
+    "letter_replies": letter_reply_cases,
     "units": unit_cases,
     "memberships": membership_cases,
     "tamper_findings": tamper_finding_cases,

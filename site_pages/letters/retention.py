@@ -1,0 +1,114 @@
+"""How long letter writers' personal data is kept, and its erasure afterwards (purge_letter_personal_data).
+
+A letter closed (answered or refused) longer ago than ``LETTER_RETENTION_DAYS`` loses its writer's name,
+mobile, e-mail and attachments; the letter stays with its receipt number, dates, type, content, reply, unit and
+handling events, because the statistics and the inspections count them. Open letters are never touched.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from cms.security import audit
+
+from ..models.letters import LetterStatus, Message, MessageAction, MessageAttachment, MessageEvent
+
+# Three years after the reply, as for requests for disclosure: room for complaints and reviews about the
+# handling, and for the annual assessments that look back at a year's letters.
+DEFAULT_RETENTION_DAYS = 3 * 365
+ERASED_FIELDS = ("name", "mobile", "email")
+
+
+class RetentionError(Exception):
+    pass
+
+
+@dataclass
+class PurgeResult:
+    letters: list
+    files_deleted: int = 0
+    leftovers: list = field(default_factory=list)
+
+
+def retention_days():
+    days = getattr(settings, "LETTER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise ImproperlyConfigured(
+            gettext("LETTER_RETENTION_DAYS 应为正整数（天数），当前为 %(value)r。") % {"value": days}
+        )
+    return days
+
+
+def latest_allowed_cutoff(today=None):
+    """Letters closed before this date are past retention."""
+    return (today or timezone.localdate()) - datetime.timedelta(days=retention_days())
+
+
+def check_cutoff(before):
+    cutoff = latest_allowed_cutoff()
+    if before > cutoff:
+        raise RetentionError(
+            gettext("写信人个人信息须在办结后保存%(days)d天：截止日期不能晚于 %(cutoff)s。")
+            % {"days": retention_days(), "cutoff": cutoff.isoformat()}
+        )
+
+
+def purgeable(before):
+    start = timezone.make_aware(datetime.datetime.combine(before, datetime.time.min))
+    refused_before = MessageEvent.objects.filter(message=OuterRef("pk"), action=MessageAction.REFUSED, at__lt=start)
+    return (
+        Message.objects.filter(personal_data_purged_at__isnull=True)
+        .filter(
+            Q(status=LetterStatus.CLOSED, replied_at__lt=start) | Q(Exists(refused_before), status=LetterStatus.REFUSED)
+        )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def purge(before):
+    """Erase the writers' personal data of every letter closed before `before`; one audit entry per run.
+
+    Attachment files are deleted after the commit: a rolled-back purge must not have lost them already.
+    """
+    check_cutoff(before)
+    now = timezone.now()
+    with transaction.atomic():
+        letters = list(purgeable(before).select_for_update())
+        ids = [letter.pk for letter in letters]
+        attachments = MessageAttachment.objects.filter(message_id__in=ids)
+        files = [(a.file.storage, a.file.name) for a in attachments if a.file]
+        attachments.delete()
+        for letter in letters:
+            for name in ERASED_FIELDS:
+                setattr(letter, name, "")
+            letter.show_name = False
+            letter.personal_data_purged_at = now
+            letter.save(update_fields=[*ERASED_FIELDS, "show_name", "personal_data_purged_at"])
+            MessageEvent.objects.create(message=letter, action=MessageAction.PURGED, unit=letter.handling_unit)
+        audit.record(
+            "personal_data.purge",
+            detail=gettext("按保存期限清除%(count)d件留言的写信人个人信息（办结日期早于 %(before)s）")
+            % {"count": len(letters), "before": before.isoformat()},
+            data={
+                "ids": ids,
+                "receipt_numbers": [letter.receipt_number for letter in letters],
+                "before": before.isoformat(),
+                "retention_days": retention_days(),
+                "attachments": len(files),
+            },
+        )
+    result = PurgeResult(letters)
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            result.leftovers.append(storage.path(name))
+        else:
+            result.files_deleted += 1
+    return result
