@@ -60,7 +60,7 @@ def _svg(chart_id, title, value_label, height, body):
     desc = value_label or _("图表")
     return format_html(
         '<svg class="chart" xmlns="http://www.w3.org/2000/svg" role="img" '
-        'aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" width="100%" '
+        'aria-labelledby="{id}-title {id}-desc" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
         'preserveAspectRatio="xMinYMin meet" font-family="{font}" font-size="13" fill="#222">'
         '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
         '<text x="0" y="18" font-size="15" font-weight="bold">{title}</text>{body}</svg>',
@@ -126,7 +126,7 @@ def line_chart(title, series, *, value_label="") -> SafeString:
     if not xs:
         return _empty(chart_id, title, value_label)
     plot_left, plot_top, plot_height = 50, TOP + 10, 200
-    plot_width = WIDTH - plot_left - 20
+    plot_width = WIDTH - plot_left - 40  # room for half of the last x label
     largest = max(_magnitude(v) for points in series.values() for _x, v in points)
     step = plot_width / (len(xs) - 1) if len(xs) > 1 else 0
 
