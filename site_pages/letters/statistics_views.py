@@ -4,6 +4,7 @@ In the admin, 县政府办公室 and superusers see every unit; any other staff 
 belong to, and asking for another unit is refused. Exports are the same figures as xlsx.
 """
 
+import datetime
 import re
 
 from django import forms
@@ -32,7 +33,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def monthly_chart(title, stats, names):
     """A line per figure (e.g. received, replied) over the months."""
-    headings = dict((name, heading) for heading, name in statistics.figure_columns())
+    headings = {name: heading for heading, name in statistics.figure_columns()}
     return line_chart(
         title,
         {headings[name]: [(month_label(m), getattr(stats.by_month[m], name)) for m in stats.months] for name in names},
@@ -72,7 +73,7 @@ class MonthField(forms.CharField):
         match = MONTH.fullmatch(value.strip())
         if not match or not 1 <= int(match[2]) <= 12 or int(match[1]) < 2000:
             raise forms.ValidationError(_("请按“年-月”填写月份，例如 2026-03。"))
-        return timezone.datetime(int(match[1]), int(match[2]), 1).date()
+        return datetime.date(int(match[1]), int(match[2]), 1)
 
 
 class ReportFilterForm(forms.Form):
