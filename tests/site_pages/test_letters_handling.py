@@ -9,6 +9,7 @@ from site_pages.letters import handling
 from site_pages.models.letters import LetterStatus, MessageAction, RefusalReason
 from tests.factories import log_in, member
 from tests.site_pages.letters_support import make_board, make_letter
+from workflows import api as workflow_api
 from workflows.models import PublicationRecord
 
 pytestmark = pytest.mark.django_db
@@ -168,3 +169,20 @@ def test_contact_details_need_an_explicit_audited_view(client, letter, people):
     assert "13900001111" in response.content.decode() and "王小明" in response.content.decode()
     assert AuditEntry.objects.filter(action="personal_data.view", user=people["intake"]).exists()
     assert MessageAction.CONTACT_VIEWED in actions(letter)
+
+
+def test_head_approves_from_wagtails_review_dialog(client, letter, people, township_a):
+    """The dashboard's 待我审核 dialog goes through the reply's snippet screens and closes the letter the same way."""
+    handling.accept(letter, people["intake"])
+    handling.transfer(letter, people["intake"], township_a, "")
+    handling.start(letter, people["handler"])
+    handling.draft_reply(letter, people["handler"], "已答复。")
+    state = workflow_api.current_stage(letter.reply).task_state
+    log_in(client, people["head"])
+    url = reverse("letter_replies:workflow_action", args=(letter.reply.pk, "approve", state.pk))
+    data = {"reviewed_state": state.pk, "checked": CHECKLIST, "comment": "同意"}
+    response = client.post(url, data, HTTP_X_REQUESTED_WITH="XMLHttpRequest")
+    assert response.status_code == 200
+    letter.refresh_from_db()
+    assert letter.status == LetterStatus.CLOSED and letter.reply_text == "已答复。"
+    assert letter.events.get(action=MessageAction.APPROVED).actor == people["head"]
