@@ -1,8 +1,9 @@
 """How long letter writers' personal data is kept, and its erasure afterwards (purge_letter_personal_data).
 
 A letter closed (answered or refused) longer ago than ``LETTER_RETENTION_DAYS`` loses its writer's name,
-mobile, e-mail and attachments; the letter stays with its receipt number, dates, type, content, reply, unit and
-handling events, because the statistics and the inspections count them. Open letters are never touched.
+mobile, e-mail, attachments and the staff's notes about them; the letter stays with its receipt number,
+dates, type, content, reply, unit and handling events (who, what, when), because the statistics and the
+inspections count them. Open letters are never touched.
 """
 
 import datetime
@@ -23,6 +24,8 @@ from ..models.letters import LetterStatus, Message, MessageAction, MessageAttach
 # handling, and for the annual assessments that look back at a year's letters.
 DEFAULT_RETENTION_DAYS = 3 * 365
 ERASED_FIELDS = ("name", "mobile", "email")
+# Staff-written text addressed to or about the writer, which may quote or name them.
+ERASED_STAFF_NOTES = ("refusal_note",)
 
 
 class RetentionError(Exception):
@@ -84,12 +87,14 @@ def purge(before):
         attachments = MessageAttachment.objects.filter(message_id__in=ids)
         files = [(a.file.storage, a.file.name) for a in attachments if a.file]
         attachments.delete()
+        # Event comments are free text that can name the writer; the events themselves (who, what, when) stay.
+        MessageEvent.objects.filter(message_id__in=ids).update(comment="")
         for letter in letters:
-            for name in ERASED_FIELDS:
+            for name in (*ERASED_FIELDS, *ERASED_STAFF_NOTES):
                 setattr(letter, name, "")
             letter.show_name = False
             letter.personal_data_purged_at = now
-            letter.save(update_fields=[*ERASED_FIELDS, "show_name", "personal_data_purged_at"])
+            letter.save(update_fields=[*ERASED_FIELDS, *ERASED_STAFF_NOTES, "show_name", "personal_data_purged_at"])
             MessageEvent.objects.create(message=letter, action=MessageAction.PURGED, unit=letter.handling_unit)
         audit.record(
             "personal_data.purge",

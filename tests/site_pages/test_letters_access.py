@@ -122,6 +122,7 @@ def test_purge_erases_writers_of_letters_past_retention(settings, board, people,
     assert not old.attachments.exists() and not old.attachments.model.file.field.storage.exists(stored)
     assert old.status == LetterStatus.CLOSED and old.reply_text == "已答复。" and old.content
     assert MessageAction.PURGED in old.events.values_list("action", flat=True)
+    assert not old.events.exclude(comment="").exists()
     assert recent.name == "王小明" and still_open.name == "王小明"
     assert AuditEntry.objects.filter(action="personal_data.purge").count() == 1
     with pytest.raises(CommandError, match="保存30天"):
