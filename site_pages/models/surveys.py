@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 
@@ -90,8 +91,12 @@ class QuestionsBlock(blocks.StreamBlock):
     text = TextQuestionBlock()
 
 
-class SurveyPage(PortalPage):
-    """One survey: questions, the period it takes answers, and whether its counts are published afterwards."""
+class SurveyPage(RoutablePageMixin, PortalPage):
+    """One survey: questions, the period it takes answers, and whether its counts are published afterwards.
+
+    The page itself renders the same whatever the time and the visitor (the tamper fingerprint compares it
+    with what was published); the form (answer/) and the results (results/) are its routes.
+    """
 
     intro = EditorRichTextField(_("调查说明"), blank=True)
     questions = StreamField(QuestionsBlock(), verbose_name=_("问题"), blank=True)
@@ -105,7 +110,6 @@ class SurveyPage(PortalPage):
 
     parent_page_types = ["site_pages.ColumnPage", "site_pages.SpecialTopicPage"]
     subpage_types = []
-    template = "site_pages/survey_page.html"
 
     content_panels = [
         ReviewStatusPanel(heading=_("审核与检查")),
@@ -166,10 +170,23 @@ class SurveyPage(PortalPage):
     def extra_search_texts(self):
         return [strip_tags(self.intro or ""), *(str(block.value["question"]) for block in self.questions)]
 
-    def serve(self, request, *args, **kwargs):
+    @path("")
+    def overview(self, request):
         from ..surveys import public
 
-        return public.serve(request, self)
+        return public.overview(request, self)
+
+    @path("answer/")
+    def answer(self, request):
+        from ..surveys import public
+
+        return public.answer(request, self)
+
+    @path("results/")
+    def published_results(self, request):
+        from ..surveys import public
+
+        return public.results(request, self)
 
 
 class SurveyResponse(models.Model):

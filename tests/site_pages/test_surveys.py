@@ -79,12 +79,20 @@ def close(survey):
     survey.refresh_from_db()
 
 
+def form_url(survey):
+    return survey.url + "answer/"
+
+
+def results_url(survey):
+    return survey.url + "results/"
+
+
 def answer(client, survey, **data):
     """GET the form (which gives the visitor cookie and a captcha), then POST the answers."""
-    assert client.get(survey.url).status_code == 200
+    assert client.get(form_url(survey)).status_code == 200
     payload = {f"q_{SINGLE}": "满意", "captcha": client.session[CAPTCHA_SESSION_KEY]}
     payload.update({f"q_{key}": value for key, value in data.items()})
-    return client.post(survey.url, {k: v for k, v in payload.items() if v is not None})
+    return client.post(form_url(survey), {k: v for k, v in payload.items() if v is not None})
 
 
 @pytest.fixture
@@ -150,9 +158,9 @@ def test_survey_is_offered_in_columns(portal):
 
 def test_before_opening_the_page_announces_it_and_takes_no_answer(client, portal):
     survey = make_survey(portal["a"], opens_in=2, closes_in=9)
-    html = client.get(survey.url).content.decode()
+    html = client.get(form_url(survey)).content.decode()
     assert "本调查将于" in html and "<form" not in html.split('class="site-footer"')[0].split("<main")[-1]
-    response = client.post(survey.url, {f"q_{SINGLE}": "满意"})
+    response = client.post(form_url(survey), {f"q_{SINGLE}": "满意"})
     assert response.status_code == 400 and "不在征集时间内" in response.content.decode()
     assert not SurveyResponse.objects.exists()
 
@@ -165,15 +173,15 @@ def test_an_answer_is_stored_with_a_hashed_visitor_key_and_an_httponly_cookie(cl
     cookie = client.cookies[visitor.COOKIE_NAME]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and int(cookie["max-age"]) > 365 * 24 * 3600
     assert cookie.value not in stored.visitor_key and len(stored.visitor_key) == 64
-    assert "提交成功" in client.get(survey.url).content.decode()
+    assert "提交成功" in client.get(form_url(survey)).content.decode()
 
 
 def test_answered_twice_by_one_visitor_is_counted_once(client, survey):
     assert answer(client, survey).status_code == 302
-    client.get(survey.url)  # the thanks are shown once
-    html = client.get(survey.url).content.decode()
+    client.get(form_url(survey))  # the thanks are shown once
+    html = client.get(form_url(survey)).content.decode()
     assert "您已参与过本次调查" in html and 'name="captcha"' not in html
-    response = client.post(survey.url, {f"q_{SINGLE}": "不满意", "captcha": "2"})
+    response = client.post(form_url(survey), {f"q_{SINGLE}": "不满意", "captcha": "2"})
     assert response.status_code == 409 and "您已参与过本次调查" in response.content.decode()
     assert SurveyResponse.objects.count() == 1
 
@@ -189,10 +197,10 @@ def test_two_submissions_racing_store_one(client, survey):
 
 
 def test_a_post_without_the_visitor_cookie_is_refused(client, survey):
-    client.get(survey.url)
+    client.get(form_url(survey))
     captcha = client.session[CAPTCHA_SESSION_KEY]
     del client.cookies[visitor.COOKIE_NAME]
-    response = client.post(survey.url, {f"q_{SINGLE}": "满意", "captcha": captcha})
+    response = client.post(form_url(survey), {f"q_{SINGLE}": "满意", "captcha": captcha})
     assert response.status_code == 400 and "请允许本网站保存 Cookie" in response.content.decode()
     assert not SurveyResponse.objects.exists()
 
@@ -218,9 +226,9 @@ def test_another_visitor_may_answer(client, survey):
 )
 def test_bad_answers_get_a_chinese_message_and_store_nothing(client, survey, data, message):
     if "captcha" in data:
-        client.get(survey.url)
+        client.get(form_url(survey))
         payload = {f"q_{SINGLE}": "满意", **data}
-        response = client.post(survey.url, payload)
+        response = client.post(form_url(survey), payload)
     else:
         response = answer(client, survey, **data)
     assert response.status_code == 400
@@ -240,9 +248,9 @@ def test_the_form_keeps_csrf(survey):
     from django.test import Client
 
     csrf_client = Client(enforce_csrf_checks=True)
-    csrf_client.get(survey.url)
+    csrf_client.get(form_url(survey))
     captcha = csrf_client.session[CAPTCHA_SESSION_KEY]
-    response = csrf_client.post(survey.url, {f"q_{SINGLE}": "满意", "captcha": captcha})
+    response = csrf_client.post(form_url(survey), {f"q_{SINGLE}": "满意", "captcha": captcha})
     assert response.status_code == 403
     assert not SurveyResponse.objects.exists()
 
@@ -254,11 +262,11 @@ def test_results_are_hidden_while_open_and_counted_after_closing(client, survey)
     answer(client, survey, **{MULTIPLE: ["延时服务", "预约服务"], TEXT: "私人电话13800001234"})
     answer(client.__class__(), survey, **{SINGLE: "不满意", MULTIPLE: ["延时服务"]})
     answer(client.__class__(), survey, **{SINGLE: "满意"})
-    html = client.get(survey.url).content.decode()
+    html = client.get(results_url(survey)).content.decode()
     assert "survey-results" not in html and "<svg" not in html
 
     close(survey)
-    html = client.get(survey.url).content.decode()
+    html = client.get(results_url(survey)).content.decode()
     assert "共有 3 位访客参与" in html and html.count('<svg class="chart"') == 2
     results = survey.results()
     single, multiple, text = results["questions"]
@@ -274,8 +282,20 @@ def test_results_not_published_when_the_page_says_so(client, portal):
     survey = make_survey(portal["a"], publish_results=False)
     answer(client, survey)
     close(survey)
-    html = client.get(survey.url).content.decode()
+    html = client.get(results_url(survey)).content.decode()
     assert "本次调查结果不对外公布" in html and "<svg" not in html
+
+
+def test_the_page_itself_renders_the_same_whenever_and_for_whoever(client, survey):
+    """The tamper fingerprint compares the served page with the published one: answers and time change nothing."""
+    from cms.security.fingerprint import render_page
+
+    before = render_page(survey)
+    assert before and form_url(survey) in before[1] and results_url(survey) in before[1]
+    answer(client, survey)
+    with mock.patch("site_pages.models.surveys.timezone.now", return_value=survey.closes_at):
+        assert render_page(survey) == before
+    assert client.get(survey.url).content.decode().split("<main")[1] == before[1].split("<main")[1]
 
 
 # ---------------------------------------------------------------- XSS
@@ -296,21 +316,21 @@ def test_hostile_answers_and_questions_are_stored_as_typed_and_rendered_inert(cl
     survey.questions = hostile
     survey.save_revision().publish()
     survey.refresh_from_db()
-    form_html = client.get(survey.url).content.decode()
+    form_html = client.get(form_url(survey)).content.decode()
     questions_html = form_html.split("调查问题</legend>")[1].split("<legend>验证</legend>")[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in questions_html
     assert dangers(questions_html) == []
     for payload in payloads:
         other = client.__class__()
-        other.get(survey.url)
+        other.get(form_url(survey))
         data = {f"q_{SINGLE}": "<script>alert(1)</script>", f"q_{TEXT}": payload[:50]}
-        response = other.post(survey.url, {**data, "captcha": other.session[CAPTCHA_SESSION_KEY]})
+        response = other.post(form_url(survey), {**data, "captcha": other.session[CAPTCHA_SESSION_KEY]})
         assert response.status_code == 302, payload
     stored = list(SurveyResponse.objects.values_list("answers", flat=True))
     assert len(stored) == len(payloads)
     assert {answers[SINGLE] for answers in stored} == {"<script>alert(1)</script>"}
     close(survey)
-    public_html = client.get(survey.url).content.decode()
+    public_html = client.get(results_url(survey)).content.decode()
     results_html = public_html.split('<section class="survey-results"')[1].split("</article>")[0]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in results_html
     charts = re.findall(r"<svg.*?</svg>", results_html, flags=re.S)

@@ -31,6 +31,7 @@ from site_pages.demo.emblem import emblem_png
 from site_pages.demo.interviews import seed_interviews
 from site_pages.demo.mail import held_mail
 from site_pages.demo.pictures import news_picture_png
+from site_pages.demo.surveys import seed_surveys
 from site_pages.models import (
     ArticlePage,
     ColumnPage,
@@ -118,6 +119,7 @@ class Command(BaseCommand):
                 columns = self.seed_columns(home, units)
                 created = self.seed_pages(columns, units)
                 created += self.seed_service_guides(columns, units)
+                created += seed_surveys(columns, units, self.now)
                 created += seed_interviews(columns, units, self.now)
                 self.seed_settings(home, columns)
             self.stdout.write(
