@@ -186,3 +186,15 @@ def test_head_approves_from_wagtails_review_dialog(client, letter, people, towns
     letter.refresh_from_db()
     assert letter.status == LetterStatus.CLOSED and letter.reply_text == "已答复。"
     assert letter.events.get(action=MessageAction.APPROVED).actor == people["head"]
+
+
+def test_a_held_letter_shows_its_findings_and_accepting_screens_it(client, county_office, people):
+    findings = [{"field": "content", "field_label": "留言内容", "matched": "机密", "category": "confidentiality"}]
+    letter = make_letter(make_board(county_office), held_for_screening=True, screening_findings=findings)
+    log_in(client, people["intake"])
+    assert "待甄别" in client.get(reverse("letters_admin:index")).content.decode()
+    page = client.get(reverse("letters_admin:detail", args=[letter.pk])).content.decode()
+    assert "须甄别" in page and "“机密”" in page
+    act(client, people["intake"], letter, "accept")
+    letter.refresh_from_db()
+    assert not letter.held_for_screening and actions(letter)[-2:] == [MessageAction.SCREENED, MessageAction.ACCEPTED]
