@@ -335,3 +335,26 @@ def test_xss_in_questions_and_transcript_is_stored_as_typed_and_rendered_inert(c
     html = client.get(page.url).content.decode()
     article = html.split('<article class="interview">', 1)[1].split("</article>", 1)[0]
     assert dangers(article) == []
+
+
+def test_the_owning_units_editor_opens_the_interview_editor_and_adds_one(client, column, upcoming, township_a):
+    log_in(client, member(township_a, "info_officer"))
+    edit = client.get(reverse("wagtailadmin_pages:edit", args=[upcoming.pk]))
+    assert edit.status_code == 200 and "访谈嘉宾" in edit.content.decode()
+    add = client.get(reverse("wagtailadmin_pages:add", args=["site_pages", "interviewpage", column.pk]))
+    assert add.status_code == 200 and "网友提问截止时间" in add.content.decode()
+
+
+def test_the_moderation_screen_shows_findings_to_the_unit_and_never_the_mobile(client, upcoming, township_a):
+    InterviewQuestion.objects.create(
+        page=upcoming,
+        nickname="网友丙",
+        text="含有敏感内容的提问",
+        mobile="13711112222",
+        held_for_screening=True,
+        screening_findings=[{"category": "sensitive", "term": "敏感内容", "start": 2, "end": 6, "severity": "block"}],
+    )
+    log_in(client, member(township_a, "info_officer"))
+    html = client.get(reverse("site_pages_interviews:questions", args=[upcoming.pk])).content.decode()
+    assert "待甄别" in html and "敏感词：敏感内容" in html and "甄别通过" in html
+    assert "13711112222" not in html
