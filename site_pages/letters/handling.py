@@ -30,7 +30,7 @@ INSTRUCTION_ROLES = (Role.HEAD, Role.DEPUTY_HEAD)
 
 
 def _locked(message):
-    return Message.objects.select_for_update().select_related("board", "handling_unit").get(pk=message.pk)
+    return Message.objects.select_for_update(of=("self",)).select_related("board", "handling_unit").get(pk=message.pk)
 
 
 def _record(message, action, user, comment="", unit=None):
@@ -235,7 +235,7 @@ def add_supervision(message, user, text):
 
 def close_after_approval(reply, revision):
     """The reply was published by its final approval: the letter is 已办结, published if the writer agreed."""
-    message = Message.objects.select_for_update().select_related("board").get(pk=reply.message_id)
+    message = Message.objects.select_for_update(of=("self",)).select_related("board").get(pk=reply.message_id)
     if message.status == LetterStatus.CLOSED:
         return
     state = (
