@@ -2,11 +2,14 @@
 adopt or decline them, and pull adopted ones into the transcript (a new draft revision of the page, which is
 published through 三审三校 like any edit)."""
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.organisation.permissions import user_unit_ids
+from cms.security.fingerprint import record_fingerprint
+from cms.security.models import PageFingerprint
 
 from ..models.interviews import InterviewPage, QuestionStatus, SpeakerKind
 
@@ -32,6 +35,11 @@ def _decided(question, user, **changes):
         setattr(question, name, value)
     question.decided_by, question.decided_at = user, timezone.now()
     question.save(update_fields=[*changes, "decided_by", "decided_at"])
+    page = question.page
+    if page.live and page.transcript:
+        # The published page lists the adopted questions: a decision is an edit through the CMS of what it
+        # shows, so its tamper-check fingerprint follows (cms.security.tamper would report the change).
+        transaction.on_commit(lambda: record_fingerprint(page, PageFingerprint.Reason.REFRESH), robust=True)
 
 
 def clear_screening(question, user):

@@ -21,7 +21,7 @@ from disclosure.requests import ratelimit
 from disclosure.requests.forms import AccessibleFormMixin, RequestForm, new_captcha
 from workflows.checks import scan_text
 
-from ..models.interviews import MAX_QUESTION_CHARS, InterviewQuestion
+from ..models.interviews import MAX_QUESTION_CHARS, InterviewQuestion, InterviewState
 
 RATE_SCOPE = "interview_question"
 DONE_SESSION_KEY = "interview_question_done"
@@ -116,14 +116,24 @@ class QuestionForm(AccessibleFormMixin, forms.ModelForm):
 
 
 def closed_message(page):
-    closed = timezone.localtime(page.questions_close_at)
-    return _("本期访谈的网友提问已于%(time)s截止，不再接收新的提问。") % {"time": f"{closed:%Y-%m-%d %H:%M}"}
+    """Why the form is closed, with the cut-off, in the words of the interview's current state."""
+    times = {
+        "close": f"{timezone.localtime(page.questions_close_at):%Y-%m-%d %H:%M}",
+        "start": f"{timezone.localtime(page.start_at):%Y-%m-%d %H:%M}",
+    }
+    state = page.state()
+    if state == InterviewState.UPCOMING:
+        return _("本期访谈的网友提问已于%(close)s截止，不再接收新的提问。访谈将于%(start)s开始。") % times
+    if state == InterviewState.LIVE:
+        return _("访谈正在进行中，网友提问已于%(close)s截止。") % times
+    return _("访谈已结束，网友提问已于%(close)s截止。访谈实录经审核后在访谈页面公布。") % times
 
 
 def _render(request, page, template, context, status=200):
     context = {
         "breadcrumbs": page.get_ancestors(inclusive=True).filter(depth__gt=1).live(),
         "current_title": _("网友提问"),
+        "interview_state": page.state(),
         **context,
     }
     response = page.render(request, template=template, context_overrides=context)

@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
                             ),
                             7: ("wagtail.blocks.StructBlock", [[("image", 4), ("alt", 5), ("caption", 6)]], {}),
                         },
-                        help_text="访谈结束后才向公众显示。已采用的网友提问可在“访谈提问”中一键加入实录。",
+                        help_text="可提前在草稿中整理，访谈结束后才能提交审核。已采用的网友提问可在“访谈提问”中一键加入实录。",
                         verbose_name="访谈实录",
                     ),
                 ),

@@ -1,10 +1,12 @@
 """在线访谈: a scheduled interview with guests, questions the public submits before a cut-off (screened like
 letters), and the transcript published after it.
 
-The page goes through 三审三校 like any portal page. Its public state follows the clock: 预告 before the start
-(questions accepted until ``questions_close_at``), 进行中 between start and end, 已结束 afterwards, when the
-transcript and the adopted questions are shown. Submitted questions live in ``InterviewQuestion`` and are
-moderated by the editors of the page's owning unit (site_pages.interviews.admin_views).
+The page goes through 三审三校 like any portal page and renders the same whatever the time (the tamper
+fingerprint compares it with what was published): schedule and guests with the link to ask, until the transcript,
+which may only be submitted after the end, is published with the adopted questions. What follows the clock
+(预告 with the form until ``questions_close_at``, 进行中, 已结束) lives on the ask/ route. Submitted questions
+live in ``InterviewQuestion`` and are moderated by the editors of the page's owning unit
+(site_pages.interviews.admin_views).
 """
 
 import datetime
@@ -88,7 +90,7 @@ class InterviewPage(RoutablePageMixin, PortalPage):
         TranscriptBlock(),
         verbose_name=_("访谈实录"),
         blank=True,
-        help_text=_("访谈结束后才向公众显示。已采用的网友提问可在“访谈提问”中一键加入实录。"),
+        help_text=_("可提前在草稿中整理，访谈结束后才能提交审核。已采用的网友提问可在“访谈提问”中一键加入实录。"),
     )
 
     parent_page_types = ["site_pages.ColumnPage"]
@@ -138,9 +140,16 @@ class InterviewPage(RoutablePageMixin, PortalPage):
             raise ValidationError(errors)
 
     def publication_requirements(self, phase):
+        problems = []
         if self.pk is not None and not self.guests.exists():
-            return [_("在线访谈须至少填写一位访谈嘉宾。")]
-        return []
+            problems.append(_("在线访谈须至少填写一位访谈嘉宾。"))
+        if self.transcript and timezone.now() < self.end_at:
+            end = timezone.localtime(self.end_at)
+            problems.append(
+                _("访谈结束（%(end)s）后才能发布访谈实录，请先删除实录内容或在访谈结束后提交。")
+                % {"end": f"{end:%Y-%m-%d %H:%M}"}
+            )
+        return problems
 
     def state(self, now=None):
         now = now or timezone.now()
@@ -168,7 +177,6 @@ class InterviewPage(RoutablePageMixin, PortalPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
-        context["interview_state"] = self.state()
         context["ask_url"] = self.get_url(request) + self.reverse_subpage("ask")
         return context
 

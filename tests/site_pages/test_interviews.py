@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from disclosure.requests.forms import CAPTCHA_SESSION_KEY
 from site_pages.interviews import moderation
+from site_pages.interviews.public import closed_message
 from site_pages.models import InterviewGuest, InterviewPage, InterviewQuestion
 from site_pages.models.interviews import QuestionStatus
 from tests.factories import log_in, make_column, member
@@ -131,7 +132,7 @@ def test_states_follow_the_clock(upcoming):
 
 def test_a_question_before_the_cut_off_is_accepted_with_a_neutral_acknowledgement(client, upcoming):
     page_html = client.get(upcoming.url).content.decode()
-    assert "预告" in page_html and ask_url(upcoming) in page_html
+    assert ask_url(upcoming) in page_html and "（预告）" in client.get(ask_url(upcoming)).content.decode()
     response = post_question(client, upcoming, mobile="13812345678")
     assert response.status_code == 302
     question = InterviewQuestion.objects.get()
@@ -150,7 +151,7 @@ def test_a_question_after_the_cut_off_is_refused_in_chinese(client, column):
     assert response.status_code == 400
     assert "网友提问已于" in response.content.decode() and "截止" in response.content.decode()
     assert not InterviewQuestion.objects.exists()
-    assert "网友提问已截止" in client.get(page.url).content.decode()
+    assert "访谈将于" in client.get(ask_url(page)).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -220,10 +221,10 @@ def test_a_held_question_is_acknowledged_alike_never_echoes_the_term_and_is_neve
         moderation.adopt(question, editor)
     # Even adopted and past the interview, a held question stays off the public page.
     InterviewQuestion.objects.filter(pk=question.pk).update(status=QuestionStatus.ADOPTED)
-    InterviewPage.objects.filter(pk=page.pk).update(
-        start_at=timezone.now() - datetime.timedelta(hours=3), end_at=timezone.now() - datetime.timedelta(hours=2)
-    )
-    assert BLOCKED_TERM not in client.get(page.url).content.decode()
+    page.transcript = [("turn", {"kind": "host", "speaker": "李主持", "text": "访谈开始。"})]
+    page.save_revision().publish()
+    html = client.get(page.url).content.decode()
+    assert "访谈开始。" in html and BLOCKED_TERM not in html
 
 
 def test_screening_then_adoption_shows_the_question_after_the_interview(client, finished, township_a):
@@ -296,18 +297,38 @@ def test_an_adopted_question_is_pulled_into_the_transcript_draft(client, submitt
 # ---------------------------------------------------------------- public rendering
 
 
-def test_transcript_is_shown_only_after_the_interview(client, column, finished):
+def test_the_transcript_with_the_adopted_questions_is_shown_once_published(client, column, finished):
     html = client.get(finished.url).content.decode()
     assert "已结束" in html and "访谈实录" in html
     assert "网友“柠檬之乡”提问" in html and "年底前完工。" in html and "张嘉宾" in html
+    assert "我要提问" not in html
+
+
+def test_a_transcript_cannot_be_submitted_before_the_end(column):
     live = make_interview(
         column,
         timezone.now() - datetime.timedelta(minutes=10),
         title="进行中的访谈",
         transcript=[("guest", "张嘉宾", "提前写好的实录内容")],
+        publish=False,
     )
-    html = client.get(live.url).content.decode()
-    assert "进行中" in html and "提前写好的实录内容" not in html
+    problems = [str(p) for p in live.publication_requirements("submit")]
+    assert len(problems) == 1 and problems[0].startswith("访谈结束（")
+    assert "访谈正在进行中" in str(closed_message(live))
+    live.end_at = timezone.now() - datetime.timedelta(minutes=1)
+    assert live.publication_requirements("submit") == []
+
+
+def test_the_page_renders_the_same_whatever_the_time(upcoming, monkeypatch):
+    """The tamper fingerprint compares the page with what was published: the clock must not change it."""
+    from cms.security.fingerprint import snapshot_page
+
+    real_now = timezone.now
+    hashes = set()
+    for moment in (real_now(), upcoming.start_at + datetime.timedelta(minutes=5), upcoming.end_at):
+        monkeypatch.setattr(timezone, "now", lambda moment=moment: moment)
+        hashes.add(snapshot_page(InterviewPage.objects.get(pk=upcoming.pk))[1].content_sha256)
+    assert upcoming.state(upcoming.end_at) == "finished" and len(hashes) == 1
 
 
 @pytest.fixture
