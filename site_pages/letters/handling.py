@@ -19,7 +19,7 @@ from wagtail.models import TaskState, WorkflowState
 
 from cms.organisation.models import Membership, Role, Unit
 from workflows import api as workflow_api
-from workflows.models import RejectionReason, UnitTaskState
+from workflows.models import CHECKLISTS, RejectionReason, Stage, UnitTaskState
 
 from ..models.letter_replies import MessageReply
 from ..models.letters import LetterStatus, Message, MessageAction, MessageEvent, RefusalReason
@@ -158,8 +158,6 @@ def draft_reply(message, user, text):
 
 def sign_off_checklist():
     """The points the head confirms when signing a reply off (the sign-off stage's checklist)."""
-    from workflows.models import CHECKLISTS, Stage
-
     return [key for key, _label in CHECKLISTS[Stage.REVIEW_3]]
 
 
