@@ -2,12 +2,18 @@
 
 from functools import wraps
 
+from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, include, path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -42,10 +48,36 @@ def register_letter_menu_item():
     return LetterMenuItem(_("留言办理"), reverse("letters_admin:index"), name="letters", icon_name="mail", order=100)
 
 
+# A reply is created only by handling.draft_reply and published only by the head's final approval, which is what
+# records the approver and closes the letter: through these screens nobody, superusers included, writes one.
+REFUSED_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish"})
+
+
+class ReplyPermissionPolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action not in REFUSED_ACTIONS and super().user_has_permission(user, action)
+
+    def users_with_any_permission(self, actions):
+        allowed = [action for action in actions if action not in REFUSED_ACTIONS]
+        return super().users_with_any_permission(allowed) if allowed else get_user_model().objects.none()
+
+
+register_permission_policy(MessageReply, ReplyPermissionPolicy(MessageReply))
+
+
+def reply_on_letter_page(request, pk=None, **kwargs):
+    """Stands in for the snippet screens that would create, edit, revert, unpublish or delete a reply: whatever
+    the method, nothing changes and the user is sent to the letter's page, where replies are handled."""
+    messages.info(request, gettext("留言答复只能在留言页面起草，经办理单位主要负责人审核通过后发布。"))
+    if pk is None:
+        return redirect("letters_admin:index")
+    reply = get_object_or_404(MessageReply, pk=unquote(str(pk)))
+    return redirect("letters_admin:detail", pk=reply.message_id)
+
+
 class ReplyViewSet(SnippetViewSet):
     """Wagtail's workflow screens (the dashboard's 待我审核, the review dialog) address a reviewed snippet through
-    its viewset. Replies are written and approved on the letter's page; only superusers hold the model's
-    permissions, so this viewset adds no way around the handling rules for anyone else."""
+    its viewset, so it exists; its listing, history and review actions stay, its writing screens do not."""
 
     model = MessageReply
     icon = "mail"
@@ -55,6 +87,10 @@ class ReplyViewSet(SnippetViewSet):
     admin_url_namespace = "letter_replies"
     copy_view_enabled = False
     list_display = ["message", "live"]
+
+    add_view = edit_view = delete_view = revisions_revert_view = revisions_unschedule_view = unpublish_view = property(
+        lambda self: reply_on_letter_page
+    )
 
     def register_chooser_viewset(self):
         """No chooser: nothing links to a reply."""
