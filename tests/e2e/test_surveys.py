@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from site_pages.models import SurveyResponse
+from site_pages.demo.structure import DEMO_PASSWORD
+from site_pages.models import SurveyPage, SurveyResponse
+from tests.e2e.helpers import admin_log_in
 from tests.e2e.test_smoke import BLOCKING_IMPACTS, format_violations
 from tests.e2e.vnu import validate
 
@@ -67,3 +69,15 @@ def test_survey_form_and_results_are_valid_accessible_and_answered_once(page, de
     assert errors == {}, "Nu HTML Checker errors:\n" + "\n".join(
         f"{name}:\n  " + "\n  ".join(messages) for name, messages in errors.items()
     )
+
+
+def test_the_owning_unit_reads_the_answers_in_the_admin(page, demo_site):
+    survey = SurveyPage.objects.get(slug="bmfwmyddc")
+    admin_log_in(page, "xzfb_info_officer", DEMO_PASSWORD)
+    page.goto(f"/admin/surveys/{survey.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("调查结果")
+    expect(page.get_by_text("共收到 51 份回答")).to_be_visible()
+    page.screenshot(path="/tmp/e2e-survey-admin.png", full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出 Excel（xlsx）").click()
+    assert download.value.suggested_filename.endswith(".xlsx")
