@@ -74,7 +74,10 @@ def test_survey_form_and_results_are_valid_accessible_and_answered_once(page, de
 def test_the_owning_unit_reads_the_answers_in_the_admin(page, demo_site):
     survey = SurveyPage.objects.get(slug="bmfwmyddc")
     admin_log_in(page, "xzfb_info_officer", DEMO_PASSWORD)
-    page.goto(f"/admin/surveys/{survey.pk}/")
+    page.goto(f"/admin/pages/{survey.pk}/edit/")
+    # The 调查结果 button sits in the header's 动作 (…) menu.
+    page.locator("#w-slim-header-buttons").get_by_role("button", name="动作").click()
+    page.get_by_role("link", name="调查结果").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("调查结果")
     expect(page.get_by_text("共收到 51 份回答")).to_be_visible()
     page.screenshot(path="/tmp/e2e-survey-admin.png", full_page=True)
