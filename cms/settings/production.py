@@ -83,3 +83,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "INFO"},
 }
+
+# The letters benchmark (tests/benchmarks/bench_letters.py) switches the letter form's captcha and rate limits
+# off; a production site must never run so, whether the switch comes from the environment or a settings file.
+if globals().get("LETTERS_LOAD_TEST") or os.environ.get("LETTERS_LOAD_TEST", "").strip().lower() not in (
+    "",
+    "0",
+    "false",
+):
+    raise ImproperlyConfigured("LETTERS_LOAD_TEST is for the letters benchmark only and is refused in production.")

@@ -29,6 +29,7 @@ from cms.organisation.validators import uscc_check_character
 from site_pages.demo import services, structure
 from site_pages.demo.emblem import emblem_png
 from site_pages.demo.interviews import seed_interviews
+from site_pages.demo.letters import seed_letter_boards
 from site_pages.demo.mail import held_mail
 from site_pages.demo.pictures import news_picture_png
 from site_pages.demo.surveys import seed_surveys
@@ -121,6 +122,7 @@ class Command(BaseCommand):
                 created += self.seed_service_guides(columns, units)
                 created += seed_surveys(columns, units, self.now)
                 created += seed_interviews(columns, units, self.now)
+                created += seed_letter_boards(columns, units, self.now)
                 self.seed_settings(home, columns)
             self.stdout.write(
                 self.style.SUCCESS(
