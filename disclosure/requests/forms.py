@@ -60,6 +60,24 @@ def new_captcha(session):
     return _("%(a)d 加 %(b)d 等于多少？") % {"a": a, "b": b}
 
 
+def captcha_field():
+    """The answer field of new_captcha's question, for any public form (it never shows a previous answer)."""
+    return forms.IntegerField(
+        label=_("验证题"),
+        help_text=_("请填写计算结果（阿拉伯数字）。"),
+        widget=FreshAnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": _("请填写验证题的答案。"), "invalid": _("验证题答案请填写阿拉伯数字。")},
+    )
+
+
+def check_captcha(session, answer):
+    """The answer if it solves the session's question; each question is answered once."""
+    expected = session.pop(CAPTCHA_SESSION_KEY, None)
+    if expected is None or answer != expected:
+        raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
+    return answer
+
+
 class AccessibleFormMixin:
     """Ties each field's help text and errors to its input (aria-describedby, aria-invalid), so a
     screen reader announces the error with the field; radio groups get it on their fieldset."""

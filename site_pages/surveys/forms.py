@@ -1,11 +1,9 @@
 """The public answer form, built from the survey's questions, with the request form's captcha."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from disclosure.requests.forms import CAPTCHA_SESSION_KEY, AccessibleFormMixin, FreshAnswerInput
+from disclosure.requests.forms import AccessibleFormMixin, captcha_field, check_captcha
 
 
 def field_name(block):
@@ -58,15 +56,7 @@ def _question_field(number, block):
 
 
 class SurveyForm(AccessibleFormMixin, forms.Form):
-    captcha = forms.IntegerField(
-        label=gettext_lazy("验证题"),
-        help_text=gettext_lazy("请填写计算结果（阿拉伯数字）。"),
-        widget=FreshAnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": gettext_lazy("请填写验证题的答案。"),
-            "invalid": gettext_lazy("验证题答案请填写阿拉伯数字。"),
-        },
-    )
+    captcha = captcha_field()
 
     def __init__(self, *args, survey, session, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,10 +73,7 @@ class SurveyForm(AccessibleFormMixin, forms.Form):
         return [self[name] for name in self.blocks]
 
     def clean_captcha(self):
-        expected = self.session.pop(CAPTCHA_SESSION_KEY, None)
-        if expected is None or self.cleaned_data["captcha"] != expected:
-            raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
-        return self.cleaned_data["captcha"]
+        return check_captcha(self.session, self.cleaned_data["captcha"])
 
     def clean(self):
         data = super().clean()
