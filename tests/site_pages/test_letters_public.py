@@ -346,3 +346,13 @@ def test_control_and_bidi_characters_are_dropped(client, board):
     post_letter(client, board, subject="标题\u202e反转\x00", content="内容\u202e足够十个字以上的说明\x07。")
     message = Message.objects.get()
     assert message.subject == "标题反转" and "\u202e" not in message.content and "\x07" not in message.content
+
+
+@pytest.mark.parametrize("route", ["write/", "query/"])
+def test_public_posts_keep_csrf(board, route):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(board.url + route, letter_data(token="x", receipt_number="LY1", code="2222"))
+    assert response.status_code == 403
+    assert not Message.objects.exists()
