@@ -75,6 +75,19 @@ def reply_on_letter_page(request, pk=None, **kwargs):
     return redirect("letters_admin:detail", pk=reply.message_id)
 
 
+class ReplyURLFinder:
+    """A reply's admin address is its letter's page, where it is drafted and signed off: the dashboard's 待您审核
+    links the head there (Wagtail would link the snippet editor, and only for users holding "change")."""
+
+    def __init__(self, user=None):
+        self.user = user
+
+    def get_edit_url(self, instance):
+        if self.user is not None and not access.letters_for(self.user).filter(pk=instance.message_id).exists():
+            return None
+        return reverse("letters_admin:detail", args=[instance.message_id])
+
+
 class ReplyViewSet(SnippetViewSet):
     """Wagtail's workflow screens (the dashboard's 待我审核, the review dialog) address a reviewed snippet through
     its viewset, so it exists; its listing, history and review actions stay, its writing screens do not."""
@@ -87,6 +100,7 @@ class ReplyViewSet(SnippetViewSet):
     admin_url_namespace = "letter_replies"
     copy_view_enabled = False
     list_display = ["message", "live"]
+    url_finder_class = ReplyURLFinder
 
     add_view = edit_view = delete_view = revisions_revert_view = revisions_unschedule_view = unpublish_view = property(
         lambda self: reply_on_letter_page

@@ -89,6 +89,8 @@ def test_the_head_still_approves_from_the_review_dialog_and_the_editor_sends_to_
     approve = reverse("letter_replies:workflow_action", args=(reply.pk, "approve", state.pk))
     dashboard = client.get(reverse("wagtailadmin_home"))
     assert dashboard.status_code == 200 and approve in dashboard.content.decode()
+    # Its title links to the letter's page, where the head signs replies off.
+    assert f'href="{reverse("letters_admin:detail", args=[drafted.pk])}"' in dashboard.content.decode()
     # Opening the reply from there leads to the letter's page, not to an editor.
     response = client.get(reverse("letter_replies:edit", args=[reply.pk]))
     assert response.url == reverse("letters_admin:detail", args=[drafted.pk])
