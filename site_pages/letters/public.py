@@ -26,6 +26,7 @@ TEMPLATES = "site_pages/letters/"
 
 
 def _render(page, request, template, context, status=200, private=False):
+    context = {"breadcrumbs": page.get_ancestors().filter(depth__gt=1).live(), **context}
     response = page.render(request, template=TEMPLATES + template, context_overrides=context)
     response.status_code = status
     if private:

@@ -223,6 +223,7 @@ def test_public_list_shows_only_published_letters_masked(client, board):
     assert "13812345678" not in detail and "11010519491231002X" not in detail
     assert "138****5678" in detail and "李*" in detail and "经核实，已安排维修。" in detail
     assert board.default_unit.name in detail
+    assert '<a href="/hdjl/">互动交流</a>' in detail and '<a href="/hdjl/">互动交流</a>' in listing
 
 
 def test_hidden_letters_and_non_publishing_boards_answer_404(client, board):
