@@ -3,7 +3,10 @@ page with its timeline and the handling steps, the writer's contact details and 
 
 The letter's page shows the content but not who wrote it: contact details appear only after an explicit
 POST "查看联系方式", and each such view and each attachment download is written to the audit log and to the
-letter's own record. A letter the user may not see answers 404, as if it did not exist.
+letter's own record. Numbers the writer typed into the subject or content (mobiles, ID numbers) are masked as
+on the public board until the user has taken that audited step on this letter in this session; users who may
+not see contact details (the supervisors) always read them masked. A letter the user may not see answers 404,
+as if it did not exist.
 """
 
 import os
@@ -25,13 +28,15 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from cms.organisation.models import Unit
 from cms.security import audit
 from workflows import api as workflow_api
-from workflows.checks import mask_name
+from workflows.checks import mask_name, mask_personal_data
 
 from ..models.letters import OPEN_STATUSES, LetterStatus, Message, MessageAction, MessageAttachment, MessageEvent
 from . import access, admin_forms, handling
 from .clock import Level, letter_clock
 
 PER_PAGE = 50
+# Letters whose contact details this session has viewed (audited); their subject and content show unmasked.
+CONTACT_VIEWED_SESSION_KEY = "letters_contact_viewed"
 
 
 class AccessMixin:
@@ -173,13 +178,20 @@ class LetterDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
             forms[name] = form_class(prefix=name, initial=initial.get(name)) if form_class else None
         forms.update(action_forms or {})
         reply = getattr(message, "reply", None)
+        may_view_contact = access.may_view_contact(user, message) and not message.personal_data_purged_at
+        unmasked = may_view_contact and (
+            self.show_contact or message.pk in self.request.session.get(CONTACT_VIEWED_SESSION_KEY, [])
+        )
         context.update(
             item=message,
             clock=letter_clock(message),
             events=message.events.select_related("actor", "unit"),
             attachments=message.attachments.all(),
-            may_view_contact=access.may_view_contact(user, message) and not message.personal_data_purged_at,
+            may_view_contact=may_view_contact,
             show_contact=self.show_contact,
+            content_masked=not unmasked,
+            subject=message.subject if unmasked else mask_personal_data(message.subject),
+            content=message.content if unmasked else mask_personal_data(message.content),
             masked_name=mask_name(message.name),
             reply=reply,
             review_stage=workflow_api.current_stage(reply) if reply else None,
@@ -202,6 +214,9 @@ class ContactView(LetterDetailView):
         MessageEvent.objects.create(
             message=message, action=MessageAction.CONTACT_VIEWED, actor=request.user, unit=message.handling_unit
         )
+        viewed = request.session.get(CONTACT_VIEWED_SESSION_KEY, [])
+        if message.pk not in viewed:
+            request.session[CONTACT_VIEWED_SESSION_KEY] = [*viewed, message.pk]
         return self.render_to_response(self.get_context_data())
 
 
