@@ -2,7 +2,7 @@
 with its receipt, the status look-up shows it, and a published letter reads masked; every screen passes vnu and axe.
 
 Screenshots: <screenshot_dir>/letters-board.png, letters-form-error.png, letters-receipt.png, letters-status.png,
-letters-letter.png.
+letters-letter.png (the board shows its 留言统计 link, the receipt its print button).
 """
 
 import pytest
@@ -35,6 +35,7 @@ def test_write_receive_query_and_read(page, demo_site, run_axe, screenshot_dir):
 
     page.goto(BOARD_URL)
     expect(page.locator("table.letter-list tbody tr")).not_to_have_count(0)
+    expect(page.locator("[data-statistics-link]")).to_have_attribute("href", BOARD_URL + "statistics/")
     check(page, "board", documents, problems, screenshot_dir)
     page.locator("table.letter-list a").first.click()
     expect(page.locator(".letter-reply")).to_be_visible()
@@ -57,6 +58,8 @@ def test_write_receive_query_and_read(page, demo_site, run_axe, screenshot_dir):
     expect(page.locator("h1")).to_have_text("留言已提交")
     number = page.locator(".receipt dd").first.text_content().strip()
     code = page.locator(".receipt code").text_content().strip()
+    # The print button is revealed by the receipt's script (no inline script under the CSP).
+    expect(page.get_by_role("button", name="打印回执")).to_be_visible()
     check(page, "receipt", documents, problems, screenshot_dir)
 
     page.goto(BOARD_URL + "query/")

@@ -357,3 +357,18 @@ def test_public_posts_keep_csrf(board, route):
     response = strict.post(board.url + route, letter_data(token="x", receipt_number="LY1", code="2222"))
     assert response.status_code == 403
     assert not Message.objects.exists()
+
+
+def test_board_actions_link_statistics_and_the_receipt_can_be_printed(client, board):
+    listing = client.get(board.url).content.decode()
+    actions = listing.split('class="letter-actions"')[1].split("</nav>")[0]
+    assert f'href="{board.url}statistics/"' in actions and f'href="{board.url}write/"' in actions
+    # On the board itself the list is right below; a link to the same page would go nowhere.
+    assert f'href="{board.url}"' not in actions
+    assert client.get(f"{board.url}statistics/").status_code == 200
+    shown = closed_letter(board)
+    letter_actions = client.get(f"{board.url}{shown.pk}/").content.decode().split('class="letter-actions"')[1]
+    assert f'href="{board.url}"' in letter_actions.split("</nav>")[0]
+    receipt = receipt_of(client, post_letter(client, board)).content.decode()
+    assert "data-print hidden" in receipt and "disclosure_requests/receipt.js" in receipt
+    assert "<script>" not in receipt
