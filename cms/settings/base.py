@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "cms.organisation",
     "cms.security",
     "cms.adminui",
+    "cms.inspection",
     "workflows",
     "workflows.lexicon",
     "site_pages",

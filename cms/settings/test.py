@@ -22,6 +22,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 TEST_FILES_ROOT = BASE_DIR / "var" / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
 DISCLOSURE_REQUEST_FILES_ROOT = TEST_FILES_ROOT / "private"
+LETTER_FILES_ROOT = TEST_FILES_ROOT / "private-letters"
 SECURITY_INTEGRITY_MANIFEST = TEST_FILES_ROOT / "integrity-manifest.json"
 SECURITY_BACKUP_DIR = TEST_FILES_ROOT / "backups"
 SECURITY_AUDIT_ARCHIVE_DIR = TEST_FILES_ROOT / "audit-archive"

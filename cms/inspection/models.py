@@ -1,0 +1,1 @@
+"""检查考核: stored results of the quarterly inspection (models are added by the parts that need them)."""
