@@ -51,3 +51,16 @@ def register_interview_questions():
     from .interviews.admin_views import InterviewQuestionViewSet
 
     return InterviewQuestionViewSet("site_pages_interviews")
+
+
+@hooks.register(statistics_hooks.INTERACTION_MENU_HOOK)
+def register_interview_questions_menu_item():
+    from .interviews.admin_views import QuestionsMenuItem
+
+    return QuestionsMenuItem(
+        _("访谈提问"),
+        reverse("site_pages_interviews:index"),
+        name="interview-questions",
+        icon_name="openquote",
+        order=150,
+    )

@@ -108,12 +108,10 @@ class QuestionActionView(View):
 
 
 class InterviewQuestionViewSet(ViewSet):
+    """The screens only; their menu item sits in the 互动交流 group (see site_pages/wagtail_hooks.py)."""
+
     icon = "openquote"
-    menu_label = gettext_lazy("访谈提问")
-    menu_item_class = QuestionsMenuItem
-    menu_order = 280
     url_prefix = "interview-questions"
-    add_to_admin_menu = True
 
     def get_urlpatterns(self):
         return [

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.menu import admin_menu
 
 from disclosure.requests.forms import CAPTCHA_SESSION_KEY
 from site_pages.interviews import moderation
@@ -259,6 +260,15 @@ def test_the_owning_units_editor_moderates(client, submitted, township_a):
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == QuestionStatus.ADOPTED
+
+
+def test_the_menu_item_sits_in_the_interaction_group(rf, township_a):
+    request = rf.get("/admin/")
+    request.user = member(township_a, "info_officer")
+    top = {item.name: item for item in admin_menu.menu_items_for_request(request)}
+    assert "interview-questions" not in top
+    grouped = {item.name: item for item in top["interaction"].menu.menu_items_for_request(request)}
+    assert grouped["interview-questions"].url == reverse("site_pages_interviews:index")
 
 
 def test_another_units_editor_gets_nothing(client, submitted, township_b):
