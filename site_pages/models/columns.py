@@ -62,8 +62,8 @@ def container_models():
     return [model for model in apps.get_models() if issubclass(model, (ColumnPage, SpecialTopicPage))]
 
 
-def live_content_below():
-    """An Exists() true when a live page other than a column lies below the outer query's page.
+def live_pages_below():
+    """Live pages other than columns below the outer query's page (a correlated subquery's rows).
 
     Any page type that is not a container counts (articles, catalogue items, guides, a type added
     later), so a column holding only a new kind of page is never taken for a 空白栏目.
@@ -71,11 +71,16 @@ def live_content_below():
     from django.contrib.contenttypes.models import ContentType
 
     containers = ContentType.objects.get_for_models(*container_models()).values()
-    return Exists(
+    return (
         Page.objects.live()
         .exclude(content_type__in=containers)
         .filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
     )
+
+
+def live_content_below():
+    """An Exists() true when a live page other than a column lies below the outer query's page."""
+    return Exists(live_pages_below())
 
 
 def with_live_content(pages):
