@@ -72,14 +72,16 @@ def _pixels(value):
 
 
 def _colour(value):
-    value = (value or "").split()[0] if value else ""
-    value = NAMED_COLOURS.get(value, value)
-    if re.fullmatch(r"#[0-9a-f]{3}", value):
-        value = "#" + "".join(c * 2 for c in value[1:])
-    rgb = re.fullmatch(r"rgba?\((\d+),\s*(\d+),\s*(\d+)(?:,\s*[\d.]+)?\)", value)
+    """A colour in a color or background declaration as #rrggbb (or a name we do not map), or None."""
+    rgb = re.search(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)", value or "")
     if rgb:
-        value = "#" + "".join(f"{int(c):02x}" for c in rgb.groups())
-    return value or None
+        return "#" + "".join(f"{int(c):02x}" for c in rgb.groups())
+    hex_colour = re.search(r"#([0-9a-f]{6}|[0-9a-f]{3})\b", value or "")
+    if hex_colour:
+        digits = hex_colour.group(1)
+        return "#" + (digits if len(digits) == 6 else "".join(c * 2 for c in digits))
+    words = re.findall(r"[a-z]+", value or "")
+    return next((NAMED_COLOURS[word] for word in words if word in NAMED_COLOURS), words[0] if words else None)
 
 
 def _own_reason(element, declarations):

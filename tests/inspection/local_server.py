@@ -13,6 +13,7 @@ class LocalServer:
     def __init__(self):
         self.routes = {}
         self.requests = []
+        self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -32,7 +33,11 @@ class LocalServer:
 
         class Handler(BaseHTTPRequestHandler):
             def answer(self, with_body):
-                local.requests.append((self.command, self.path))
+                with local.lock:
+                    local.requests.append((self.command, self.path))
+                self.respond(with_body)
+
+            def respond(self, with_body):
                 status, body, delay, allow_head, headers = local.routes.get(self.path, (404, "missing", 0, True, {}))
                 if delay:
                     time.sleep(delay)
