@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 
 from disclosure.requests import ratelimit
-from disclosure.requests.forms import CAPTCHA_SESSION_KEY, AccessibleFormMixin, FreshAnswerInput, new_captcha
+from disclosure.requests.forms import AccessibleFormMixin, captcha_field, check_captcha, new_captcha
 
 from .models import Platform
 from .public import FakeAccountReport, receive_report
@@ -21,15 +21,7 @@ MIN_DESCRIPTION = 10
 
 
 class FakeAccountReportForm(AccessibleFormMixin, forms.ModelForm):
-    captcha = forms.IntegerField(
-        label=gettext_lazy("验证题"),
-        help_text=gettext_lazy("请填写计算结果（阿拉伯数字）。"),
-        widget=FreshAnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": gettext_lazy("请填写验证题的答案。"),
-            "invalid": gettext_lazy("验证题答案请填写阿拉伯数字。"),
-        },
-    )
+    captcha = captcha_field()
 
     class Meta:
         model = FakeAccountReport
@@ -74,10 +66,7 @@ class FakeAccountReportForm(AccessibleFormMixin, forms.ModelForm):
         return text
 
     def clean_captcha(self):
-        expected = self.session.pop(CAPTCHA_SESSION_KEY, None)
-        if expected is None or self.cleaned_data["captcha"] != expected:
-            raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
-        return self.cleaned_data["captcha"]
+        return check_captcha(self.session, self.cleaned_data["captcha"])
 
 
 def _render(request, page, form, status=200, rate_limited=None):

@@ -111,12 +111,7 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
             "invalid_choice": _("请从列表中选择申请人类型。"),
         },
     )
-    captcha = forms.IntegerField(
-        label=_("验证题"),
-        help_text=_("请填写计算结果（阿拉伯数字）。"),
-        widget=FreshAnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={"required": _("请填写验证题的答案。"), "invalid": _("验证题答案请填写阿拉伯数字。")},
-    )
+    captcha = captcha_field()
 
     class Meta:
         model = DisclosureRequest
@@ -208,10 +203,7 @@ class RequestForm(AccessibleFormMixin, forms.ModelForm):
         return text
 
     def clean_captcha(self):
-        expected = self.session.pop(CAPTCHA_SESSION_KEY, None)
-        if expected is None or self.cleaned_data["captcha"] != expected:
-            raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
-        return self.cleaned_data["captcha"]
+        return check_captcha(self.session, self.cleaned_data["captcha"])
 
     def clean_applicant(self):
         value = self.cleaned_data["applicant"]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_protect
 
 from disclosure.requests import ratelimit
-from disclosure.requests.forms import AccessibleFormMixin, RequestForm, new_captcha
+from disclosure.requests.forms import AccessibleFormMixin, captcha_field, check_captcha, new_captcha
 from workflows.checks import scan_text
 
 from ..models.interviews import MAX_QUESTION_CHARS, InterviewQuestion, InterviewState
@@ -42,9 +42,8 @@ def screening_findings(nickname, text):
 
 
 class QuestionForm(AccessibleFormMixin, forms.ModelForm):
-    # The request form's captcha, as it is: an arithmetic question whose answer lives only in the session.
-    captcha = RequestForm.declared_fields["captcha"]
-    clean_captcha = RequestForm.clean_captcha
+    # The request form's captcha: an arithmetic question whose answer lives only in the session.
+    captcha = captcha_field()
 
     class Meta:
         model = InterviewQuestion
@@ -98,6 +97,9 @@ class QuestionForm(AccessibleFormMixin, forms.ModelForm):
         if mobile and not MOBILE.match(mobile):
             raise ValidationError(_("手机号码格式不正确，请填写11位手机号码。"))
         return mobile
+
+    def clean_captcha(self):
+        return check_captcha(self.session, self.cleaned_data["captcha"])
 
     def clean(self):
         cleaned = super().clean()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cms.security.uploads import validate_document_upload, validate_image_upload
-from disclosure.requests.forms import CAPTCHA_SESSION_KEY, MOBILE, AccessibleFormMixin, FreshAnswerInput
+from disclosure.requests.forms import MOBILE, AccessibleFormMixin, captcha_field, check_captcha
 
 from ..models.letters import LetterType, Message, Satisfaction
 
@@ -78,15 +78,7 @@ class LetterForm(AccessibleFormMixin, forms.ModelForm):
             "invalid": gettext_lazy("附件上传失败，请重新选择文件。"),
         },
     )
-    captcha = forms.IntegerField(
-        label=gettext_lazy("验证题"),
-        help_text=gettext_lazy("请填写计算结果（阿拉伯数字）。"),
-        widget=FreshAnswerInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-        error_messages={
-            "required": gettext_lazy("请填写验证题的答案。"),
-            "invalid": gettext_lazy("验证题答案请填写阿拉伯数字。"),
-        },
-    )
+    captcha = captcha_field()
     token = forms.CharField(
         widget=forms.HiddenInput,
         max_length=64,
@@ -182,10 +174,7 @@ class LetterForm(AccessibleFormMixin, forms.ModelForm):
         return number
 
     def clean_captcha(self):
-        expected = self.session.pop(CAPTCHA_SESSION_KEY, None)
-        if expected is None or self.cleaned_data["captcha"] != expected:
-            raise ValidationError(_("验证题答案不正确，请重新计算新的题目。"))
-        return self.cleaned_data["captcha"]
+        return check_captcha(self.session, self.cleaned_data["captcha"])
 
     def letter_data(self):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
