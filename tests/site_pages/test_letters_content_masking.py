@@ -57,3 +57,9 @@ def test_purged_letter_stays_masked(client, letter, township_a):
     client.post(reverse("letters_admin:contact", args=[letter.pk]))
     type(letter).objects.filter(pk=letter.pk).update(personal_data_purged_at=letter.submitted_at)
     assert MOBILE not in page(client, letter)
+
+
+def test_the_listing_masks_numbers_in_subjects(client, letter, county_office):
+    log_in(client, member(county_office, "section_chief"))
+    listing = client.get(reverse("letters_admin:index")).content.decode()
+    assert letter.receipt_number in listing and "来电138****5678" in listing and MOBILE not in listing
