@@ -6,6 +6,7 @@ import pytest
 
 from cms.inspection.checks import content
 from cms.inspection.findings import InspectionContext
+from newmedia.models import NewMediaAccount, NewMediaPost
 from tests.factories import make_content
 from workflows.lexicon.models import LexiconEntry
 
@@ -46,3 +47,14 @@ def test_personal_data_is_reported_masked(portal, township_a):
 def test_drafts_are_not_rescanned(portal, township_a):
     make_content(portal["a"], title="未发布草稿", text=f"身份证号 {ID_NUMBER}", publish=False)
     assert run(content.content_pages) == []
+
+
+def test_live_posts_are_rescanned_with_their_accounts_unit(township_a, township_b):
+    account = NewMediaAccount.objects.create(unit=township_a, platform="wechat", name="石羊镇发布", status="active")
+    post = NewMediaPost.objects.create(account=account, title="招商推介", text="演示禁用词就在这里", live=True)
+    NewMediaPost.objects.create(account=account, title="草稿", text="演示禁用词", live=False)
+    LexiconEntry.objects.create(term="演示禁用词", category="custom", severity="block")
+    found = run(content.content_posts)
+    assert [(f.unit, f.severity) for f in found] == [(township_a.organisation_code, "finding")]
+    assert found[0].object.endswith(f"/{post.pk}/#custom") and "《招商推介》" in found[0].detail
+    assert run(content.content_posts, township_b.organisation_code) == []
