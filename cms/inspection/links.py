@@ -173,8 +173,10 @@ class Resolver:
         self.default_site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
         self.live_pages = set()
         self.documents = set()
+        self.paths = {}
 
     def load(self, links):
+        self.live_pages, self.documents = set(), set()
         page_ids = {int(link.target) for link in links if link.kind == "page" and link.target.isdigit()}
         document_ids = {int(link.target) for link in links if link.kind == "document" and link.target.isdigit()}
         for chunk in _chunks(sorted(page_ids)):
@@ -199,6 +201,11 @@ class Resolver:
         return (not parts.scheme and not parts.netloc) or (parts.hostname or "").lower() in self.hosts
 
     def path(self, url):
+        if url not in self.paths:
+            self.paths[url] = self._path(url)
+        return self.paths[url]
+
+    def _path(self, url):
         parts = urlsplit(url)
         if not parts.path.startswith("/"):
             return ""  # relative to the page: rare in stored content and not resolvable without it
@@ -227,19 +234,34 @@ def _chunks(items):
 
 
 def find_problems(unit_code=None, check_external=None):
-    """(broken, hidden): Problems for every broken and every hidden link in live content."""
+    """(broken, hidden): Problems for every broken and every hidden link in live content.
+
+    Internal targets are resolved per batch of pages, so memory holds one batch of links at a time (plus the
+    links to other websites when those are checked).
+    """
     if check_external is None:
         check_external = getattr(settings, "INSPECTION_CHECK_EXTERNAL_LINKS", False)
     resolver = Resolver()
-    links, hidden = [], []
+    external = defaultdict(list)
+    broken, hidden, batch = [], [], []
     for page in live_pages_by_type(unit_code):
         found, concealed = page_links(page, resolver.hosts)
-        links.extend(found)
+        batch.extend(found)
         hidden.extend(Problem(page.pk, unit_of(page), where, href, reason) for where, href, reason in concealed)
-    resolver.load(links)
+        if len(batch) >= CHUNK * 4:
+            broken.extend(_resolve(resolver, batch, external if check_external else None))
+            batch = []
+    broken.extend(_resolve(resolver, batch, external if check_external else None))
+    if external:
+        for url, status in ExternalLinkChecker().check_all(external).items():
+            if status.broken:
+                broken.extend(Problem(x.page_id, x.unit, x.where, url, status.detail) for x in external[url])
+    return broken, hidden
 
-    external = defaultdict(list)
-    broken = []
+
+def _resolve(resolver, links, external):
+    """Problems of the internal links; links to other websites go into `external` (when it is not None)."""
+    resolver.load(links)
     for link in links:
         if link.kind == "page":
             detail = resolver.page(link.target)
@@ -250,13 +272,8 @@ def find_problems(unit_code=None, check_external=None):
         elif resolver.is_internal(link.target):
             detail = resolver.path(link.target)
         else:
-            if check_external and urlsplit(link.target).scheme in ("http", "https"):
+            if external is not None and urlsplit(link.target).scheme in ("http", "https"):
                 external[link.target].append(link)
             continue
         if detail:
-            broken.append(Problem(link.page_id, link.unit, link.where, link.target, detail))
-    if external:
-        for url, status in ExternalLinkChecker().check_all(external).items():
-            if status.broken:
-                broken.extend(Problem(x.page_id, x.unit, x.where, url, status.detail) for x in external[url])
-    return broken, hidden
+            yield Problem(link.page_id, link.unit, link.where, link.target, detail)

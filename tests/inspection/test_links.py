@@ -6,6 +6,7 @@ import pytest
 import requests
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
 
 from cms.inspection import links
@@ -243,3 +244,21 @@ def test_home_page_link_blocks_and_findings_by_unit(portal):
         (p["other"].organisation_code, other_article.pk, "999999")
     ]
     assert "《龙台》" in unit_only[0].detail
+
+
+def test_queries_do_not_grow_with_columns_and_pages(portal):
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            links.find_problems(check_external=False)
+        return len(captured)
+
+    def add_columns(count):
+        for n in range(count):
+            column = make_column(portal["home"], f"栏目{n}", portal["unit"])
+            article = make_content(column, title=f"信息{n}")
+            store_body(article, [paragraph(f'<p><a linktype="page" id="{portal["target"].pk}">链接</a></p>')])
+
+    add_columns(2)
+    few = queries()
+    add_columns(6)
+    assert queries() == few
