@@ -128,14 +128,14 @@ def late_finding(newest_at, item, update_class, as_of, template):
     }
     if kind == Kind.COLUMN_STALE:
         detail = _(
-            "%(subject)s最新信息《%(item)s》首次发布于 %(last)s，应于 %(due)s 前更新，"
+            "%(subject)s最新信息《%(item)s》首次发布于 %(last)s，最迟应于 %(due)s 更新，"
             "截至 %(as_of)s 已 %(days)s 天未更新。"
         )
         severity = Severity.FINDING
     else:
         detail = _(
             "%(subject)s最新信息《%(item)s》首次发布于 %(last)s，截至 %(as_of)s 已 %(days)s 天未更新，"
-            "请在 %(due)s 前更新。"
+            "最迟应于 %(due)s 更新。"
         )
         severity = Severity.WARNING
         if template.kind == Kind.COLUMN_STALE:
