@@ -82,3 +82,23 @@ def test_no_working_board_is_a_veto_on_the_portal(board):
     board.refresh_from_db()
     board.unpublish()
     assert len(run(letters.letter_channel, datetime.date(2026, 6, 1))) == 1
+
+
+def test_letters_answered_late_this_quarter(board):
+    # Received 29 Sep 2025, due 20 Oct: answered 21 Oct is 黄牌, answered 20 Oct on time; counted for three months.
+    late = make_letter(
+        board,
+        county_time(datetime.date(2025, 9, 29)),
+        status=LetterStatus.CLOSED,
+        replied_at=county_time(datetime.date(2025, 10, 21)),
+    )
+    make_letter(
+        board,
+        county_time(datetime.date(2025, 9, 29)),
+        status=LetterStatus.CLOSED,
+        replied_at=county_time(datetime.date(2025, 10, 20)),
+    )
+    found = run(letters.letter_overdue, datetime.date(2026, 1, 20))
+    assert [(f.object, f.severity) for f in found] == [(letters.letter_url(late), "finding")]
+    assert "2025-10-21 才答复" in found[0].detail and "黄牌" in found[0].detail
+    assert run(letters.letter_overdue, datetime.date(2026, 1, 21)) == []

@@ -25,35 +25,50 @@ def letter_url(message):
     return admin_url("letters_admin:detail", message.pk)
 
 
+def _late_letters(context):
+    """(letter, clock, unit) of open letters past their warning line and of letters answered late this quarter."""
+    for unit, letters in letters_needing_attention(context.as_of).items():
+        for message, clock in letters:
+            yield message, clock, unit
+    quarter_start = add_months(context.as_of, -3)
+    answered = Message.objects.filter(
+        replied_at__date__gt=quarter_start, replied_at__date__lte=context.as_of, handling_unit__isnull=False
+    ).select_related("board", "handling_unit")
+    for message in answered.order_by("replied_at", "pk"):
+        clock = letter_clock(message, context.as_of)
+        if clock is not None and clock.level in (Level.YELLOW, Level.RED):
+            yield message, clock, message.handling_unit
+
+
 @check
 def letter_overdue(context):
-    for unit, letters in letters_needing_attention(context.as_of).items():
+    for message, clock, unit in _late_letters(context):
         code = code_of(unit)
-        if not in_scope(context, code):
+        if clock.level not in LATE_LEVELS or not in_scope(context, code):
             continue
-        for message, clock in letters:
-            if clock.level not in LATE_LEVELS:
-                continue
-            yield Finding(
-                kind=Kind.LETTER_OVERDUE,
-                unit=code,
-                object=letter_url(message),
-                detail=_(
-                    "留言 %(number)s（%(board)s，%(received)s 收到）答复期限 %(due)s，"
-                    "已用 %(days)s 个工作日未答复：%(level)s。"
-                )
-                % {
-                    "number": message.receipt_number,
-                    "board": message.board.title,
-                    "received": clock.received.isoformat(),
-                    "due": clock.due.isoformat(),
-                    "days": clock.working_days_taken,
-                    "level": clock.level_label,
-                },
-                severity=LATE_LEVELS[clock.level],
-                rule=_("留言 %(days)s 个工作日内答复") % {"days": message.board.deadline_days},
-                data={"level": clock.level, "due": clock.due.isoformat()},
-            )
+        state = (
+            _("已用 %(days)s 个工作日未答复") % {"days": clock.working_days_taken}
+            if clock.running
+            else _("%(date)s 才答复，用了 %(days)s 个工作日")
+            % {"date": timezone.localdate(message.replied_at).isoformat(), "days": clock.working_days_taken}
+        )
+        yield Finding(
+            kind=Kind.LETTER_OVERDUE,
+            unit=code,
+            object=letter_url(message),
+            detail=_("留言 %(number)s（%(board)s，%(received)s 收到）答复期限 %(due)s，%(state)s：%(level)s。")
+            % {
+                "number": message.receipt_number,
+                "board": message.board.title,
+                "received": clock.received.isoformat(),
+                "due": clock.due.isoformat(),
+                "state": state,
+                "level": clock.level_label,
+            },
+            severity=LATE_LEVELS[clock.level],
+            rule=_("留言 %(days)s 个工作日内答复") % {"days": message.board.deadline_days},
+            data={"level": clock.level, "due": clock.due.isoformat(), "answered": not clock.running},
+        )
 
 
 def _unanswered_until(message, as_of):
