@@ -1,6 +1,7 @@
 """Letter checks: letters late by unit on the board's clock, and the two veto lines of the consultation channel.
 
-The clock is ``site_pages.letters.clock`` (working days, 预警/黄牌/红牌). The veto lines are the national
+The clock is ``site_pages.letters.clock`` (working days, 预警/黄牌/红牌): open letters past their warning line
+(the daily reminders' list) and letters answered late in the last three months are late. The veto lines are the national
 indicators': a valid 政务咨询 letter (type 咨询, not refused as 信访 or 纪检 — refused letters have no clock) left
 unanswered for more than three months at any time in the past year, and no working consultation channel.
 """
