@@ -7,8 +7,9 @@ import pytest
 from cms.inspection.checks import content
 from cms.inspection.findings import InspectionContext
 from newmedia.models import NewMediaAccount, NewMediaPost
-from tests.factories import make_content
+from tests.factories import make_content, member
 from workflows.lexicon.models import LexiconEntry
+from workflows.models import Override
 
 AS_OF = datetime.date(2026, 12, 3)
 ID_NUMBER = "11010519491231002X"
@@ -42,6 +43,19 @@ def test_personal_data_is_reported_masked(portal, township_a):
     found = [f for f in run(content.content_pages) if f.data["category"] == "personal_data"]
     assert len(found) == 1 and found[0].severity == "finding"
     assert ID_NUMBER not in found[0].detail and "110***********002X" in found[0].detail
+
+
+def test_personal_data_published_by_the_heads_decision_is_not_flagged_again(portal, township_a):
+    page = make_content(portal["a"], title="失信被执行人公示", text=f"张三，身份证号 {ID_NUMBER}。")
+    Override.objects.create(
+        base_content_type=page.get_base_content_type(),
+        object_id=str(page.pk),
+        kind=Override.Kind.PERSONAL_DATA,
+        legal_basis=Override.LegalBasis.DISCIPLINARY,
+        reason="惩戒公示",
+        user=member(township_a, "head"),
+    )
+    assert [f for f in run(content.content_pages) if f.data["category"] == "personal_data"] == []
 
 
 def test_drafts_are_not_rescanned(portal, township_a):
