@@ -11,12 +11,15 @@ with the number of page types and of chunks, not with columns.
 
 from collections import defaultdict
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.http import Http404
+from django.test import RequestFactory
 from django.urls import Resolver404, resolve
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -207,10 +210,11 @@ class Resolver:
 
     def _path(self, url):
         parts = urlsplit(url)
-        if not parts.path.startswith("/"):
+        path = unquote(parts.path)
+        if not path.startswith("/"):
             return ""  # relative to the page: rare in stored content and not resolvable without it
         try:
-            match = resolve(parts.path)
+            match = resolve(path)
         except Resolver404:
             return _("站内地址不存在")
         if match.url_name == "wagtaildocs_serve":
@@ -220,12 +224,14 @@ class Resolver:
         site = self.sites.get((parts.hostname or "").lower(), self.default_site)
         if site is None:
             return _("站内地址不存在")
-        url_path = site.root_page.url_path + parts.path.lstrip("/")
-        if not url_path.endswith("/"):
-            url_path += "/"
-        if Page.objects.filter(url_path=url_path, live=True).exists():
-            return ""
-        return _("站内地址不存在")
+        # Routed as Wagtail serves it, so sub-pages of routable pages (e.g. a survey's results) count too.
+        request = RequestFactory().get(path, HTTP_HOST=site.hostname)
+        request.user = AnonymousUser()
+        try:
+            site.root_page.specific.route(request, [component for component in path.split("/") if component])
+        except Http404:
+            return _("站内地址不存在")
+        return ""
 
 
 def _chunks(items):

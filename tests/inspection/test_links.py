@@ -179,7 +179,7 @@ def test_links_in_live_content_resolved_without_http(portal, local_server):  # n
                 f'<p><a linktype="page" id="{p["target"].pk}">好</a><a linktype="page" id="{p["draft"].pk}">草稿</a>'
                 f'<a linktype="page" id="999999">已删</a><a linktype="document" id="{p["document"].pk}">附件</a>'
                 f'<a linktype="document" id="999998">无附件</a><a href="/gzdt/target/">路径</a>'
-                f'<a href="/gzdt/none/">无路径</a><a href="http://localhost/gzdt/target/">本站全址</a>'
+                f'<a href="/gzdt/none/">无路径</a><a href="/gzdt/draft/">草稿路径</a><a href="http://localhost/gzdt/target/">本站全址</a>'
                 f'<a href="/documents/{p["document"].pk}/a.pdf">下载</a><a href="mailto:x@gov.test">信</a>'
                 f'<a href="{local_server.url("/gone")}">外链</a></p>'
                 f'<div style="display:none"><a href="{SPAM}">暗链</a></div>'
@@ -191,6 +191,7 @@ def test_links_in_live_content_resolved_without_http(portal, local_server):  # n
 
     assert {(b.target, b.detail) for b in broken if b.page_id == article.pk} == {
         ("/gzdt/none/", "站内地址不存在"),
+        ("/gzdt/draft/", "站内地址不存在"),
         (str(p["draft"].pk), "链接的页面不存在或已下线"),
         (str(p["lost"].pk), "附件文件缺失"),
         ("999998", "链接的附件不存在"),
