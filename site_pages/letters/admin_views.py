@@ -185,6 +185,9 @@ class LetterDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
         unmasked = may_view_contact and (
             self.show_contact or message.pk in self.request.session.get(CONTACT_VIEWED_SESSION_KEY, [])
         )
+        subject, content = message.subject, message.content
+        if not unmasked:
+            subject, content = mask_personal_data(subject), mask_personal_data(content)
         context.update(
             item=message,
             clock=letter_clock(message),
@@ -192,9 +195,10 @@ class LetterDetailView(AccessMixin, WagtailAdminTemplateMixin, TemplateView):
             attachments=message.attachments.all(),
             may_view_contact=may_view_contact,
             show_contact=self.show_contact,
-            content_masked=not unmasked,
-            subject=message.subject if unmasked else mask_personal_data(message.subject),
-            content=message.content if unmasked else mask_personal_data(message.content),
+            # The note under the content shows only where masking hid something.
+            content_masked=(subject, content) != (message.subject, message.content),
+            subject=subject,
+            content=content,
             masked_name=mask_name(message.name),
             reply=reply,
             review_stage=workflow_api.current_stage(reply) if reply else None,

@@ -63,3 +63,9 @@ def test_the_listing_masks_numbers_in_subjects(client, letter, county_office):
     log_in(client, member(county_office, "section_chief"))
     listing = client.get(reverse("letters_admin:index")).content.decode()
     assert letter.receipt_number in listing and "来电138****5678" in listing and MOBILE not in listing
+
+
+def test_no_masking_note_where_nothing_was_masked(client, township_a):
+    plain = make_letter(make_board(township_a), content="我村村道损坏，请问何时维修？")
+    log_in(client, member(township_a, "info_officer"))
+    assert "data-content-masked" not in page(client, plain)
