@@ -131,3 +131,21 @@ def test_marking_needs_a_reason(stale_portal, admin_user):
     [finding] = of_kind(column_findings(datetime.date(2026, 1, 20)), Kind.COLUMN_STALE)
     with pytest.raises(ValidationError, match="须填写理由"):
         mark_false_positive(finding, "  ", admin_user)
+
+
+def exit_status(*args):
+    """The process's exit status as manage.py would give it (0 when the command returns)."""
+    from django.core.management import ManagementUtility
+
+    try:
+        ManagementUtility(["manage.py", "inspect_site", *args]).execute()
+    except SystemExit as exit:
+        return exit.code
+    return 0
+
+
+def test_exit_status_is_0_whatever_it_found_and_1_for_bad_input(stale_portal, capsys):
+    assert exit_status("--as-of", "2026-01-20", "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["findings"]
+    assert exit_status("--as-of", "2026-13-01") == 1
+    assert "检查日期“2026-13-01”无效" in capsys.readouterr().err
