@@ -36,6 +36,7 @@ class Kind(TextChoices):
     HIDDEN_LINK = "hidden_link", _("暗链")
     CONTENT_FLAGGED = "content_flagged", _("内容问题")
     TAMPER = "tamper", _("网页篡改")
+    PORTAL_BASICS = "portal_basics", _("网站基本信息")
     VETO = "veto", _("触发单项否决")
 
 

@@ -15,11 +15,9 @@ from wagtail.models import Site
 from site_pages import search as site_search
 from site_pages.models import PortalSettings
 
-from ..findings import Finding, Severity, check
+from ..findings import Finding, Kind, Severity, check
 from .scope import admin_url
 
-# Not among the kinds: the lead adds it to findings.Kind.
-PORTAL_BASICS = "portal_basics"
 FOOTER_FIELDS = ("site_code", "icp_number", "police_number", "conac_url")
 
 
@@ -39,7 +37,7 @@ def footer_identifiers(context):
         if not missing:
             continue
         yield Finding(
-            kind=PORTAL_BASICS,
+            kind=Kind.PORTAL_BASICS,
             unit="",
             object=settings_url(site),
             detail=_("网站 %(site)s 页脚缺少：%(fields)s。") % {"site": site.root_url, "fields": "、".join(missing)},
@@ -72,7 +70,7 @@ def search_answers(context):
     if problem is None:
         return
     yield Finding(
-        kind=PORTAL_BASICS,
+        kind=Kind.PORTAL_BASICS,
         unit="",
         object=f"{reverse('search')}?{urlencode({'q': query})}",
         detail=_("站内搜索不可用：%(problem)s。") % {"problem": problem},
