@@ -122,9 +122,19 @@ def _same_colour(chain, rules, cache):
     return colour is not None and colour not in ("transparent", "inherit") and colour == background
 
 
+# Nothing can hide a link without one of these words in the HTML: pages without them are not parsed again.
+CAN_HIDE = re.compile(r"style|hidden", re.IGNORECASE)
+
+
 def hidden_links(html, base_url="", own_hosts=()):
     """[(absolute href, reason)] of links to other hosts that the HTML hides from visitors."""
-    soup = BeautifulSoup(html or "", "html.parser")
+    if not html or not CAN_HIDE.search(html):
+        return []
+    return hidden_in_soup(BeautifulSoup(html, "html.parser"), base_url, own_hosts)
+
+
+def hidden_in_soup(soup, base_url="", own_hosts=()):
+    """hidden_links for an already parsed document."""
     rules = _style_rules(soup)
     cache = {}
     own = {host.lower() for host in own_hosts}

@@ -33,7 +33,7 @@ from wagtail.models import Page, Site, get_page_models
 from cms.security.fingerprint import own_hosts
 
 from .external_links import ExternalLinkChecker
-from .hidden import hidden_links
+from .hidden import CAN_HIDE, hidden_in_soup
 
 CHUNK = 500
 URL_KEYS = {"url", "href", "link"}
@@ -103,13 +103,17 @@ def page_links(page, hosts=()):
             links.append(Link(page.pk, unit, where, kind, str(target).strip()))
 
     def add_html(where, html):
-        for anchor in BeautifulSoup(html or "", "html.parser").find_all("a"):
+        if not html or ("<a" not in html and "<A" not in html):
+            return  # most paragraphs hold no link: not worth parsing
+        soup = BeautifulSoup(html, "html.parser")
+        for anchor in soup.find_all("a"):
             linktype = anchor.get("linktype")
             if linktype in ("page", "document"):
                 add(where, linktype, anchor.get("id"))
             elif anchor.get("href"):
                 add(where, "url", anchor["href"])
-        hidden.extend((where, href, reason) for href, reason in hidden_links(html, own_hosts=hosts))
+        if CAN_HIDE.search(html):
+            hidden.extend((where, href, reason) for href, reason in hidden_in_soup(soup, own_hosts=hosts))
 
     _walk_object(page, "", add, add_html)
     return links, hidden
