@@ -8,7 +8,8 @@ import pytest
 
 
 class LocalServer:
-    """routes: {path: (status, body, headers)}; a route's "delay" header sleeps before answering."""
+    """routes: {path: (status, body, delay, allow_head, headers)}: `delay` seconds before the answer, or between
+    each of its characters when `trickle` is set (a server that keeps every single read within a timeout)."""
 
     def __init__(self):
         self.routes = {}
@@ -28,6 +29,9 @@ class LocalServer:
     def route(self, path, status=200, body="<html><body>ok</body></html>", delay=0.0, allow_head=True, **headers):
         self.routes[path] = (status, body, delay, allow_head, headers)
 
+    def trickle(self, path, body, delay):
+        self.routes[path] = (200, body, delay, True, {"trickle": "1"})
+
     def _handler(self):
         local = self
 
@@ -39,7 +43,8 @@ class LocalServer:
 
             def respond(self, with_body):
                 status, body, delay, allow_head, headers = local.routes.get(self.path, (404, "missing", 0, True, {}))
-                if delay:
+                trickle = headers.get("trickle")
+                if delay and not trickle:
                     time.sleep(delay)
                 if self.command == "HEAD" and not allow_head:
                     status, body = 405, ""
@@ -50,7 +55,12 @@ class LocalServer:
                 for name, value in headers.items():
                     self.send_header(name.replace("_", "-"), value)
                 self.end_headers()
-                if with_body:
+                if with_body and trickle:
+                    for byte in data:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(delay)
+                elif with_body:
                     self.wfile.write(data)
 
             def do_GET(self):

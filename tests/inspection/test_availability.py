@@ -8,6 +8,7 @@ from django.utils import timezone
 from cms.inspection.checks.availability import availability
 from cms.inspection.checks.links import served_hidden_links
 from cms.inspection.findings import InspectionContext, Kind, Severity
+from cms.inspection.probe import probe
 from cms.inspection.probe_models import ProbeResult
 from tests.factories import UnitFactory, make_column, make_content, make_home
 from tests.inspection.local_server import local_server  # noqa: F401
@@ -133,6 +134,13 @@ def test_probe_site_sample_zero_requests_only_the_home_page(tree, local_server):
     call_command("probe_site", base_url=local_server.base_url, sample=0)
     assert local_server.requests == [("GET", path(home))]
     assert ProbeResult.objects.get().is_home
+
+
+def test_a_probe_ends_at_its_time_limit_even_when_every_read_is_quick(local_server):  # noqa: F811
+    local_server.trickle("/drip", "x" * 40, delay=0.05)
+    result = probe(local_server.url("/drip"), timeout=0.5)
+    assert result.status is None and result.error == "超时（0.5 秒）"
+    assert result.failed
 
 
 @pytest.mark.parametrize(
