@@ -67,7 +67,7 @@ def live_pages_by_type(unit_code=None):
         pages = model.objects.filter(content_type=ContentType.objects.get_for_model(model)).live().public()
         pages = pages.filter(roots)
         has_unit = any(field.name == "owning_unit" for field in model._meta.concrete_fields)
-        if unit_code is not None:
+        if unit_code:
             if not has_unit:
                 continue
             pages = pages.filter(owning_unit__organisation_code=unit_code)
