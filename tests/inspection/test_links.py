@@ -159,9 +159,11 @@ def portal(db, settings, tmp_path):
 
 def store_body(page, body):
     """Write the body as the database holds it, past the editor's cleaning (as an import or an intruder could)."""
+    value = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {ArticlePage._meta.db_table} SET body = %s WHERE page_ptr_id = %s", [json.dumps(body), page.pk]
+            f"UPDATE {ArticlePage._meta.db_table} SET body = {value} WHERE page_ptr_id = %s",
+            [json.dumps(body), page.pk],
         )
 
 
