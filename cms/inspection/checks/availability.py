@@ -10,10 +10,10 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Site
 
 from ..findings import Finding, Kind, Severity, check
 from ..probe_models import SLOW_SECONDS, ProbeResult
+from ..veto import portal_url
 
 WINDOW_DAYS = 7
 VETO_PERCENT = 5
@@ -29,12 +29,6 @@ def window(as_of):
 
 def failed_visits():
     return Q(status__isnull=True) | Q(status__gte=400) | Q(elapsed__gte=SLOW_SECONDS) | ~Q(error="")
-
-
-def _object():
-    """The portal's home page address: availability is judged for the site as a whole."""
-    site = Site.objects.filter(is_default_site=True).first()
-    return site.root_url + "/" if site else "/"
 
 
 @check
@@ -56,7 +50,7 @@ def availability(context):
         yield Finding(
             kind=Kind.AVAILABILITY,
             unit="",
-            object=_object(),
+            object=portal_url(),
             detail=_("%(period)s 没有可用性监测记录，无法计算网站可用性；请确认 probe_site 已按计划运行。")
             % {"period": period},
             severity=Severity.FINDING,
@@ -75,7 +69,7 @@ def availability(context):
     yield Finding(
         kind=Kind.AVAILABILITY,
         unit="",
-        object=_object(),
+        object=portal_url(),
         detail=_("%(period)s 共监测 %(total)s 次，打不开或超过 15 秒 %(failed)s 次，占 %(share).1f%%。")
         % {"period": period, "total": total, "failed": failed, "share": failed * 100 / total},
         severity=severity,
