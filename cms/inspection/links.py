@@ -60,7 +60,7 @@ class Problem:
 
 def live_pages_by_type(unit_code=None):
     """Live public pages below a site root, as their specific type, each with its unit's code."""
-    roots = _in_sites()
+    roots = in_sites()
     for model in get_page_models():
         if model._meta.abstract:
             continue
@@ -77,7 +77,8 @@ def live_pages_by_type(unit_code=None):
         yield from pages.prefetch_related(*relations).order_by("path").iterator(chunk_size=CHUNK)
 
 
-def _in_sites():
+def in_sites():
+    """Pages at or below some site's root: the ones that have a public address."""
     in_a_site = models.Q(pk__in=[])
     for root_path in Site.objects.values_list("root_page__path", flat=True):
         in_a_site |= models.Q(path__startswith=root_path)

@@ -19,6 +19,7 @@ from wagtail.models import Page, Site
 from cms.security.fingerprint import own_hosts, page_location
 
 from .hidden import hidden_links
+from .links import in_sites
 from .probe_models import ProbeResult
 
 USER_AGENT = "cms-inspection-probe_site"
@@ -34,7 +35,7 @@ def targets(sample, base_url=None, rng=random):
     homes = [site.root_page for site in Site.objects.select_related("root_page").order_by("-is_default_site", "pk")]
     home_ids = {page.pk for page in homes}
     candidates = list(
-        Page.objects.live().public().filter(depth__gt=2).exclude(pk__in=home_ids).values_list("pk", flat=True)
+        Page.objects.live().public().filter(in_sites()).exclude(pk__in=home_ids).values_list("pk", flat=True)
     )
     chosen = rng.sample(candidates, min(sample, len(candidates))) if sample > 0 else []
     found = []
