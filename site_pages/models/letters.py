@@ -15,7 +15,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 
 from ..fields import EditorRichTextField
-from .base import PortalPage
+from .base import PortalPage, column_takes
 
 
 def private_storage():
@@ -111,6 +111,11 @@ class MessageBoardPage(RoutablePageMixin, PortalPage):
     class Meta:
         verbose_name = _("留言信箱")
         verbose_name_plural = _("留言信箱")
+
+    @classmethod
+    def can_create_at(cls, parent):
+        # A 动态 or 通知公告 column holds only its own content types.
+        return super().can_create_at(parent) and column_takes(parent.specific, cls)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -20,7 +20,7 @@ from wagtail.models import Page
 from workflows.panels import ReviewStatusPanel
 
 from ..fields import EditorRichTextField
-from .base import PortalPage
+from .base import PortalPage, column_takes
 
 MAX_OPTIONS = 20
 MAX_TEXT_LENGTH = 2000
@@ -126,6 +126,11 @@ class SurveyPage(RoutablePageMixin, PortalPage):
     class Meta:
         verbose_name = _("征集调查")
         verbose_name_plural = _("征集调查")
+
+    @classmethod
+    def can_create_at(cls, parent):
+        # A 动态 or 通知公告 column holds only its own content types.
+        return super().can_create_at(parent) and column_takes(parent.specific, cls)
 
     def clean(self):
         super().clean()

@@ -77,7 +77,7 @@ def history():
     from wagtail.documents import get_document_model
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
-    from site_pages.models import ArticlePage
+    from site_pages.models import ArticlePage, Message, MessageAttachment
 
     admin = get_user_model().objects.get(username="admin")
     workflow = Workflow.objects.create(name="恢复演练审核流程")
@@ -92,6 +92,9 @@ def history():
         state.current_task_state.approve(user=admin, comment="同意")
     document = get_document_model()(title="演练附件")
     document.file.save("drill-attachment.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    letter = Message.objects.order_by("pk").first()
+    attachment = MessageAttachment(message=letter, original_name="现场照片.pdf", size=15)
+    attachment.file.save("drill-letter.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
 
 
 def snapshot():
@@ -150,6 +153,8 @@ def damage():
     for path in Path(settings.MEDIA_ROOT).rglob("drill-attachment*.pdf"):
         path.unlink()
     (Path(settings.MEDIA_ROOT) / "planted.html").write_text("<script>alert(1)</script>")
+    for path in Path(settings.LETTER_FILES_ROOT).rglob("drill-letter*.pdf"):
+        path.unlink()
     replies = private_replies()
     replies[0].write_bytes(b"%PDF-1.4 forged reply\n%%EOF\n")
     replies[-1].unlink()

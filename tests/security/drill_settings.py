@@ -16,3 +16,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 DEMO_SEED_ALLOWED = True
 MEDIA_ROOT = os.environ["DRILL_MEDIA_ROOT"]
 DISCLOSURE_REQUEST_FILES_ROOT = os.environ["DRILL_PRIVATE_ROOT"]
+# A root of its own, so the drill shows that letters' attachments are backed up and restored too.
+LETTER_FILES_ROOT = DISCLOSURE_REQUEST_FILES_ROOT + "-letters"

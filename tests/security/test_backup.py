@@ -23,6 +23,8 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def media(tmp_path, settings):
     settings.DISCLOSURE_REQUEST_FILES_ROOT = tmp_path / "private"
+    # Inside the private root, so the letters' attachments other tests left in the test files root stay out.
+    settings.LETTER_FILES_ROOT = tmp_path / "private" / "letters"
     (settings.DISCLOSURE_REQUEST_FILES_ROOT / "disclosure_requests" / "replies" / "2026").mkdir(parents=True)
     (settings.DISCLOSURE_REQUEST_FILES_ROOT / "disclosure_requests" / "replies" / "2026" / "答复书.pdf").write_bytes(
         b"%PDF-1.4 reply\n%%EOF\n"

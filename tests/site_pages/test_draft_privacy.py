@@ -84,6 +84,7 @@ def url_kwargs(params, page, state):
         "content_type_model_name": "articlepage",
         "app_label": "site_pages",
         "model_name": "articlepage",
+        "fmt": "xlsx",
     }
     return {name: values[name] for name in params}
 
