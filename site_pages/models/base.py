@@ -51,7 +51,7 @@ UPDATE_PERIODS = {
 # Content types a column takes, by its update class; classes not listed take every content type.
 COLUMN_CONTENT_TYPES = {
     UpdateClass.NEWS: {"articlepage"},
-    UpdateClass.NOTICE_POLICY: {"noticepage", "policydocumentpage", "interpretationpage"},
+    UpdateClass.NOTICE_POLICY: {"noticepage", "policydocumentpage", "interpretationpage", "bulletin"},
 }
 
 

@@ -22,6 +22,8 @@ CONTENT_PAGE_TYPES = (
     "site_pages.ServiceGuidePage",
     "site_pages.SurveyPage",
     "site_pages.InterviewPage",
+    # 季度通报 (cms.inspection): issued from an inspection run, listed with the column's notices.
+    "inspection.Bulletin",
 )
 
 
