@@ -47,6 +47,7 @@ def mark_false_positive(finding, reason, user):
 
 from .annual_models import AccountabilityCase, AnnualAssessment  # noqa: E402,F401
 from .bulletin import Bulletin  # noqa: E402,F401
+from .digest_models import DigestState  # noqa: E402,F401
 from .probe_models import ProbeResult  # noqa: E402,F401
 from .runs import InspectionRun  # noqa: E402,F401
 from .scoring_models import DeductionRule  # noqa: E402,F401
