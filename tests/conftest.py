@@ -5,7 +5,11 @@ teardown flush recreates content types and permissions with new ids, and a later
 restoring the serialized database fails on their unique constraints.
 """
 
+import io
+
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 from django.test.utils import setup_databases, teardown_databases
 
 from tests import dbtemplate
@@ -21,6 +25,20 @@ def _database_use(item):
     return 1 if marker or "db" in fixtures else 0
 
 
+def _check_demo_modules(items):
+    """A module that uses the demo county uses it in every database test: its other tests would run inside the
+    module's seeded transaction and see the demo's rows."""
+    modules = {}
+    for item in items:
+        if _database_use(item) and getattr(item, "module", None):
+            modules.setdefault(item.module.__name__, []).append(item)
+    for name, module_items in modules.items():
+        with_demo = ["demo_county" in item.fixturenames for item in module_items]
+        if any(with_demo) and not all(with_demo):
+            strays = [item.name for item, uses in zip(module_items, with_demo, strict=True) if not uses]
+            raise pytest.UsageError(f"{name}: every database test must use demo_county, not {strays}")
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests marked slow start first, so that a parallel run does not end waiting for one of them.
@@ -29,6 +47,7 @@ def pytest_collection_modifyitems(items):
     test that relies on the migrated data, so slow tests move to the front of their own kind, and slow
     tests that do not use the test database move to the very front.
     """
+    _check_demo_modules(items)
     first_of_kind = {}
     for index, item in enumerate(items):
         first_of_kind.setdefault(_database_use(item), index)
@@ -58,6 +77,20 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     with django_db_blocker.unblock():
         dbtemplate.release_test_database()
         teardown_databases(config, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def demo_county_module(django_db_setup, django_db_blocker):
+    """The demo county seeded once per module (seeding takes seconds), in a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo_county(demo_county_module, db):
+    """The seeded demo county; what a test changes is rolled back to it (a savepoint in the module's transaction)."""
 
 
 @pytest.fixture

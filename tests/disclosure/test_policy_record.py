@@ -2,11 +2,9 @@
 
 import datetime
 import importlib
-import io
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
@@ -226,29 +224,6 @@ def test_migration_matches_only_one_to_one(catalogue, policy_column):
 
     assert DisclosureItem.objects.filter(pk=item.pk).exists()
     assert PolicyCatalogueEntry.objects.filter(page__in=[first, second]).count() == 2
-
-
-# ---------------------------------------------------------------- the demo
-
-
-def test_demo_keeps_one_record_per_document(db, client, settings):
-    settings.DEMO_SEED_ALLOWED = True
-    call_command("seed_demo", stdout=io.StringIO())
-    item_titles = set(DisclosureItem.objects.values_list("title", flat=True))
-    policy_titles = set(PolicyDocumentPage.objects.values_list("title", flat=True))
-    assert item_titles and policy_titles
-    named = {merge_migration.document_name(title) for title in policy_titles}
-    assert not item_titles & policy_titles
-    assert not {merge_migration.document_name(title) for title in item_titles} & named
-
-    live_policies = PolicyDocumentPage.objects.live()
-    entries = PolicyCatalogueEntry.objects.filter(page__in=live_policies)
-    assert entries.count() == live_policies.count()
-    assert not entries.filter(topic__isnull=True).exists()
-    regulation = PolicyDocumentPage.objects.get(title=REGULATION)
-    assert regulation.catalogue_entry.published_date.year == 2023
-    assert regulation.catalogue_entry.index_number.split("/")[1].startswith("2023-")
-    assert REGULATION in client.get(regulation.url).content.decode()
 
 
 # ---------------------------------------------------------------- admin

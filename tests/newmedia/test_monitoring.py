@@ -1,18 +1,14 @@
 """Update monitoring: staleness at its exact calendar-day boundaries, and CSV import all-or-nothing."""
 
 import datetime
-import io
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from newmedia import demo_posts, monitoring
+from newmedia import monitoring
 from newmedia.models import NewMediaAccount, NewMediaPost, Platform
 from tests.factories import log_in
-from workflows import api
 
 from .conftest import TODAY, active
 
@@ -164,19 +160,6 @@ def test_registry_and_admin_home_show_warning_and_stale_accounts_of_the_users_un
     assert "30 天未更新" in client.get(reverse("wagtailadmin_home")).content.decode()
 
 
-def test_demo_has_a_stale_account_one_in_warning_and_a_post_in_review(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
-    levels = {
-        account.name: monitoring.staleness(account) for account in NewMediaAccount.objects.filter(status="active")
-    }
-    assert levels["龙台镇政务"] == "stale" and levels["健康安岳"] == "warning"
-    assert levels["石羊镇人民政府"] == "ok"
-    post = NewMediaPost.objects.get(recorded_outside=False)
-    assert api.current_stage(post).stage == "review_1"
-    assert NewMediaPost.objects.filter(recorded_outside=True, account__name="健康安岳").count() == 3
-
-
 def test_csv_link_already_recorded_or_repeated_in_the_file_is_refused(account, people):
     row = "石羊镇人民政府,一,https://mp.example.cn/s/a,2026-11-30"
     assert monitoring.import_posts(csv(row), people["officer"]).ok
@@ -191,18 +174,3 @@ def test_csv_link_already_recorded_or_repeated_in_the_file_is_refused(account, p
     )
     assert [line for line, _message in twice.errors] == [3]
     assert NewMediaPost.objects.count() == 1
-
-
-def test_demo_day_counts_do_not_depend_on_the_hour_of_seeding(db):
-    """The e2e panel reads '20 天未更新'; seeding at 00:30 county time once gave 21."""
-    call_command("seed_demo", stdout=io.StringIO())
-    for hour in (0, 1, 12, 23):
-        NewMediaPost.objects.all().delete()
-        moment = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(hour, 30)))
-        with mock.patch("django.utils.timezone.now", return_value=moment):
-            demo_posts.seed_posts(io.StringIO())
-            counts = {
-                account.name: monitoring.days_since_post(account)
-                for account in NewMediaAccount.objects.filter(name__in=demo_posts.QUIET_ACCOUNTS)
-            }
-        assert counts == demo_posts.QUIET_ACCOUNTS, hour
