@@ -11,7 +11,8 @@ Nothing here asserts on timings; it prints figures:
 - lexicon build time (normalising every term and whitelist phrase, building the automaton);
 - throughput in MB per CPU-second (UTF-8 bytes) of the lexicon matcher alone (normalisation,
   matching and mapping offsets back to the original text), of each detector on its own (lexicon,
-  markings, personal data, links, each building its Finding objects) and of the whole scan_text,
+  markings, personal data, links, each building its Finding objects, and expression: leaders' names
+  and titles against the demo 领导职务名录, which scan_object runs beside scan_text) and of the whole scan_text,
   on one 10 MB string and on the same text scanned paragraph by paragraph as scan_object does;
   target ≥ 30 MB per CPU-second end to end (issue 12 §5);
 - matches found, and peak memory (tracemalloc peak of build + scan, and the process's max RSS).
@@ -158,12 +159,14 @@ def main():
 
 def run(args, rng):
     from workflows import checks
+    from workflows.checks.expression import expression_findings
     from workflows.checks.lexicon import _lexicon_findings
     from workflows.checks.links import _link_findings
     from workflows.checks.markings import _confidential_findings
     from workflows.checks.personal_data import _personal_data_findings
+    from workflows.lexicon.management.commands.seed_leader_demo import DEMO_LEADERS
     from workflows.lexicon.matcher import build_matcher, matcher_cache
-    from workflows.lexicon.models import LexiconEntry
+    from workflows.lexicon.models import LeaderTitle, LexiconEntry
     from workflows.lexicon.normalise import warm_up
 
     started = time.perf_counter()
@@ -181,6 +184,10 @@ def run(args, rng):
         LexiconEntry(term=term, category="custom", severity="warn") for term in terms if term not in existing
     )
     total_terms = LexiconEntry.objects.filter(active=True).count()
+    LeaderTitle.objects.bulk_create(
+        LeaderTitle(name=name, title=title, unit=unit, rank=rank, valid_from=start, valid_to=end)
+        for name, title, unit, rank, start, end in DEMO_LEADERS
+    )
 
     rss_before = resident_megabytes()
     build_seconds, _build_wall, matcher = timed(build_matcher, repeat=1)
@@ -199,6 +206,7 @@ def run(args, rng):
         ("markings", _confidential_findings),
         ("personal data", _personal_data_findings),
         ("links", _link_findings),
+        ("expression", expression_findings),
     ]
     detector_times = [
         (name, timed(detector, text), timed(lambda detector=detector: [detector(p) for p in paragraphs]))

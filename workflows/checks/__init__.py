@@ -13,12 +13,13 @@ Public API (used by workflows.api and the review screens):
 One module per detector: ``lexicon`` (workflows.lexicon, evasion-resistant matching),
 ``markings`` (confidentiality markings), ``personal_data`` (resident ID numbers, mobile numbers,
 bank cards, personal e-mail addresses; ``masking`` hides them, ``mailboxes`` knows organisations'
-domains) and ``links`` (commercial hosts, the regulation's 第二十一条; URL shorteners block);
+domains), ``links`` (commercial hosts, the regulation's 第二十一条; URL shorteners block) and
+``expression`` (严重表述错误: leaders' names, titles and order against the 领导职务名录 of
+workflows.lexicon.leaders, judged on the content's date, so scan_object runs it beside scan_text);
 ``richtext``, ``attachments`` and ``objects`` feed them the texts of a page; ``ocr`` reads scanned
 attachments and images with Tesseract and runs the personal-data and marking detectors on them
 (such findings carry ``source == "file"``: masking cannot edit them, the file must be replaced).
-Leaders' names and titles are checked by workflows.lexicon.leaders. Offsets always refer to the
-text that was scanned, so ``text[f.start:f.end] == f.matched``.
+Offsets always refer to the text that was scanned, so ``text[f.start:f.end] == f.matched``.
 """
 
 from .attachments import (
@@ -28,6 +29,7 @@ from .attachments import (
     document_extension,
     extract_document_text,
 )
+from .expression import expression_findings
 from .findings import (
     BLOCK,
     CATEGORY_LABELS,
@@ -75,6 +77,7 @@ __all__ = [
     "Finding",
     "document_extension",
     "excerpt",
+    "expression_findings",
     "extract_document_text",
     "find_personal_data",
     "fold",

@@ -18,10 +18,11 @@ from wagtail.images import get_image_model
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.images.models import AbstractImage
 
-from workflows.lexicon.leaders import content_date, leader_findings
+from workflows.lexicon.leaders import content_date
 
 from .attachments import _scan_document
-from .findings import FILE_SOURCE, Finding
+from .expression import expression_findings
+from .findings import FILE_SOURCE
 from .masking import _mask_text
 from .ocr import IMAGE_EXTENSIONS, scan_scans
 from .richtext import _mask_html, _scan_html, html_to_text
@@ -204,9 +205,9 @@ def scan_object(obj):
     day = content_date(obj)
     for slot in _object_slots(obj):
         if slot.kind == "text":
-            found = scan_text(slot.value) + _leaders(slot.value, day)
+            found = scan_text(slot.value) + expression_findings(slot.value, day)
         elif slot.kind == "html":
-            found = _scan_html(slot.value) + _leaders(html_to_text(slot.value)[0], day)
+            found = _scan_html(slot.value) + expression_findings(html_to_text(slot.value)[0], day)
         else:
             findings.extend(_file_findings(slot, day))
             continue
@@ -218,7 +219,7 @@ def _file_findings(slot, day):
     """Findings in an attachment or an image; a finding on a scanned page names the page after the file."""
     title = slot.value.title or os.path.basename(slot.value.file.name)
     if slot.kind == "document":
-        found = _scan_document(slot.value, lambda text: scan_text(text) + _leaders(text, day))
+        found = _scan_document(slot.value, lambda text: scan_text(text) + expression_findings(text, day))
         label = gettext("%(field)s › 附件《%(title)s》") % {"field": slot.label, "title": title}
     else:
         extension = os.path.splitext(slot.value.file.name)[1].lstrip(".").lower()
@@ -228,10 +229,6 @@ def _file_findings(slot, day):
         dataclasses.replace(finding, field=slot.path, field_label=f"{label}{finding.field_label}", source=FILE_SOURCE)
         for finding in found
     ]
-
-
-def _leaders(text, day):
-    return [Finding.from_dict(finding) for finding in leader_findings(text, day)]
 
 
 def mask_object_personal_data(obj):
