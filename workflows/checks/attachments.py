@@ -23,6 +23,7 @@ ATTACHMENT_CACHE_SECONDS = 24 * 3600
 _LEGACY_OFFICE_EXTENSIONS = frozenset("doc wps xls et ppt dps rtf".split())
 _WORD_NAMESPACE = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCX_PARTS = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml")
+_XLSX_PARTS = re.compile(r"xl/(worksheets/[^/]+|sharedStrings)\.xml")
 
 
 class AttachmentError(Exception):
@@ -64,6 +65,15 @@ def _pdf_text(stream):
 def _xlsx_text(stream):
     from openpyxl import load_workbook
 
+    # A sheet or the shared strings can inflate from a few kilobytes to gigabytes (zip bombs); the sizes
+    # declared in the archive bound what zipfile will inflate, so they are checked before openpyxl reads.
+    with zipfile.ZipFile(stream) as archive:
+        if any(
+            _XLSX_PARTS.fullmatch(info.filename) and info.file_size > MAX_ATTACHMENT_PART_BYTES
+            for info in archive.infolist()
+        ):
+            raise AttachmentError(gettext("文档过大"))
+    stream.seek(0)
     workbook = load_workbook(stream, read_only=True, data_only=True)
     try:
         lines = []
