@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
 from tests.factories import UserFactory, log_in, member
+from workflows import checks
 from workflows.checks import Finding
 from workflows.lexicon import leader_transfer
 from workflows.lexicon.leaders import leader_findings, register_cache
@@ -164,6 +165,31 @@ def test_each_title_of_a_list_before_a_name_is_checked():
     assert found("县委书记，县长周文博出席") == []
     # Names in the list start a new one: 林志远 is 县委书记, 周文博 县委副书记 and 县长.
     assert found("县委书记林志远、县委副书记、县长周文博出席") == []
+
+
+def test_each_title_in_brackets_after_a_name_is_checked():
+    assert found("出席：周文博（县长）、郑浩然（县长）") == [("郑浩然（县长）", "block", "leader_title")]
+    assert found("周文博（县长）、郑浩然（ 县长 ）") == [("郑浩然（ 县长 ）", "block", "leader_title")]
+    assert found("郑浩然(常务副县长)出席") == [("郑浩然(常务副县长)", "block", "leader_title")]
+    assert found("郑浩然（副县长、县长）") == [("郑浩然（副县长、县长）", "block", "leader_title")]
+    assert found("出席：林志远（县委书记）、周文博（县长）、郑浩然（ 副县长 ）") == []
+    # Brackets holding more than registered titles say nothing about the name.
+    assert found("郑浩然（县长助理）") == [] and found("郑浩然（县长讲话稿）") == []
+    assert found("郑浩然（县长、局长）") == []
+
+
+def test_width_traditional_characters_and_padded_names_are_read_as_the_register():
+    assert found("鄭浩然縣長出席") == [("鄭浩然縣長", "block", "leader_title")]
+    assert found("郑浩然县長出席") == [("郑浩然县長", "block", "leader_title")]
+    assert found("縣長周文博、副縣長鄭浩然") == []
+    assert found("縣長周文搏") == [("縣長周文搏", "block", "leader_name")]
+    LeaderTitle.objects.create(name="何川", title="副县长", rank=8, valid_from=datetime.date(2025, 1, 1))
+    assert found("副县长何　川出席") == []
+    assert found("县长何　川出席") == [("县长何　川", "block", "leader_title")]
+    assert found("何 川县长") == [("何 川县长", "block", "leader_title")]
+    assert found("林志远、何　川、周文博") == [("林志远、何　川、周文博", "warn", "leader_order")]
+    [finding] = checks.expression_findings("县长何　川", TODAY)
+    assert isinstance(finding, Finding) and (finding.category, finding.matched) == ("expression", "县长何　川")
 
 
 def test_a_title_marked_as_past_is_not_a_former_title_used_as_current():

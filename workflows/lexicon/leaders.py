@@ -3,8 +3,8 @@
 ``leader_findings(text, on_date)`` returns findings as dicts with exactly the keys of
 ``workflows.checks.Finding`` (category "expression"), offsets into `text`. Rules:
 
-- a registered name next to a registered title they do not hold on `on_date` (王明副县长 or 副县长王明, and each
-  title of a list before the name: 县委副书记、县长王明): block;
+- a registered name next to a registered title they do not hold on `on_date` (王明副县长 or 副县长王明, each
+  title of a list before the name: 县委副书记、县长王明, and each title in brackets after it: 王明（副县长）): block;
 - the same with a title they held before `on_date` and no longer hold: block (former title used as current),
   unless the title is marked as past (原县长王明, 时任县长王明);
 - a title with a registered holder next to a name differing from the holder's by one character: block;
@@ -13,6 +13,10 @@
 
 A registered title inside a longer unregistered one claims nothing about it: 县长 in 副县长 or 代县长 (when only
 县长 is registered) and in 县长助理.
+
+Text is matched on its 1:1 fold (fold_literal: full-width and traditional characters, so 鄭浩然縣長 is read
+as 郑浩然县长 and offsets stay), and a name is also found with spaces between its characters (王　明: name
+lists pad two-character names to the width of three-character ones).
 
 Names and titles are found with one ahocorasick-rs automaton (as the lexicon matcher), built once per
 process from all rows and rebuilt when the register changes; the date is applied in Python, so a call
@@ -31,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from .matcher import VERSION_CHECK_SECONDS
+from .normalise import fold_literal
 
 CATEGORY = "expression"
 BLOCK, WARN = "block", "warn"
@@ -39,6 +44,11 @@ CONTEXT_WIDTH = 20
 _GAP_CHARS = " \t\u3000·•"
 _GAP = re.compile(f"[{_GAP_CHARS}]{{0,2}}")
 _SPACES = " \t\u3000"
+# Name lists pad two-character names to the width of three (王　明): a name is also found so spaced.
+_NAME_PADDING = (" ", "\u3000", "  ", "\u3000\u3000")
+# A title in brackets after a name (郑浩然（副县长）), as attendance lists write it; 、 separates several.
+_OPENING_BRACKETS = "（("
+_CLOSING_BRACKETS = "）)"
 # Before or after a registered title, these make it another title: 副县长 and 代县长 when only 县长 is
 # registered, 县长助理.
 _TITLE_PREFIXES = ("副", "代")
@@ -67,24 +77,35 @@ class LeaderRegister:
     """The register's rows indexed by name and title, with an automaton over both."""
 
     def __init__(self, rows):
+        """`rows`: (name, title, rank, valid_from, valid_to). Names and titles are kept folded as the
+        scanned text is (fold_literal: width and traditional characters), so 鄭浩然縣長 meets 郑浩然县长."""
         self.by_name = defaultdict(list)
         self.by_title = defaultdict(list)
-        for row in rows:
-            row = _Row(*row)
+        for name, title, *rest in rows:
+            row = _Row(fold_literal(name), fold_literal(title), *rest)
             self.by_name[row.name].append(row)
             self.by_title[row.title].append(row)
-        self.patterns = [*self.by_name, *(title for title in self.by_title if title not in self.by_name)]
+        # Each pattern with the name it spells (padded forms included) or None for a title only.
+        spelled = {}
+        for name in self.by_name:
+            spelled[name] = name
+            for padding in _NAME_PADDING:
+                spelled.setdefault(padding.join(name), name)
+        for title in self.by_title:
+            spelled.setdefault(title, None)
+        self.patterns = list(spelled)
+        self._names = list(spelled.values())
         self._automaton = ahocorasick_rs.AhoCorasick(self.patterns) if self.patterns else None
 
     def matches(self, text):
-        """(names, titles): lists of (pattern, start, end), overlapping matches included."""
+        """(names, titles): lists of (name or title, start, end) in folded `text`, overlapping matches included."""
         names, titles = [], []
         if self._automaton is None:
             return names, titles
         for index, start, end in self._automaton.find_matches_as_indexes(text, overlapping=True):
-            pattern = self.patterns[index]
-            if pattern in self.by_name:
-                names.append((pattern, start, end))
+            pattern, name = self.patterns[index], self._names[index]
+            if name is not None:
+                names.append((name, start, end))
             if pattern in self.by_title:
                 titles.append((pattern, start, end))
         return _outermost(names), _outermost(titles)
@@ -194,7 +215,33 @@ def _pairs(text, names, titles):
             if gap > end and _GAP.match(text, title_end).end() in name_starts:
                 continue
             pairs.append((name, title, start, title_end, False))
+        elif text.startswith(tuple(_OPENING_BRACKETS), gap):
+            pairs.extend(_bracketed_titles(text, name, start, gap + 1, by_start))
     return pairs
+
+
+def _bracketed_titles(text, name, name_start, position, by_start):
+    """Pairs for the titles in brackets from `position` (郑浩然（县委副书记、副县长）), when the brackets hold
+    registered titles only (not 郑浩然（县长助理）or 周文博（县长讲话））."""
+    titles = []
+    while True:
+        position = _after_spaces(text, position)
+        if position not in by_start:
+            return []
+        title, _start, position = by_start[position]
+        titles.append(title)
+        position = _after_spaces(text, position)
+        if text.startswith(tuple(_CLOSING_BRACKETS), position):
+            return [(name, title, name_start, position + 1, False) for title in titles]
+        if not text.startswith("、", position):
+            return []
+        position += 1
+
+
+def _after_spaces(text, position):
+    while text.startswith(tuple(_SPACES), position):
+        position += 1
+    return position
 
 
 def _title_findings(text, register, day, pairs):
@@ -300,16 +347,20 @@ def leader_findings(text, on_date=None):
     if not text:
         return []
     register = register_cache.get()
-    names, titles = register.matches(text)
+    # Matched on the 1:1 fold (offsets unchanged); findings quote the text as written.
+    folded = fold_literal(text)
+    names, titles = register.matches(folded)
     if not names and not titles:
         return []
-    titles = _claimed_titles(text, titles)
+    titles = _claimed_titles(folded, titles)
     day = on_date or timezone.localdate()
-    pairs = _pairs(text, names, titles)
-    found = _title_findings(text, register, day, pairs)
-    found += _name_findings(text, register, day, names, titles)
-    found += _order_findings(text, register, day, names)
+    pairs = _pairs(folded, names, titles)
+    found = _title_findings(folded, register, day, pairs)
+    found += _name_findings(folded, register, day, names, titles)
+    found += _order_findings(folded, register, day, names)
     found.sort(key=lambda finding: (finding["start"], finding["end"]))
+    if folded != text:
+        found = [_finding(text, f["start"], f["end"], f["severity"], f["suggestion"], f["kind"]) for f in found]
     return found
 
 
