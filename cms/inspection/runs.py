@@ -59,6 +59,10 @@ class InspectionRun(models.Model):
 
 def record_run(as_of, user=None):
     """Inspects the whole portal as of `as_of` and keeps the result as a new run."""
-    reported = inspect(InspectionContext(as_of=as_of))
+    return store_run(as_of, inspect(InspectionContext(as_of=as_of)), user)
+
+
+def store_run(as_of, reported, user=None):
+    """Keeps an inspection's reported findings (of the whole portal) as a new run."""
     rows = [dict(row.as_dict(), key=row.finding.key) for row in reported]
     return InspectionRun.objects.create(quarter=quarter_of(as_of), as_of=as_of, created_by=user, findings=rows)

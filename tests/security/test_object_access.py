@@ -18,6 +18,8 @@ from django.utils import timezone
 from wagtail.admin.viewsets import viewsets
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
+from cms.inspection.annual_models import AccountabilityCase
+from cms.inspection.runs import InspectionRun
 from cms.organisation.models import Membership
 from cms.security.models import Handover, TamperFinding
 from disclosure.models import CalendarDay, DisclosureCategory, PolicyCatalogueEntry, TopicCategory
@@ -300,6 +302,27 @@ def policy_entry_cases(world):
     return [({"pk": PolicyCatalogueEntry.objects.get(page=page).pk}, ["石羊镇规范性文件酉"])]
 
 
+def inspection_run_cases(world):
+    code = world.a.organisation_code
+    row = {"kind": "tamper", "unit": code, "object": "/sy/", "detail": "检查证据子", "severity": "finding"}
+    row.update(rule="规则丑", false_positive=False, key=f"tamper|{code}|/sy/")
+    run = InspectionRun.objects.create(quarter="2026Q4", as_of=datetime.date(2026, 12, 1), findings=[row])
+    return [({"run_id": run.pk}, ["检查证据子", "规则丑"])]
+
+
+def accountability_case_cases(world):
+    case = AccountabilityCase.objects.create(
+        unit=world.a,
+        year=2026,
+        category="higher_criticism",
+        date=datetime.date(2026, 5, 1),
+        description="问责说明寅",
+        evidence_text="证据说明卯",
+    )
+    case.evidence_file.save("evidence.txt", ContentFile("证据文件辰".encode()))
+    return [({"case_id": case.pk}, ["证据文件辰", "问责说明寅"])]
+
+
 def newmedia_account_cases(world):
     account = NewMediaAccount.objects.create(platform="wechat", name="石羊镇账号未", unit=world.a)
     return [({"pk": account.pk}, ["石羊镇账号未"])]
@@ -422,6 +445,8 @@ FIXTURES = {
     "units": unit_cases,
     "memberships": membership_cases,
     "tamper_findings": tamper_finding_cases,
+    "inspection_run": inspection_run_cases,
+    "inspection_case_evidence": accountability_case_cases,
     "handovers": handover_cases,
     "authoritative-sources": authoritative_source_cases,
     "public-mailbox-domains": public_mailbox_domain_cases,

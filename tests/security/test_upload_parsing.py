@@ -22,6 +22,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
+from cms.inspection.annual_models import CASE_EVIDENCE_EXTENSIONS, AccountabilityCase
 from disclosure.requests.forms import REPLY_EXTENSIONS
 from disclosure.requests.models import DisclosureRequest
 from newmedia import lifecycle
@@ -151,6 +152,24 @@ def upload_approval_document(client, name, content):
     return False, _form_errors(response, "form", "document")
 
 
+def upload_case_evidence(client, name, content):
+    form = {
+        "unit": UnitFactory().pk,
+        "year": "2026",
+        "category": "higher_criticism",
+        "date": "2026-04-02",
+        "description": "市政府办公室通报批评",
+        "evidence_file": SimpleUploadedFile(name, content),
+    }
+    response = client.post(reverse("inspection_case_create"), form)
+    saved = AccountabilityCase.objects.exclude(evidence_file="").first()
+    if saved is not None:
+        saved.evidence_file.delete(save=False)
+        saved.delete()
+        return True, []
+    return False, _form_errors(response, "form", "evidence_file")
+
+
 # (app label, model, field) -> the admin's ways of uploading into it and the extensions it accepts.
 ENTRY_POINTS = {
     ("wagtaildocs", "document", "file"): (
@@ -172,6 +191,7 @@ ENTRY_POINTS = {
     ),
     ("newmedia", "accountevent", "document"): ((upload_approval_document,), lambda: EVENT_DOCUMENT_EXTENSIONS),
     ("site_pages", "messageattachment", "file"): ((upload_letter_attachment,), lambda: ATTACHMENT_EXTENSIONS),
+    ("inspection", "accountabilitycase", "evidence_file"): ((upload_case_evidence,), lambda: CASE_EVIDENCE_EXTENSIONS),
 }
 
 

@@ -1,4 +1,8 @@
-"""inspect_site: the quarterly inspection's findings for every unit (or one), as text or JSON; stores nothing."""
+"""inspect_site: the quarterly inspection's findings for every unit (or one), as text or JSON.
+
+Stores nothing unless ``--record`` (what cron runs): then the whole portal's findings are also kept as an
+``InspectionRun``, and the latest run of a quarter is the quarter's.
+"""
 
 import datetime
 import json
@@ -12,6 +16,7 @@ from cms.organisation.models import Unit
 
 from ...findings import InspectionContext, Severity
 from ...report import inspect
+from ...runs import store_run
 
 
 class Command(BaseCommand):
@@ -21,18 +26,30 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help=_("检查日期 YYYY-MM-DD，默认今天"))
         parser.add_argument("--format", choices=["text", "json"], default="text", help=_("输出格式"))
         parser.add_argument("--unit", help=_("只检查该单位（统一社会信用代码）"))
+        parser.add_argument(
+            "--record", action="store_true", help=_("保存本次检查结果（季度检查记录），供评分和季度通报使用")
+        )
 
     def handle(self, *args, **options):
         as_of = parse_date(options["as_of"])
         unit_code = options["unit"]
         if unit_code is not None and not Unit.objects.filter(organisation_code=unit_code).exists():
             raise CommandError(_("单位“%(code)s”不存在，请填写单位的统一社会信用代码。") % {"code": unit_code})
+        if options["record"] and unit_code is not None:
+            raise CommandError(_("--record 保存的是全站检查结果，不能与 --unit 同时使用。"))
         reported = inspect(InspectionContext(as_of=as_of, unit_code=unit_code))
+        run = store_run(as_of, reported) if options["record"] else None
         if options["format"] == "json":
             document = {"as_of": as_of.isoformat(), "findings": [row.as_dict() for row in reported]}
+            if run is not None:
+                document["run"] = {"id": run.pk, "quarter": run.quarter}
             self.stdout.write(json.dumps(document, ensure_ascii=False, indent=2))
         else:
             self.stdout.write(text_report(as_of, reported))
+            if run is not None:
+                self.stdout.write(
+                    _("已保存为 %(quarter)s 季度检查记录（编号 %(id)s）。") % {"quarter": run.quarter, "id": run.pk}
+                )
 
 
 def parse_date(value):
