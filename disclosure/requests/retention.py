@@ -6,16 +6,12 @@ and handling events, because the annual report counts them for every year it cov
 never touched.
 """
 
-import datetime
-from dataclasses import dataclass, field
-
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from cms.security import audit
+from cms.security.retention import PurgeResult, RetentionError, RetentionPeriod  # noqa: F401 - the commands' API
 
 from .models import ConsultationPeriod, DisclosureRequest, RequestEvent
 
@@ -29,39 +25,14 @@ ERASED_FIELDS = ("name", "id_number", "contact_person", "phone", "email", "addre
 ERASED_STAFF_NOTES = ("supplement_note", "extension_reason", "reply_note")
 
 
-class RetentionError(Exception):
-    pass
-
-
-@dataclass
-class PurgeResult:
-    requests: list
-    documents_deleted: int = 0
-    # Paths of reply documents the storage refused to delete; the operator removes them by hand.
-    leftovers: list = field(default_factory=list)
-
-
-def retention_days():
-    days = getattr(settings, "DISCLOSURE_REQUEST_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise ImproperlyConfigured(
-            gettext("DISCLOSURE_REQUEST_RETENTION_DAYS 应为正整数（天数），当前为 %(value)r。") % {"value": days}
-        )
-    return days
-
-
-def latest_allowed_cutoff(today=None):
-    """Requests answered before this date are past retention."""
-    return (today or timezone.localdate()) - datetime.timedelta(days=retention_days())
-
-
-def check_cutoff(before):
-    cutoff = latest_allowed_cutoff()
-    if before > cutoff:
-        raise RetentionError(
-            gettext("申请人个人信息须在办结后保存%(days)d天：截止日期不能晚于 %(cutoff)s。")
-            % {"days": retention_days(), "cutoff": cutoff.isoformat()}
-        )
+PERIOD = RetentionPeriod(
+    "DISCLOSURE_REQUEST_RETENTION_DAYS",
+    DEFAULT_RETENTION_DAYS,
+    gettext_lazy("申请人个人信息须在办结后保存%(days)d天：截止日期不能晚于 %(cutoff)s。"),
+)
+retention_days = PERIOD.days
+latest_allowed_cutoff = PERIOD.latest_allowed_cutoff
+check_cutoff = PERIOD.check_cutoff
 
 
 def purgeable(before):
@@ -103,12 +74,4 @@ def purge(before):
                 "reply_documents": len(files),
             },
         )
-    result = PurgeResult(items)
-    for name in files:
-        try:
-            storage.delete(name)
-        except OSError:
-            result.leftovers.append(storage.path(name))
-        else:
-            result.documents_deleted += 1
-    return result
+    return PurgeResult(items).delete_files((storage, name) for name in files)

@@ -7,16 +7,14 @@ inspections count them. Open letters are never touched.
 """
 
 import datetime
-from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from cms.security import audit
+from cms.security.retention import PurgeResult, RetentionError, RetentionPeriod  # noqa: F401 - the commands' API
 
 from ..models.letters import LetterStatus, Message, MessageAction, MessageAttachment, MessageEvent
 
@@ -28,38 +26,14 @@ ERASED_FIELDS = ("name", "mobile", "email")
 ERASED_STAFF_NOTES = ("refusal_note",)
 
 
-class RetentionError(Exception):
-    pass
-
-
-@dataclass
-class PurgeResult:
-    letters: list
-    files_deleted: int = 0
-    leftovers: list = field(default_factory=list)
-
-
-def retention_days():
-    days = getattr(settings, "LETTER_RETENTION_DAYS", DEFAULT_RETENTION_DAYS)
-    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
-        raise ImproperlyConfigured(
-            gettext("LETTER_RETENTION_DAYS 应为正整数（天数），当前为 %(value)r。") % {"value": days}
-        )
-    return days
-
-
-def latest_allowed_cutoff(today=None):
-    """Letters closed before this date are past retention."""
-    return (today or timezone.localdate()) - datetime.timedelta(days=retention_days())
-
-
-def check_cutoff(before):
-    cutoff = latest_allowed_cutoff()
-    if before > cutoff:
-        raise RetentionError(
-            gettext("写信人个人信息须在办结后保存%(days)d天：截止日期不能晚于 %(cutoff)s。")
-            % {"days": retention_days(), "cutoff": cutoff.isoformat()}
-        )
+PERIOD = RetentionPeriod(
+    "LETTER_RETENTION_DAYS",
+    DEFAULT_RETENTION_DAYS,
+    gettext_lazy("写信人个人信息须在办结后保存%(days)d天：截止日期不能晚于 %(cutoff)s。"),
+)
+retention_days = PERIOD.days
+latest_allowed_cutoff = PERIOD.latest_allowed_cutoff
+check_cutoff = PERIOD.check_cutoff
 
 
 def purgeable(before):
@@ -108,12 +82,4 @@ def purge(before):
                 "attachments": len(files),
             },
         )
-    result = PurgeResult(letters)
-    for storage, name in files:
-        try:
-            storage.delete(name)
-        except OSError:
-            result.leftovers.append(storage.path(name))
-        else:
-            result.files_deleted += 1
-    return result
+    return PurgeResult(letters).delete_files(files)

@@ -27,12 +27,12 @@ class Command(BaseCommand):
             result = retention.PurgeResult(list(retention.purgeable(day))) if dry_run else retention.purge(day)
         except (ImproperlyConfigured, retention.RetentionError) as error:
             raise CommandError(str(error)) from error
-        for letter in result.letters:
+        for letter in result.records:
             self.stdout.write(letter.receipt_number)
         for path in result.leftovers:
             self.stderr.write(_("附件文件未能删除，请手工删除：%(path)s") % {"path": path})
         figures = {
-            "count": len(result.letters),
+            "count": len(result.records),
             "files": result.files_deleted,
             "before": day.isoformat(),
             "days": retention.retention_days(),

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             result = retention.PurgeResult(list(retention.purgeable(day))) if dry_run else retention.purge(day)
         except (ImproperlyConfigured, retention.RetentionError) as error:
             raise CommandError(str(error)) from error
-        for item in result.requests:
+        for item in result.records:
             self.stdout.write(
                 _("%(receipt)s（答复日期 %(answered)s）")
                 % {"receipt": item.receipt_number, "answered": item.answered_on.isoformat()}
@@ -35,8 +35,8 @@ class Command(BaseCommand):
         for path in result.leftovers:
             self.stderr.write(_("答复书文件未能删除，请手工删除：%(path)s") % {"path": path})
         figures = {
-            "count": len(result.requests),
-            "documents": result.documents_deleted,
+            "count": len(result.records),
+            "documents": result.files_deleted,
             "leftovers": len(result.leftovers),
             "before": day.isoformat(),
             "days": retention.retention_days(),
