@@ -7,3 +7,7 @@ class InspectionConfig(AppConfig):
     label = "inspection"
     verbose_name = _("检查考核")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # 生成季度通报 registers its admin URL beside the bulletin; wagtail_hooks holds the menu and run views.
+        from . import bulletin_hooks  # noqa: F401

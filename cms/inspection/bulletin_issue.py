@@ -1,16 +1,39 @@
 """Issuing a 季度通报 from a recorded run: the ranked table frozen onto a new draft under a chosen column."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from wagtail.coreutils import find_available_slug
 
 from site_pages.models import ColumnPage
 
 from .bulletin import Bulletin, quarter_label
+from .findings import Kind
 from .runs import InspectionRun
 from .scoring import score_run
 from .scoring_models import kind_label
+
+# Findings whose evidence quotes what must not be republished (flagged words, 暗链 addresses, tampered text):
+# the bulletin names the page and the rule; the run keeps the full evidence for the inspectors.
+WITHHELD_EVIDENCE_KINDS = {Kind.CONTENT_FLAGGED, Kind.HIDDEN_LINK, Kind.TAMPER}
+# Content findings' details start with the page's title in 《》.
+TITLE_PREFIX = re.compile(r"^《[^》]{1,200}》")
+
+
+def public_detail(row):
+    detail = row.get("detail", "")
+    if row.get("kind") not in WITHHELD_EVIDENCE_KINDS:
+        return detail
+    title = TITLE_PREFIX.match(detail)
+    return _("%(title)s存在问题，详见检查记录。") % {"title": title.group(0) if title else _("网页")}
+
+
+def decimal_text(value):
+    """95.50 -> "95.5", 100.00 -> "100": as a bulletin prints a score."""
+    return f"{value.normalize():f}"
 
 
 def bulletin_entries(scores):
@@ -20,15 +43,15 @@ def bulletin_entries(scores):
             "rank": score.rank,
             "unit_code": score.unit_code,
             "unit_name": score.unit_name,
-            "score": str(score.score),
+            "score": decimal_text(score.score),
             "findings": len(score.deductions),
             "deductions": [
                 {
                     "kind": row.get("kind", ""),
                     "label": str(kind_label(row.get("kind", ""))),
-                    "detail": row.get("detail", ""),
+                    "detail": public_detail(row),
                     "rule": row.get("rule", ""),
-                    "points": str(points),
+                    "points": decimal_text(points),
                 }
                 for row, points in score.deductions
             ],
@@ -57,19 +80,21 @@ def default_intro(run, column, entries):
     vetoed = sum(1 for entry in entries if entry["vetoed"])
     praised = sum(1 for entry in entries if entry["praised"])
     text = _(
-        "根据政府网站和政务新媒体管理有关规定，%(issuer)s以%(date)s为检查时点，"
-        "对%(units)d个单位的政府网站栏目和政务新媒体进行了%(quarter)s检查。其中%(praised)d个单位未发现问题，"
-        "予以通报表扬；%(vetoed)d个单位触发单项否决。各单位得分和扣分情况见下表，请有关单位对照问题立即整改。"
+        "根据政府网站和政务新媒体管理有关规定，%(issuer)s以%(date)s为检查时点，对%(units)d个单位的政府网站栏目和"
+        "政务新媒体进行了%(quarter)s检查。"
     ) % {
+        "issuer": column.owning_unit.name if column.owning_unit else _("县政府办公室"),
         "date": _("%(year)d年%(month)d月%(day)d日")
         % {"year": run.as_of.year, "month": run.as_of.month, "day": run.as_of.day},
-        "issuer": column.owning_unit.name if column.owning_unit else _("县政府办公室"),
         "units": len(entries),
         "quarter": quarter_label(run.quarter),
-        "praised": praised,
-        "vetoed": vetoed,
     }
-    return f"<p>{text}</p>"
+    if praised:
+        text += _("其中%(praised)d个单位未发现问题，予以通报表扬。") % {"praised": praised}
+    if vetoed:
+        text += _("%(vetoed)d个单位触发单项否决。") % {"vetoed": vetoed}
+    text += _("各单位得分和扣分情况见下表，请有关单位对照问题立即整改。")
+    return format_html("<p>{}</p>", text)
 
 
 def existing_bulletin(run):

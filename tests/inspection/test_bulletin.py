@@ -21,6 +21,7 @@ from .bulletin_support import (
     notice_column,
     office_reviewers,
     publish_through_workflow,
+    row,
 )
 
 
@@ -169,3 +170,17 @@ def test_the_table_is_not_editable_in_the_page_form(bulletin):
 def test_search_finds_a_bulletin_by_unit_name(published, township_a):
     # The index holds words and character pairs (site_pages.segmentation).
     assert {"石羊", "羊镇"} <= set(published.search_text().split())
+
+
+def test_flagged_words_and_hidden_links_are_not_republished(run, column, township_a):
+    flagged = "《石羊镇招商公告》敏感词：“某违禁词”（正文）（共 1 处）。"
+    hidden = "《石羊镇简介》正文中隐藏的外部链接 http://spam.example.invalid/（字号为 0）"
+    run.findings = [
+        row(township_a, "content_flagged", flagged, rule="内容复查（敏感词）"),
+        row(township_a, "hidden_link", hidden, rule="不得有暗链"),
+    ]
+    run.save()
+    page = issue_bulletin(run, column)
+    details = [d["detail"] for d in entry_of(page, township_a)["deductions"]]
+    assert details == ["《石羊镇招商公告》存在问题，详见检查记录。", "《石羊镇简介》存在问题，详见检查记录。"]
+    assert [d["rule"] for d in entry_of(page, township_a)["deductions"]] == ["内容复查（敏感词）", "不得有暗链"]

@@ -446,6 +446,7 @@ FIXTURES = {
     "memberships": membership_cases,
     "tamper_findings": tamper_finding_cases,
     "inspection_run": inspection_run_cases,
+    "inspection_bulletin_create": inspection_run_cases,
     "inspection_case_evidence": accountability_case_cases,
     "handovers": handover_cases,
     "authoritative-sources": authoritative_source_cases,

@@ -130,12 +130,14 @@ class Command(BaseCommand):
                     f"站点地址 {settings.WAGTAILADMIN_BASE_URL}。"
                 )
             )
-            # The disclosure catalogue and the new-media registry are their own apps' demo data (site_pages never
-            # imports them).
+            # The disclosure catalogue, the new-media registry and the inspection are their own apps' demo data
+            # (site_pages never imports them).
             call_command("seed_disclosure_demo", stdout=self.stdout)
             call_command("seed_request_demo", stdout=self.stdout)
             call_command("seed_newmedia_demo", stdout=self.stdout)
             call_command("seed_leader_demo", stdout=self.stdout)
+            # Last: the inspection run inspects everything seeded above, and its bulletin goes under 通知公告.
+            call_command("seed_inspection_demo", stdout=self.stdout)
         if held:
             self.stdout.write(f"生成演示数据产生的通知邮件 {len(held)} 封未实际发送。")
 
