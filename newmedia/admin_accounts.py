@@ -29,7 +29,7 @@ from wagtail.permissions import register_permission_policy
 from cms.organisation.models import Unit
 
 from . import access, export, lifecycle, monitoring
-from .models import ChangeStatus, NewMediaAccount
+from .models import ChangeStatus, NewMediaAccount, PlatformOption
 
 # Only a change request (approved by the offices) may alter these.
 GUARDED_FIELDS = ("name", "verified_entity", "responsible", "account_id")
@@ -84,6 +84,8 @@ class AccountPermissionPolicy(ModelPermissionPolicy):
             return access.visible_accounts(user).filter(pk=instance.pk).exists()
         if action == "change":
             return access.can_edit(user, instance)
+        if action == "delete" and has_records(instance):
+            return False
         return super().user_has_permission_for_instance(user, action, instance)
 
 
@@ -142,6 +144,7 @@ class OpeningForm(WagtailAdminModelForm):
             units = units.filter(memberships__user=for_user).distinct()
         self.fields["unit"].queryset = units
         self.fields["justification"].required = True
+        self.fields["other_platform"].queryset = PlatformOption.objects.filter(active=True)
         people = get_user_model().objects.filter(is_active=True)
         self.fields["responsible"].queryset = people
         self.fields["deputy"].queryset = people
@@ -242,8 +245,24 @@ def available_actions(account, user):
     return offered
 
 
+def has_records(account):
+    """Lifecycle steps, change requests or posts: deleting the account would erase them and its filings."""
+    return account.events.exists() or account.change_requests.exists() or account.posts.exists()
+
+
 class AccountDeleteView(VisibleAccountMixin, generic.DeleteView):
-    pass
+    """Only an entry with no record may be deleted (one keyed in by mistake); the way out is closure and
+    deregistration, which keep the account and its history in the registry."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if has_records(self.object) and access.visible_accounts(request.user).filter(pk=self.object.pk).exists():
+            messages.error(
+                request,
+                _("账号“%(account)s”已有办理记录或发文，不能删除：停用须经关停公示后登记注销，记录保留在台账中。")
+                % {"account": self.object},
+            )
+            return redirect(reverse("newmedia_accounts:inspect", args=[self.object.pk]))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class AccountHistoryView(VisibleAccountMixin, history.HistoryView):

@@ -86,11 +86,16 @@ def apply_for_opening(unit, platform, name, user, justification, **details):
     _refuse_unless(
         platform != Platform.OTHER or other_platform is not None, _("平台选“其他”时，请从平台名录中选择平台。")
     )
+    _refuse_unless(
+        other_platform is None or other_platform.active,
+        _("平台“%(platform)s”已在平台名录中停用，不能开设新账号。") % {"platform": other_platform},
+    )
     _checked(checks.check_name, unit, name)
     _checked(checks.check_verified_entity, details.get("verified_entity"))
     _checked(checks.check_one_per_platform, unit, platform, other_platform)
     _refuse_unless(
-        not Account.objects.filter(platform=platform, name=name).exists(), _("该平台已登记同名的政务新媒体账号。")
+        not Account.objects.filter(checks.platform_filter(platform, other_platform), name=name).exists(),
+        _("该平台已登记同名的政务新媒体账号。"),
     )
     unknown = set(details) - OPENING_DETAILS
     _refuse_unless(not unknown, _("无法登记的字段：%(fields)s。") % {"fields": "、".join(sorted(unknown))})
@@ -263,7 +268,8 @@ def request_change(account, user, comment="", **changes):
 def _check_changes(account, changes):
     if "name" in changes:
         _checked(checks.check_name, account.unit, changes["name"])
-        clash = Account.objects.filter(platform=account.platform, name=changes["name"]).exclude(pk=account.pk)
+        same_platform = checks.platform_filter(account.platform, account.other_platform)
+        clash = Account.objects.filter(same_platform, name=changes["name"]).exclude(pk=account.pk)
         _refuse_unless(not clash.exists(), _("该平台已登记同名的政务新媒体账号。"))
     if "verified_entity" in changes:
         _checked(checks.check_verified_entity, changes["verified_entity"])

@@ -175,12 +175,20 @@ class NewMediaAccount(models.Model):
         verbose_name = _("政务新媒体账号")
         verbose_name_plural = _("政务新媒体账号")
         ordering = ["unit__name", "platform", "name"]
+        # A platform from the list (其他) is told apart by the list entry: a unit keeps one name on all of them.
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "name"],
+                condition=~models.Q(platform="other"),
                 name="newmedia_account_unique_platform_name",
                 violation_error_message=_("该平台已登记同名的政务新媒体账号。"),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["other_platform", "name"],
+                condition=models.Q(platform="other"),
+                name="newmedia_account_unique_listed_platform_name",
+                violation_error_message=_("该平台已登记同名的政务新媒体账号。"),
+            ),
         ]
 
     def __str__(self):

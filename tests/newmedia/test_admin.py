@@ -10,7 +10,15 @@ from openpyxl import load_workbook
 from wagtail.admin.menu import admin_menu
 
 from newmedia import lifecycle
-from newmedia.models import AccountEvent, AccountStatus, ChangeRequest, EventKind, NewMediaAccount, Platform
+from newmedia.models import (
+    AccountEvent,
+    AccountStatus,
+    ChangeRequest,
+    EventKind,
+    NewMediaAccount,
+    Platform,
+    PlatformOption,
+)
 from tests.factories import log_in
 
 from .conftest import active, applied, submitted
@@ -259,3 +267,95 @@ def test_the_unit_records_a_password_change_date(client, township_a, people):
     assert response.status_code == 302
     account.refresh_from_db()
     assert timezone.localtime(account.password_changed_at).date() == datetime.date(2026, 12, 1)
+
+
+def test_activation_after_approval_without_national_registration_is_refused(client, township_a, people):
+    account = submitted(applied(township_a, people["officer"]), people)
+    lifecycle.record_approval(account, people["supervisor"], "资府办函〔2026〕2号", datetime.date(2026, 3, 2))
+    log_in(client, people["officer"])
+    response = action(client, account, "activate", {"opened_on": "2026-03-06"})
+    assert response.status_code == 200
+    assert "严禁先开设账号后报批：尚未登记全国政务新媒体信息报送系统报送" in response.content.decode()
+    account.refresh_from_db()
+    assert (account.status, account.opened_on) == (AccountStatus.APPROVED, None)
+
+
+def test_the_operator_sees_all_and_the_registry_filters_by_status_and_platform(client, township_a, township_b, people):
+    active(township_a, people)
+    applied(township_b, people["operator"], platform=Platform.DOUYIN, name="龙台镇人民政府")
+    log_in(client, people["operator"])
+    index = reverse("newmedia_accounts:index")
+    listing = table(client.get(index))
+    assert "石羊镇人民政府" in listing and "龙台镇人民政府" in listing
+    listing = table(client.get(index, {"status": AccountStatus.APPLIED}))
+    assert "龙台镇人民政府" in listing and "石羊镇人民政府" not in listing
+    listing = table(client.get(index, {"platform": Platform.WECHAT}))
+    assert "石羊镇人民政府" in listing and "龙台镇人民政府" not in listing
+
+
+def test_filings_unacknowledged_after_five_working_days_are_listed_for_the_offices(client, township_a, people):
+    account = active(township_a, people)
+    old = timezone.now() - datetime.timedelta(days=30)
+    AccountEvent.objects.filter(account=account, kind=EventKind.ACTIVATED).update(created_at=old)
+    log_in(client, people["cyberspace"])
+    assert "1 项备案超过 5 个工作日仍未签收" in client.get(reverse("newmedia_filings:index")).content.decode()
+    checks_page = client.get(reverse("newmedia_checks:index")).content.decode()
+    overdue = checks_page.split("超过 5 个工作日未签收的备案", 1)[1]
+    assert "石羊镇人民政府" in overdue and "没有逾期未签收的备案" not in overdue
+
+
+def test_the_offices_keep_the_platform_list_and_the_opening_form_offers_its_active_entries(client, township_a, people):
+    log_in(client, people["officer"])
+    assert client.post(reverse("newmedia_platforms:add"), {"name": "哔哩哔哩", "active": "on"}).status_code == 302
+    assert not PlatformOption.objects.exists()
+    log_in(client, people["operator"])
+    assert client.post(reverse("newmedia_platforms:add"), {"name": "哔哩哔哩", "active": "on"}).status_code == 302
+    PlatformOption.objects.create(name="旧平台", active=False)
+    log_in(client, people["officer"])
+    form = client.get(reverse("newmedia_accounts:add")).content.decode()
+    assert "哔哩哔哩" in form and "旧平台" not in form
+    bilibili = PlatformOption.objects.get(name="哔哩哔哩")
+    response = client.post(
+        reverse("newmedia_accounts:add"), opening(township_a, platform="other", other_platform=bilibili.pk)
+    )
+    assert response.status_code == 302
+    assert str(NewMediaAccount.objects.get()) == "哔哩哔哩：石羊镇人民政府"
+
+
+def test_checks_page_lists_duplicates_and_names_inconsistent_across_platforms(client, township_a, township_b, people):
+    for platform, name in (
+        (Platform.WECHAT, "石羊镇人民政府"),
+        (Platform.WECHAT, "石羊发布"),
+        (Platform.DOUYIN, "石羊印象"),
+    ):
+        NewMediaAccount.objects.create(unit=township_a, platform=platform, name=name, status="active")
+    NewMediaAccount.objects.create(unit=township_b, platform=Platform.WECHAT, name="龙台镇人民政府", status="active")
+    log_in(client, people["supervisor"])
+    page = client.get(reverse("newmedia_checks:index")).content.decode()
+    duplicates = page.split("同一单位同一平台的多个账号（须清理整合）", 1)[1].split("<h2>", 1)[0]
+    assert "石羊发布" in duplicates and "石羊镇人民政府" in duplicates and "龙台镇" not in duplicates
+    inconsistent = page.split("各平台名称不一致的单位", 1)[1].split("<h2>", 1)[0]
+    assert "抖音“石羊印象”" in inconsistent and "龙台镇" not in inconsistent
+
+
+def test_the_unit_records_its_commissioned_operator_and_it_is_exported(client, township_a, people):
+    account = active(township_a, people)
+    log_in(client, people["officer"])
+    form = {"name": account.name, "verified_entity": account.verified_entity, "account_id": ""}
+    contractor = {
+        "contractor": "四川某某文化传媒有限公司",
+        "contractor_nda_on": "2026-01-10",
+        "contractor_contract_end": "2027-01-09",
+        "purpose": "发布镇政务信息",
+    }
+    response = client.post(reverse("newmedia_accounts:edit", args=[account.pk]), {**form, **contractor})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert (account.contractor, account.contractor_nda_on, account.contractor_contract_end) == (
+        "四川某某文化传媒有限公司",
+        datetime.date(2026, 1, 10),
+        datetime.date(2027, 1, 9),
+    )
+    rows = list(load_workbook(io.BytesIO(client.get(reverse("newmedia_accounts:export")).content)).active.values)
+    exported = dict(zip(rows[0], rows[1], strict=True))
+    assert exported["承办机构"] == "四川某某文化传媒有限公司" and exported["委托合同截止日期"] == "2027-01-09"

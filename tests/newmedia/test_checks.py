@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cms.organisation.models import Unit
+from cms.security.handover import hand_over
 from newmedia import checks, passwords
 from newmedia.models import AccountStatus, NewMediaAccount, Platform, PlatformException
+from tests.factories import UserFactory, member
 
 
 def account(unit, platform, name, status=AccountStatus.ACTIVE, **fields):
@@ -81,3 +83,27 @@ def test_password_rotation_after_the_period(township_a, editor_a):
     assert [m.to for m in mail.outbox] == [[editor_a.email]]
     assert "石羊镇人民政府" in mail.outbox[0].body
     assert "已发送 1 封口令更换提醒，1 个账号无法提醒" in out.getvalue()
+
+
+def test_when_the_responsible_leaves_the_deputy_then_the_head_is_reminded(township_a):
+    responsible = member(township_a, "info_officer", username="sy_nm_leaver")
+    deputy = member(township_a, "deputy_head", username="sy_nm_deputy")
+    head = member(township_a, "head", username="sy_nm_head")
+    account(
+        township_a,
+        Platform.WECHAT,
+        "石羊镇人民政府",
+        responsible=responsible,
+        deputy=deputy,
+        password_changed_at=timezone.now() - datetime.timedelta(days=1),
+    )
+    hand_over(responsible, UserFactory(username="sy_nm_heir"), reason="调任")
+    call_command("remind_newmedia_passwords", stdout=io.StringIO())
+    assert [m.to for m in mail.outbox] == [[deputy.email]]
+    assert "石羊镇人民政府" in mail.outbox[0].body and "请尽快申请变更责任人" in mail.outbox[0].body
+    mail.outbox.clear()
+    hand_over(deputy, UserFactory(username="sy_nm_heir2"), reason="退休")
+    out = io.StringIO()
+    call_command("remind_newmedia_passwords", stdout=out)
+    assert [m.to for m in mail.outbox] == [[head.email]]
+    assert "已发送 1 封口令更换提醒，0 个账号无法提醒" in out.getvalue()

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from newmedia import filings, lifecycle
 from newmedia.lifecycle import LifecycleError
-from newmedia.models import AccountStatus, ChangeStatus, EventKind, Platform, PlatformException
+from newmedia.models import AccountStatus, ChangeStatus, EventKind, Platform, PlatformException, PlatformOption
 
 from .conftest import active, applied, submitted
 
@@ -208,3 +208,21 @@ def test_third_notice_flags_forced_closure_and_alerts_the_supervisor(
     assert flagged in filings.inbox(people["supervisor"])
     assert [m.to for m in mail.outbox] == [["xzfb@example.invalid"]]
     assert "强制关停" in mail.outbox[0].subject
+
+
+def test_platforms_from_the_offices_list(township_a, people):
+    bilibili, rednote = PlatformOption.objects.create(name="哔哩哔哩"), PlatformOption.objects.create(name="小红书")
+
+    def apply(name="石羊镇人民政府", **details):
+        return lifecycle.apply_for_opening(
+            township_a, Platform.OTHER, name, people["officer"], "本镇政务信息发布需要", **details
+        )
+
+    refused("平台选“其他”时，请从平台名录中选择平台", apply)
+    on_bilibili = apply(other_platform=bilibili)
+    assert str(on_bilibili) == "哔哩哔哩：石羊镇人民政府"
+    # The same name on another listed platform is the consistency the checks ask for, not a clash.
+    assert apply(other_platform=rednote).platform_label == "小红书"
+    refused("同一单位在同一平台只能开设一个账号", apply, "石羊镇发布", other_platform=bilibili)
+    retired = PlatformOption.objects.create(name="旧平台", active=False)
+    refused("平台“旧平台”已在平台名录中停用", apply, other_platform=retired)

@@ -10,9 +10,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cms.security.roles import SYSTEM_ADMIN
-from newmedia import checks, filings
+from newmedia import checks, filings, monitoring
 from newmedia.models import AccountStatus, ChangeRequest, NewMediaAccount
 from tests.factories import UserFactory, log_in
+
+from .conftest import active
 
 
 @pytest.fixture
@@ -73,7 +75,10 @@ def test_demo_registry_is_seeded_once(db):
     accounts = NewMediaAccount.objects.select_related("responsible", "deputy")
     assert accounts.count() == 13
     assert accounts.values("unit").distinct().count() >= 10
+    assert accounts.values("platform").distinct().count() >= 6
     assert set(accounts.values_list("status", flat=True)) == set(AccountStatus.values)
+    stale = [a.name for a in accounts.filter(status=AccountStatus.ACTIVE) if monitoring.staleness(a) == "stale"]
+    assert stale == ["龙台镇政务"]
     wechat = accounts.get(name="石羊镇人民政府")
     assert (wechat.responsible.username, wechat.deputy.username) == ("sy_info_officer", "sy_deputy_head")
     # Only this account has the leaver of the e2e hand-over as responsible or deputy.
@@ -88,3 +93,22 @@ def test_demo_registry_is_seeded_once(db):
     assert ChangeRequest.objects.filter(status="pending").count() == 1
     assert filings.filings().count() >= 10
     assert filings.overdue() and len(filings.overdue()) < filings.filings().count()
+
+
+def test_only_an_entry_without_records_can_be_deleted(client, system_admin, township_a, people):
+    account = active(township_a, people)
+    events = account.events.count()
+    mistaken = NewMediaAccount.objects.create(platform="weibo", name="石羊镇误录", unit=township_a)
+    log_in(client, system_admin)
+    delete = reverse("newmedia_accounts:delete", args=[account.pk])
+    assert delete not in client.get(reverse("newmedia_accounts:edit", args=[account.pk])).content.decode()
+    for response in (client.get(delete), client.post(delete)):
+        assert response.status_code == 302
+        assert response["Location"] == reverse("newmedia_accounts:inspect", args=[account.pk])
+    page = client.get(reverse("newmedia_accounts:inspect", args=[account.pk])).content.decode()
+    assert "已有办理记录或发文，不能删除" in page
+    assert account.events.count() == events
+    mistaken_delete = reverse("newmedia_accounts:delete", args=[mistaken.pk])
+    assert mistaken_delete in client.get(reverse("newmedia_accounts:edit", args=[mistaken.pk])).content.decode()
+    assert client.post(mistaken_delete).status_code == 302
+    assert not NewMediaAccount.objects.filter(pk=mistaken.pk).exists()

@@ -1,7 +1,8 @@
 """Mails each 责任人 whose new-media account's password is due for a change (article 30); run it daily (cron).
 
 Due: the recorded change is older than ``NEWMEDIA_PASSWORD_MAX_AGE_DAYS`` (90 days unless configured, or
-``--days``), or the hand-over marked the account. Accounts without a reachable 责任人 are listed.
+``--days``), or the hand-over marked the account. When the 责任人 has left, the 副责任人 is reminded, failing
+that the unit's 主要负责人; accounts with nobody to remind are listed.
 """
 
 from django.conf import settings
@@ -29,16 +30,19 @@ class Command(BaseCommand):
                 "unit": account.unit,
                 "changed": changed,
             }
-            person = account.responsible
-            if person is None or not person.is_active or not person.email:
+            if not passwords.reachable(account.responsible):
+                text += _("该账号的责任人已调离或未登记，请尽快申请变更责任人。")
+            recipients = passwords.reminder_recipients(account)
+            if not recipients:
                 unreachable += 1
-                self.stdout.write(_("无法提醒（责任人未登记或没有邮箱）：%(text)s") % {"text": text})
+                nobody = _("无法提醒（责任人、副责任人和单位主要负责人均无法联系）：%(text)s")
+                self.stdout.write(nobody % {"text": text})
                 continue
             send_mail(
                 _("%(site)s：政务新媒体账号须更换口令") % {"site": settings.WAGTAIL_SITE_NAME},
                 text,
                 None,
-                [person.email],
+                [person.email for person in recipients],
             )
             mailed += 1
         self.stdout.write(
