@@ -107,3 +107,12 @@ def test_when_the_responsible_leaves_the_deputy_then_the_head_is_reminded(townsh
     call_command("remind_newmedia_passwords", stdout=out)
     assert [m.to for m in mail.outbox] == [[head.email]]
     assert "已发送 1 封口令更换提醒，0 个账号无法提醒" in out.getvalue()
+
+
+def test_the_rotation_period_is_a_setting(township_a, settings):
+    changed = account(
+        township_a, Platform.WECHAT, "石羊镇人民政府", password_changed_at=timezone.now() - datetime.timedelta(days=40)
+    )
+    assert not passwords.due_for_change().exists()
+    settings.NEWMEDIA_PASSWORD_MAX_AGE_DAYS = 30
+    assert list(passwords.due_for_change()) == [changed]

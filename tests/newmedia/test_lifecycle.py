@@ -8,7 +8,15 @@ from django.core.files.base import ContentFile
 
 from newmedia import filings, lifecycle
 from newmedia.lifecycle import LifecycleError
-from newmedia.models import AccountStatus, ChangeStatus, EventKind, Platform, PlatformException, PlatformOption
+from newmedia.models import (
+    AccountStatus,
+    ChangeStatus,
+    EventKind,
+    NewMediaAccount,
+    Platform,
+    PlatformException,
+    PlatformOption,
+)
 
 from .conftest import active, applied, submitted
 
@@ -226,3 +234,14 @@ def test_platforms_from_the_offices_list(township_a, people):
     refused("同一单位在同一平台只能开设一个账号", apply, "石羊镇发布", other_platform=bilibili)
     retired = PlatformOption.objects.create(name="旧平台", active=False)
     refused("平台“旧平台”已在平台名录中停用", apply, other_platform=retired)
+
+
+def test_approving_a_change_runs_the_checks_again(township_a, township_b, people):
+    account = active(township_a, people)
+    change = lifecycle.request_change(account, people["officer"], name="石羊镇发布")
+    # Meanwhile another account took the name on the platform: the approval is refused and nothing changes.
+    NewMediaAccount.objects.create(unit=township_b, platform=Platform.WECHAT, name="石羊镇发布", status="applied")
+    refused("该平台已登记同名的政务新媒体账号", lifecycle.approve_change, change, people["supervisor"])
+    account.refresh_from_db()
+    change.refresh_from_db()
+    assert (account.name, change.status) == ("石羊镇人民政府", ChangeStatus.PENDING)
