@@ -175,6 +175,15 @@ def test_a_prohibition_in_another_sentence_does_not_count():
     assert terms("禁止吸烟。本店可代开发票", "sensitive") == [("代开发票", "block")]
 
 
+def test_a_hit_is_judged_alike_alone_and_among_many_hits():
+    # 刑法 lies beyond the reach of the sentence read around the first hit (no sentence end between).
+    sentence = "出售枪支" + "，有关事项" * 50 + "，依照刑法处理。"
+    assert terms(sentence, "sensitive")[0] == ("出售枪支", "block")
+    # Many hits make the matcher fold the whole text once instead of a window a hit: same judgement.
+    crowded = sentence + "出售枪支。" * 10
+    assert terms(crowded, "sensitive")[0] == ("出售枪支", "block")
+
+
 # --- import and export carry the rules ---------------------------------------------------------
 
 
@@ -218,6 +227,15 @@ def test_the_stream_maps_every_span_back_through_noise_runs_and_astral_character
     assert stream.original_span(3, 5) == (6, 9)
     matcher = LexiconMatcher([("赌博网站", "sensitive", "block", "", "", ""), ("赌博", "custom", "warn", "", "", "")])
     assert [(hit.entry.term, text[hit.start : hit.end]) for hit in matcher.find(text)] == [("赌博", "赌😀博 博")]
+
+
+def test_a_long_text_folds_as_its_short_pieces_do():
+    piece = "機密★１年，Ｈｅｌｌｏ😀鄭浩然縣長𠀀\n"
+    assert len(piece) < 128 <= len(piece * 20)  # the short pieces by str.translate, the whole by numpy
+    assert fold_literal(piece * 20) == fold_literal(piece) * 20
+    assert fold_literal(piece) == "机密★1年,hello😀郑浩然县长𠀀\n"
+    lone_surrogate = piece * 20 + "\ud800"
+    assert fold_literal(lone_surrogate) == fold_literal(piece) * 20 + "\ud800"
 
 
 def test_the_automaton_never_matches_across_half_characters():

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .context import IGNORE, decide, parse_rules
 from .normalise import NOISE, NormalisedText, fold_literal, normalise, strict_fold
-from .sentences import QUOTED_SLACK, crosses_clause, in_prohibition, quoted, splits_words
+from .sentences import QUOTED_SLACK, SENTENCE_REACH, crosses_clause, in_prohibition, quoted, splits_words
 
 # How long a process trusts its automaton before asking the database whether another
 # process changed the lexicon (saves in this process invalidate it at once through signals).
@@ -30,9 +30,8 @@ _INNER_PUNCTUATION = re.compile("[、“”‘’「」『』（）【】《》�
 _CLAUSE_PUNCTUATION = re.compile("[，。；：？！…—,;:?!]")
 _QUOTES = re.compile("[“”‘’「」『』\"'＂＇]")
 # Characters around a hit folded for context rules, raw whitelists and word boundaries; a blocking
-# hit's whole sentence (up to _SENTENCE_WINDOW) is read for a prohibition.
+# hit's whole sentence (up to SENTENCE_REACH each side) is read for a prohibition.
 _CONTEXT_WINDOW = 40
-_SENTENCE_WINDOW = 160
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +243,7 @@ def _judge(entry, text, start, end, literal):
     if action is not None:
         severity = action
     if severity == "block":
-        sentence, offset = literal.around(start, end, _SENTENCE_WINDOW)
+        sentence, offset = literal.around(start, end, SENTENCE_REACH)
         if in_prohibition(sentence, start - offset, end - offset):
             severity, note = "warn", PROHIBITION_NOTE
     elif quoted(window, local_start, local_end):

@@ -22,6 +22,8 @@ PROHIBITION_WORDS = ("禁止", "严禁", "不得", "非法", "打击", "查处",
 PROHIBITION_WINDOW = 12
 # The same when the sentence defines an offence or its penalty (…建立赌博网站……属于刑法第三百零三条).
 LEGAL_WORDS = ("刑法", "犯罪", "刑事责任", "治安管理处罚", "依法惩处", "依法处理", "违法所得", "罚款")
+# How far a hit's sentence is read each side.
+SENTENCE_REACH = 160
 _PROHIBITION = re.compile("|".join(PROHIBITION_WORDS))
 _LEGAL = re.compile("|".join(LEGAL_WORDS))
 _WORD_WINDOW = 6
@@ -45,9 +47,12 @@ def crosses_clause(literal, start, end, term_length):
 
 
 def _sentence_bounds(literal, start, end):
-    left = max(literal.rfind(char, 0, start) for char in _SENTENCE_ENDS) + 1
-    ends = [index for index in (literal.find(char, end) for char in _SENTENCE_ENDS) if index >= 0]
-    return left, min(ends, default=len(literal))
+    """The hit's sentence, read at most SENTENCE_REACH characters each side: `literal` may be a whole
+    long text, where looking for a sentence end the text lacks would read all of it for every hit."""
+    low, high = max(0, start - SENTENCE_REACH), min(len(literal), end + SENTENCE_REACH)
+    left = max(literal.rfind(char, low, start) for char in _SENTENCE_ENDS)
+    ends = [index for index in (literal.find(char, end, high) for char in _SENTENCE_ENDS) if index >= 0]
+    return (left + 1 if left >= 0 else low), min(ends, default=high)
 
 
 def in_prohibition(literal, start, end):
