@@ -2,8 +2,8 @@
 
 The backend finds the pages holding every character pair and token of the query (see segmentation);
 ranking then puts an exact 文号/索引号 first, then titles that contain the query as typed, then titles
-that contain all its words, then body and attachment matches, each group by the backend's word score
-and then by recency. Single Chinese characters are not indexed alone, so a one-character query is
+that contain all its words, each of these by recency, then body and attachment matches by the backend's
+word score and then by recency. Single Chinese characters are not indexed alone, so a one-character query is
 matched against titles directly.
 """
 
@@ -156,13 +156,16 @@ def query_runs(query):
     return WORD_RUN.findall(normalise(query))
 
 
+BODY_GROUP = 3
+
+
 def _title_group(title, runs, words):
     title = normalise(title)
     if runs and all(run in title for run in runs):
         return 1
     if words and all(word in title for word in words):
         return 2
-    return 3
+    return BODY_GROUP
 
 
 def _score_bucket(score, higher_is_better):
@@ -206,14 +209,15 @@ def run_search(form):
         # returned tells which way it runs.
         higher_is_better = not scored or scored[0]._score >= scored[-1]._score
         words = [w for w in query_words(query) if len(w) >= 2]
-        found.sort(
-            key=lambda page: (
-                0 if page.pk in exact else _title_group(page.title, runs, words),
-                -_score_bucket(getattr(page, "_score", 0), higher_is_better),
-                -_timestamp(page),
-                -page.pk,
-            )
-        )
+
+        def rank(page):
+            group = 0 if page.pk in exact else _title_group(page.title, runs, words)
+            # The database backends weigh a title by the average title length when it was indexed, so equal
+            # titles indexed at different times score differently: titles holding the query go by recency.
+            score = _score_bucket(getattr(page, "_score", 0), higher_is_better) if group == BODY_GROUP else 0
+            return (group, -score, -_timestamp(page), -page.pk)
+
+        found.sort(key=rank)
     outcome.ids = [page.pk for page in found]
     return outcome
 

@@ -10,11 +10,13 @@ from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.management import call_command
 from django.urls import reverse
+from wagtail.blocks import StructBlock
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, Revision, Site
 from wagtail.rich_text import RichText
 
+from site_pages.blocks import BodyBlock
 from site_pages.demo.emblem import emblem_png
 from site_pages.models import ArticlePage, ContentPage
 from site_pages.sanitize import clean_rich_text
@@ -77,6 +79,17 @@ def test_every_block_with_every_optional_field_renders_publicly_and_in_preview(c
     assert preview.status_code == 200
     assert 'poster="/media/images/' in preview.content.decode()
     assert client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).status_code == 200
+
+
+def test_the_block_list_holds_every_body_block_with_every_field(media):
+    """A block type or an optional field added later must be added above, so that its page is rendered too."""
+    blocks = dict(every_block(*media))
+    children = BodyBlock().child_blocks
+    assert set(blocks) == set(children)
+    for name, block in children.items():
+        if isinstance(block, StructBlock):
+            assert set(blocks[name]) == set(block.child_blocks), name
+            assert all(blocks[name].values()), name
 
 
 def test_a_new_page_starts_with_a_paragraph_block(portal):
