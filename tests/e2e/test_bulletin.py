@@ -4,6 +4,9 @@ exports download. Screenshots land in /tmp for a human to look at."""
 import pytest
 
 from cms.inspection.bulletin import Bulletin
+from cms.inspection.runs import InspectionRun
+from site_pages.demo.structure import DEMO_PASSWORD
+from tests.e2e.helpers import admin_log_in
 from tests.e2e.test_smoke import BLOCKING_IMPACTS, format_violations
 from tests.e2e.vnu import validate
 
@@ -50,3 +53,23 @@ def test_published_bulletin_on_desktop_and_phone(browser, page, demo_site, run_a
     expect(small.locator(".bulletin-table tbody tr").first).to_be_visible()
     small.screenshot(path="/tmp/e2e-bulletin-phone.png", full_page=True)
     phone.close()
+
+
+def test_inspector_issues_a_bulletin_from_a_run(page, demo_site):
+    latest = InspectionRun.objects.order_by("-created_at", "-pk").first()
+    run = InspectionRun.objects.create(quarter=latest.quarter, as_of=latest.as_of, findings=latest.findings)
+    admin_log_in(page, "xzfb_info_officer", DEMO_PASSWORD)
+    page.goto(f"/admin/inspection/runs/{run.pk}/")
+    page.get_by_role("link", name="生成季度通报").click()
+    page.get_by_role("button", name="生成通报草稿").click()
+    expect(page.locator(".error-message, .help-critical, [role=alert]").first).to_contain_text(
+        "请选择季度通报的发布栏目"
+    )
+    page.screenshot(path="/tmp/e2e-bulletin-create.png", full_page=True)
+    page.get_by_label("发布栏目").select_option(label="通知公告（安岳县人民政府办公室）")
+    page.get_by_role("button", name="生成通报草稿").click()
+    expect(page.get_by_text("已生成季度通报草稿")).to_be_visible()
+    expect(page.locator("table.listing tbody tr")).to_have_count(len(latest.bulletins.get().entries))
+    page.screenshot(path="/tmp/e2e-bulletin-editor.png", full_page=True)
+    issued = Bulletin.objects.get(run=run)
+    assert not issued.live and issued.get_parent().title == "通知公告"
