@@ -17,7 +17,7 @@ from site_pages.models import (
 )
 from site_pages.models.base import UpdateClass, update_due
 from site_pages.models.content import normalise_document_number
-from tests.factories import PASSWORD, log_in, make_column, make_content, member
+from tests.factories import PASSWORD, UnitFactory, log_in, make_column, make_content, member
 
 
 def test_content_lives_only_under_columns_and_columns_under_home_or_columns(portal, county_office):
@@ -219,6 +219,27 @@ def test_township_editor_is_offered_only_what_its_column_takes(client, portal, t
     for model in (PolicyDocumentPage, ColumnPage, SpecialTopicPage):
         url = reverse("wagtailadmin_pages:add", args=("site_pages", model._meta.model_name, portal["a"].pk))
         assert client.get(url).status_code in (302, 403)
+
+
+def test_department_editor_is_offered_only_what_its_columns_take(client, home, county_office):
+    bureau = UnitFactory(name="安岳县农业农村局测试", short_name="农业农村局", kind="department")
+    news = make_column(home, "新闻动态", county_office, slug="xwdt")
+    own_news = make_column(make_column(news, "部门动态", county_office, slug="bmdt"), "农业农村局", bureau, slug="nyj")
+    policies = make_column(home, "政策文件", county_office, update_class="notice_policy", slug="zcwj")
+    own_policies = make_column(policies, "农业农村局文件", bureau, update_class="notice_policy", slug="nyjwj")
+    log_in(client, member(bureau, "info_officer", username="nyj_types"))
+
+    def add_url(model, parent):
+        return reverse("wagtailadmin_pages:add", args=("site_pages", model._meta.model_name, parent.pk))
+
+    response = client.get(reverse("wagtailadmin_pages:add_subpage", args=(own_news.pk,)))
+    assert response.status_code == 302 and response.url == add_url(ArticlePage, own_news)
+    html = client.get(reverse("wagtailadmin_pages:add_subpage", args=(own_policies.pk,))).content.decode()
+    for model in (NoticePage, PolicyDocumentPage, InterpretationPage):
+        assert add_url(model, own_policies) in html
+    for model in (ArticlePage, ColumnPage, SpecialTopicPage):
+        assert add_url(model, own_policies) not in html
+        assert client.get(add_url(model, own_policies)).status_code in (302, 403)
 
 
 def test_column_types_follow_update_class_and_owner(portal, township_a, county_office):
