@@ -25,7 +25,7 @@ QUARTER_NAMES = {"1": "一", "2": "二", "3": "三", "4": "四"}
 
 
 def quarter_label(quarter):
-    """ "2026Q4" -> "2026年第四季度"."""
+    """A quarter as the bulletin names it: 2026Q4 -> 2026年第四季度."""
     year, _sep, number = quarter.partition("Q")
     return _("%(year)s年第%(number)s季度") % {"year": year, "number": QUARTER_NAMES.get(number, number)}
 
@@ -87,9 +87,6 @@ class Bulletin(RoutablePageMixin, PortalPage):
 
     def praised_entries(self):
         return [entry for entry in self.entries if entry["praised"]]
-
-    def vetoed_entries(self):
-        return [entry for entry in self.entries if entry["vetoed"]]
 
     def source_display(self):
         return self.owning_unit.name if self.owning_unit else ""
