@@ -20,6 +20,7 @@ from cms.organisation.models import Unit
 from .admin_common import InspectorViewMixin
 from .annual import assess_year
 from .annual_models import AccountabilityCase, validate_year
+from .scoring_models import AccountabilityCategory
 
 ANNUAL = ("inspection_annual", gettext_lazy("年度考核"))
 
@@ -92,6 +93,7 @@ class CaseForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.active()
         self.fields["unit"].empty_label = _("请选择单位")
+        self.fields["category"].choices = [("", _("请选择问责情形")), *AccountabilityCategory.choices]
 
 
 class CaseCreateView(InspectorViewMixin, TemplateView):

@@ -119,6 +119,11 @@ class ReasonForm(forms.Form):
     )
 
 
+def reason_id(index):
+    # One form per finding on the page: each needs its own element ids for its label.
+    return f"id_finding{index}_%s"
+
+
 class RunDetailView(InspectorViewMixin, TemplateView):
     template_name = "inspection/admin/run.html"
     header_icon = "list-ul"
@@ -136,8 +141,8 @@ class RunDetailView(InspectorViewMixin, TemplateView):
         }
 
     def post(self, request, run_id):
-        form = ReasonForm(request.POST)
         row = self.row(request.POST.get("key", ""))
+        form = ReasonForm(request.POST, auto_id=reason_id(row["index"]))
         if form.is_valid():
             try:
                 mark_false_positive(
@@ -180,7 +185,9 @@ class RunDetailView(InspectorViewMixin, TemplateView):
                     "severity": severity_label(row.get("severity")),
                     "counts": counts(row),
                     "marked_since": None if row.get("false_positive") else marks.get(row.get("key")),
-                    "form": failed_form if failed else ReasonForm(initial={"key": row.get("key")}),
+                    "form": failed_form
+                    if failed
+                    else ReasonForm(initial={"key": row.get("key")}, auto_id=reason_id(index)),
                 }
             )
         tally, marked = severity_counts(rows)

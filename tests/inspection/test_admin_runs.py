@@ -36,6 +36,10 @@ def text(response):
     return response.content.decode()
 
 
+def heading(unit):
+    return f'<h3 class="inspection-unit">{unit.name}</h3>'
+
+
 def menu(rf, user):
     """{group or item label: [item labels]} of the admin menu as `user` sees it."""
     request = rf.get(reverse("wagtailadmin_home"))
@@ -67,23 +71,25 @@ def test_run_now_records_a_run_for_today(client, inspector, findings_portal):
 def test_run_detail_groups_findings_by_unit_with_evidence_and_rule(client, inspector, run, township_a, township_b):
     log_in(client, inspector)
     page = text(client.get(reverse("inspection_run", args=[run.pk])))
-    assert f"<h3>{township_a.name}</h3>" in page and f"<h3>{township_b.name}</h3>" in page
+    assert heading(township_a) in page and heading(township_b) in page
     assert "2026-01-05" in page and "依据：" in page and "标记误报" in page
-    assert page.index(f"<h3>{township_a.name}</h3>") < page.index("2026-01-05")
+    assert page.index(heading(township_a)) < page.index("2026-01-05")
     assert "各单位得分" in page
+    # One 标记误报 form per finding, each with its own ids so its label names its own field.
+    assert 'id="id_finding0_reason"' in page and 'id="id_reason"' not in page
 
 
 def test_run_detail_filters_by_unit_kind_and_severity(client, inspector, run, township_a, township_b):
     log_in(client, inspector)
     url = reverse("inspection_run", args=[run.pk])
     page = text(client.get(url, {"unit": township_b.organisation_code}))
-    assert f"<h3>{township_b.name}</h3>" in page and f"<h3>{township_a.name}</h3>" not in page
+    assert heading(township_b) in page and heading(township_a) not in page
     page = text(client.get(url, {"kind": Kind.COLUMN_STALE}))
-    assert f"<h3>{township_a.name}</h3>" in page and f"<h3>{township_b.name}</h3>" not in page
+    assert heading(township_a) in page and heading(township_b) not in page
     assert "没有符合筛选条件的检查发现" in text(client.get(url, {"severity": Severity.WARNING}))
     page = text(client.get(url, {"unit": "NOSUCH", "severity": "fatal"}))
     assert "所选单位不在可选范围内" in page and "所选严重程度不在可选范围内" in page
-    assert f"<h3>{township_a.name}</h3>" in page
+    assert heading(township_a) in page
 
 
 def test_marking_a_false_positive_needs_a_reason_and_shows_in_the_next_run(client, inspector, run):
