@@ -9,5 +9,6 @@ class InspectionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # 生成季度通报 registers its admin URL beside the bulletin; wagtail_hooks holds the menu and run views.
-        from . import bulletin_hooks  # noqa: F401
+        # 生成季度通报 registers its admin URL beside the bulletin, 网站检查状态 its admin home panel beside the
+        # dashboard; wagtail_hooks holds the menu and run views.
+        from . import bulletin_hooks, dashboard  # noqa: F401
