@@ -227,13 +227,19 @@ def _repost_findings(content):
     ]
 
 
-def collect_findings(obj, content):
-    """The findings of every automated check on `content` (a revision's object), with overrides applied."""
+def collect_findings(obj, content, override_kinds=None):
+    """The findings of every automated check on `content` (a revision's object), with overrides applied.
+
+    `override_kinds` are the object's recorded Override kinds when the caller loaded them in bulk (the inspection
+    re-scans every live page); by default they are read here.
+    """
     from .checks import scan_object
 
     findings = [finding.to_dict() for finding in scan_object(content)]
     findings += _repost_findings(content)
-    overridden = {OVERRIDDEN_CATEGORY[kind] for kind in Override.for_object(obj).values_list("kind", flat=True)}
+    if override_kinds is None:
+        override_kinds = Override.for_object(obj).values_list("kind", flat=True)
+    overridden = {OVERRIDDEN_CATEGORY[kind] for kind in override_kinds}
     for finding in findings:
         if finding["category"] in overridden and finding["severity"] == "block":
             finding["overridden"] = True
