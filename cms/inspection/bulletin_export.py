@@ -28,12 +28,13 @@ BLOCK_END = re.compile(r"</(?:p|h[1-6]|li)>|<br\s*/?>", re.IGNORECASE)
 
 
 def deduction_lines(entry):
-    """One line per deduction: "栏目未按时更新：…（依据…）扣 5 分"."""
-    return [
+    """One line per deduction, numbered when there are several: "1. 栏目未按时更新：…（依据）扣 5 分"."""
+    lines = [
         _("%(label)s：%(detail)s（%(rule)s）扣 %(points)s 分")
         % {"label": item["label"], "detail": item["detail"], "rule": item["rule"], "points": item["points"]}
         for item in entry["deductions"]
     ]
+    return [f"{number}. {line}" for number, line in enumerate(lines, start=1)] if len(lines) > 1 else lines
 
 
 def remarks(entry):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
 
 from cms.inspection.bulletin import Bulletin
+from cms.inspection.bulletin_export import deduction_lines
 from cms.inspection.bulletin_issue import issue_bulletin
 from cms.inspection.scoring import score_run
 from cms.inspection.scoring_models import DeductionRule
@@ -184,3 +185,6 @@ def test_flagged_words_and_hidden_links_are_not_republished(run, column, townshi
     details = [d["detail"] for d in entry_of(page, township_a)["deductions"]]
     assert details == ["《石羊镇招商公告》存在问题，详见检查记录。", "《石羊镇简介》存在问题，详见检查记录。"]
     assert [d["rule"] for d in entry_of(page, township_a)["deductions"]] == ["内容复查（敏感词）", "不得有暗链"]
+    # Several deductions of one unit are numbered in the exports' single cell.
+    lines = deduction_lines(entry_of(page, township_a))
+    assert lines[0].startswith("1. 内容问题：《石羊镇招商公告》") and lines[1].startswith("2. 暗链：")
