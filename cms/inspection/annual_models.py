@@ -108,3 +108,9 @@ class AnnualAssessment(models.Model):
     @property
     def quarter_scores(self):
         return {"Q1": self.q1, "Q2": self.q2, "Q3": self.q3, "Q4": self.q4}
+
+    @property
+    def vetoed_quarter_labels(self):
+        """ "Q1,Q3" as the table shows it: 第一季度、第三季度."""
+        names = {"Q1": _("第一季度"), "Q2": _("第二季度"), "Q3": _("第三季度"), "Q4": _("第四季度")}
+        return "、".join(str(names.get(q, q)) for q in self.vetoed_quarters.split(",") if q)

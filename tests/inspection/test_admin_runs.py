@@ -163,10 +163,8 @@ ADMIN_VIEWS = [
 
 
 @pytest.mark.parametrize(("name", "kwargs"), ADMIN_VIEWS)
-def test_a_township_editor_gets_404_on_every_view(client, editor_a, run, township_a, name, kwargs):
-    from .test_annual import evidence_case
-
-    values = {"run_id": run.pk, "case_id": evidence_case(township_a).pk}
+def test_a_township_editor_gets_404_on_every_view(client, editor_a, run, evidence, name, kwargs):
+    values = {"run_id": run.pk, "case_id": evidence.pk}
     url = reverse(name, kwargs={key: values[key] for key in kwargs})
     log_in(client, editor_a)
     for response in (client.get(url), client.post(url, {"reason": "试图标记", "year": "2026"})):

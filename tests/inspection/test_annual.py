@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -49,13 +48,6 @@ def case(unit, category, year=2026, description="市政府办公室通报批评"
     )
 
 
-def evidence_case(unit):
-    """A case with a private evidence file (used by the access tests)."""
-    recorded = case(unit, AccountabilityCategory.HIGHER_CRITICISM, description="证据文件问责")
-    recorded.evidence_file.save("通报.pdf", ContentFile(samples.written_pdf()), save=True)
-    return recorded
-
-
 def points(category):
     return DeductionRule.objects.get(kind=category).points
 
@@ -85,6 +77,7 @@ def test_a_vetoed_quarter_ranks_the_unit_last_and_the_floor_is_zero(township_a, 
         case(township_b, AccountabilityCategory.HIGHER_CRITICISM)
     ranked = assess_year(2026)
     assert ranked[-1].unit == township_a and ranked[-1].vetoed_quarters == "Q3"
+    assert ranked[-1].vetoed_quarter_labels == "第三季度"
     assert AnnualAssessment.objects.get(year=2026, unit=township_b).final_score == 0
 
 
@@ -111,13 +104,12 @@ def test_a_case_needs_evidence_a_past_date_and_a_sensible_year(township_a):
     assert "考核年度“1999”无效" in messages["year"][0]
 
 
-def test_annual_table_shows_quarters_and_cases_and_refuses_a_bad_year(client, inspector, township_a):
+def test_annual_table_shows_quarters_and_cases_and_refuses_a_bad_year(client, inspector, township_a, evidence):
     stored_run(datetime.date(2026, 3, 31), (township_a, Kind.HOMEPAGE_STALE, Severity.FINDING))
-    recorded = evidence_case(township_a)
     log_in(client, inspector)
     page = client.get(reverse("inspection_annual"), {"year": "2026"}).content.decode()
     assert township_a.name in page and "上级政府批评" in page and "证据文件问责" in page
-    assert reverse("inspection_case_evidence", args=[recorded.pk]) in page
+    assert reverse("inspection_case_evidence", args=[evidence.pk]) in page
     page = client.get(reverse("inspection_annual"), {"year": "二〇二六"}).content.decode()
     this_year = timezone.localdate().year
     assert f"考核年度“二〇二六”无效，请填写四位年份，例如 {this_year}；已显示 {this_year} 年。" in page
