@@ -6,6 +6,7 @@ restoring the serialized database fails on their unique constraints.
 """
 
 import io
+import os
 
 import pytest
 from django.core.management import call_command
@@ -23,6 +24,18 @@ def _database_use(item):
     if {"transactional_db", "live_server"} & set(fixtures) or (marker and marker.kwargs.get("transaction")):
         return 2
     return 1 if marker or "db" in fixtures else 0
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "one_database: the outcome does not depend on the database backend, so it runs on SQLite only "
+        "(CI runs the suite on both)",
+    )
+
+
+def _on_postgresql():
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def _check_demo_modules(items):
@@ -48,6 +61,10 @@ def pytest_collection_modifyitems(items):
     tests that do not use the test database move to the very front.
     """
     _check_demo_modules(items)
+    if _on_postgresql():
+        for item in items:
+            if item.get_closest_marker("one_database"):
+                item.add_marker(pytest.mark.skip(reason="does not depend on the database: the SQLite run covers it"))
     first_of_kind = {}
     for index, item in enumerate(items):
         first_of_kind.setdefault(_database_use(item), index)

@@ -9,6 +9,9 @@ import pytest
 
 from tests.prerequisites import unavailable
 
+# The test runner in a subprocess, against no test database: the SQLite run covers it.
+pytestmark = pytest.mark.one_database
+
 ROOT = Path(__file__).resolve().parents[1]
 
 

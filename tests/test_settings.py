@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+# Production settings in subprocesses, against no test database: the SQLite run covers them.
+pytestmark = pytest.mark.one_database
+
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_ENV = {
     "SECRET_KEY": "k" * 20 + "9Xq!vT3#pL8@wZ2$rN5%bM7^cJ4&hF6*" + "s" * 10,

@@ -23,6 +23,9 @@ from django.core.handlers.base import BaseHandler
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+# Production settings in subprocesses, against no test database: the SQLite run covers them.
+pytestmark = pytest.mark.one_database
+
 class Handler(BaseHandler):
     def _get_response(self, request):
         return HttpResponse("ok")

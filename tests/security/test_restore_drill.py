@@ -99,9 +99,8 @@ def _postgres_url():
     return url if url.startswith(("postgres://", "postgresql://")) else None
 
 
-# The SQLite drill does not use the suite's database, so the PostgreSQL run (which has its own drill below)
-# would only repeat it.
-@pytest.mark.skipif(_postgres_url() is not None, reason="the SQLite suite runs it")
+# The SQLite drill does not use the suite's database; the PostgreSQL run has its own drill below.
+@pytest.mark.one_database
 def test_restore_drill_sqlite(tmp_path):
     Drill(tmp_path, f"sqlite:///{tmp_path / 'drill.sqlite3'}").rehearse()
 

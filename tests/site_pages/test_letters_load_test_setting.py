@@ -1,6 +1,11 @@
 """The benchmark's switch that turns the letter form's captcha and rate limits off is refused in production."""
 
+import pytest
+
 from tests.test_settings import run_manage
+
+# Production settings in subprocesses, against no test database: the SQLite run covers them.
+pytestmark = pytest.mark.one_database
 
 
 def test_production_refuses_the_letters_load_test_switch():

@@ -1,24 +1,22 @@
 """Pages that must never fail: every body block with every optional field, and rich text from any source."""
 
 import importlib
-import io
 import json
 from io import BytesIO
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.management import call_command
 from django.urls import reverse
 from wagtail.blocks import StructBlock
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, Revision, Site
+from wagtail.models import Revision
 from wagtail.rich_text import RichText
 
 from site_pages.blocks import BodyBlock
 from site_pages.demo.emblem import emblem_png
-from site_pages.models import ArticlePage, ContentPage
+from site_pages.models import ArticlePage
 from site_pages.sanitize import clean_rich_text
 from tests.factories import log_in, make_content
 
@@ -113,6 +111,8 @@ def test_rich_text_is_cleaned_on_orm_save_revision_and_raw_import(client, portal
     assert client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,))).status_code == 200
 
 
+# Whether stored rich text converts for the editor does not depend on the database.
+@pytest.mark.one_database
 def test_every_xss_corpus_page_opens_in_the_editor(client, portal, admin_user):
     if not PAYLOADS:
         pytest.skip("XSS corpus not available")
@@ -123,23 +123,6 @@ def test_every_xss_corpus_page_opens_in_the_editor(client, portal, admin_user):
         page.save_revision()
         response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
         assert response.status_code == 200, start
-
-
-def test_every_demo_page_opens_in_the_editor(client, admin_user, settings, mailoutbox):
-    output = io.StringIO()
-    call_command("seed_demo", stdout=output)
-    call_command("seed_review_demo", stdout=output)
-    # The review demo e-mails approvers: the output sums them up, nothing is sent or printed.
-    assert "审核通知邮件" in output.getvalue() and "Subject:" not in output.getvalue()
-    assert mailoutbox == []
-    # E-mailed links and the 审核单 are built from these two, so they name the same host.
-    assert Site.objects.get(is_default_site=True).root_url == settings.WAGTAILADMIN_BASE_URL
-    log_in(client, admin_user)
-    pages = list(Page.objects.filter(depth__gt=1).specific())
-    assert any(isinstance(page, ContentPage) for page in pages)
-    for page in pages:
-        response = client.get(reverse("wagtailadmin_pages:edit", args=(page.pk,)))
-        assert response.status_code == 200, page.url_path
 
 
 def test_migration_repairs_rich_text_stored_past_every_check(client, portal, admin_user):
