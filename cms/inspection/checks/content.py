@@ -95,13 +95,17 @@ def _unit_codes(context):
     return dict(units.values_list("pk", "organisation_code"))
 
 
-def live_pages():
-    """Every live page below the root as its specific type: one streamed query per page type, however many pages
-    (a specific() queryset would add a query per type for every chunk)."""
+def live_pages(unit_code=None):
+    """Every live page below the root as its specific type (with a unit, only the unit's pages): one streamed
+    query per page type, however many pages (a specific() queryset would add a query per type for every chunk)."""
     for model in get_page_models():
         if model._meta.abstract:
             continue
         pages = model.objects.filter(content_type=ContentType.objects.get_for_model(model)).live()
+        if unit_code:
+            if not any(field.name == "owning_unit" for field in model._meta.concrete_fields):
+                continue
+            pages = pages.filter(owning_unit__organisation_code=unit_code)
         yield from pages.filter(depth__gt=1).order_by("path").iterator(chunk_size=CHUNK)
 
 
@@ -109,10 +113,8 @@ def live_pages():
 def content_pages(context):
     codes = _unit_codes(context)
     overrides = recorded_overrides()
-    for page in live_pages():
+    for page in live_pages(context.unit_code):
         unit_id = getattr(page, "owning_unit_id", None)
-        if context.unit_code and unit_id not in codes:
-            continue
         url = page.full_url or admin_url("wagtailadmin_pages:edit", page.pk)
         yield from _findings(page, page.title, codes.get(unit_id, ""), url, overrides)
 
