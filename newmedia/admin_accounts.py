@@ -29,7 +29,7 @@ from wagtail.permissions import register_permission_policy
 from cms.organisation.models import Unit
 
 from . import access, export, lifecycle, monitoring
-from .models import ChangeStatus, NewMediaAccount, PlatformOption
+from .models import ENDED_APPLICATION_STATUSES, ChangeStatus, NewMediaAccount, PlatformOption
 
 # Only a change request (approved by the offices) may alter these.
 GUARDED_FIELDS = ("name", "verified_entity", "responsible", "account_id")
@@ -223,12 +223,19 @@ class AccountInspectView(VisibleAccountMixin, generic.InspectView):
         context = super().get_context_data(**kwargs)
         account = self.object
         user = self.request.user
+        ended = account.status in ENDED_APPLICATION_STATUSES
+        # A change asked for during an application lapses with it; its request stays in the records.
+        pending = (
+            account.change_requests.none() if ended else account.change_requests.filter(status=ChangeStatus.PENDING)
+        )
         context.update(
             {
                 "events": account.events.select_related("user", "supervisor_ack_by", "cyberspace_ack_by"),
-                "pending_changes": account.change_requests.filter(status=ChangeStatus.PENDING),
+                "pending_changes": pending,
                 "actions": available_actions(account, user),
                 "may_approve_changes": access.is_keeping_office(user),
+                "application_ended": ended,
+                "may_apply_again": ended and access.can_act_for_unit(user, account.unit),
             }
         )
         return context
@@ -240,7 +247,7 @@ def available_actions(account, user):
 
     offered = []
     for name, action in ACTIONS.items():
-        if account.status in action.statuses:
+        if account.status in action.statuses and (action.offered_to is None or action.offered_to(account, user)):
             offered.append((reverse("newmedia_accounts:action", args=[account.pk, name]), action.label))
     return offered
 

@@ -34,6 +34,20 @@ class ApprovalForm(forms.Form):
     comment = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
+class RejectionForm(forms.Form):
+    document_number = forms.CharField(label=gettext_lazy("资阳市政府办公室不予批准文号"), max_length=100)
+    rejected_on = forms.DateField(label=gettext_lazy("不予批准日期"), widget=DATE)
+    document = forms.FileField(label=gettext_lazy("不予批准文件"), required=False, validators=EVENT_DOCUMENT_VALIDATORS)
+    # Required by the lifecycle, which says so in its own words.
+    comment = forms.CharField(
+        label=gettext_lazy("不予批准的理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("撤回理由"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
 class RegistrationForm(forms.Form):
     registered_on = forms.DateField(label=gettext_lazy("全国政务新媒体信息报送系统报送日期"), widget=DATE)
     comment = forms.CharField(label=gettext_lazy("说明"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -101,6 +115,8 @@ class Action:
     statuses: tuple
     run: object
     done: str
+    # Who is offered the step on the account's page, when not everyone who sees the account.
+    offered_to: object = None
 
 
 LIVE = (AccountStatus.APPLIED, AccountStatus.APPROVED, AccountStatus.REGISTERED, AccountStatus.ACTIVE)
@@ -127,6 +143,24 @@ ACTIONS = {
             a, u, d["document_number"], d["approved_on"], d["document"], d["comment"]
         ),
         gettext_lazy("已登记资阳市政府办公室批复。"),
+    ),
+    "reject": Action(
+        gettext_lazy("登记不予批准"),
+        RejectionForm,
+        (AccountStatus.APPLIED,),
+        lambda a, u, d: lifecycle.reject_application(
+            a, u, d["document_number"], d["rejected_on"], d["comment"], document=d["document"]
+        ),
+        gettext_lazy("已登记资阳市政府办公室不予批准，开设申请终止，已报县政府办备案。"),
+        offered_to=lambda a, u: lifecycle.may_record_decision(u),
+    ),
+    "withdraw": Action(
+        gettext_lazy("撤回开设申请"),
+        WithdrawalForm,
+        (AccountStatus.APPLIED, AccountStatus.APPROVED, AccountStatus.REGISTERED),
+        lambda a, u, d: lifecycle.withdraw_application(a, u, d["reason"]),
+        gettext_lazy("开设申请已撤回，已报县政府办备案。"),
+        offered_to=lambda a, u: lifecycle.may_withdraw(u, a),
     ),
     "register": Action(
         gettext_lazy("登记全国系统报送"),

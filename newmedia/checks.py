@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from cms.organisation.models import Unit, UnitKind
 from workflows.lexicon.models import LeaderTitle
 
-from .models import AccountStatus, NewMediaAccount, Platform, PlatformException
+from .models import ENDED_APPLICATION_STATUSES, AccountStatus, NewMediaAccount, Platform, PlatformException
 
-# Accounts that still exist on the platform, or are on their way there.
-LIVE_STATUSES = [s for s in AccountStatus.values if s != AccountStatus.DEREGISTERED]
+# Accounts that still exist on the platform, or are on their way there (not a refused or withdrawn application).
+LIVE_STATUSES = [s for s in AccountStatus.values if s not in (AccountStatus.DEREGISTERED, *ENDED_APPLICATION_STATUSES)]
 
 CAMPAIGN_WORDS = ("临时", "活动", "专项", "专题", "行动", "大赛", "比赛", "晚会", "庆典", "峰会", "论坛", "会议")
 PRIVATE_TITLES = ("小编", "工作室", "个人", "私人", "哥", "姐", "叔", "阿姨", "大爷", "老师")

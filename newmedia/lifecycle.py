@@ -6,6 +6,10 @@ asks, filed (备案) to the supervisor and copied (抄送) to the cyberspace off
     active --request_change / approve_change--> active (renamed, new entity, new 责任人, new platform ID)
     active --start_closure--> closing (public notice) --deregister (after the notice)--> deregistered
     record_notice: a provincial notice on a live account; at three the account is flagged for forced closure.
+    applied (submitted) --reject_application (资阳市政府办公室 refused)--> rejected
+    applied, approved, registered --withdraw_application (unit head or offices)--> withdrawn
+    rejected and withdrawn are final: the record stays as history, and the unit may apply again with a new
+    application (``apply_for_opening``), which neither the one-per-platform check nor the name check holds up.
 
 Every refusal raises ``LifecycleError`` with the Chinese message the admin shows. Filing, the offices' inbox
 and the overdue list are in ``newmedia.filings``.
@@ -21,7 +25,16 @@ from cms.organisation.models import UnitKind
 
 from . import access, checks
 from .filings import alert_forced_closure
-from .models import AccountEvent, AccountStatus, ChangeRequest, ChangeStatus, ClosureReason, EventKind, Platform
+from .models import (
+    ENDED_APPLICATION_STATUSES,
+    AccountEvent,
+    AccountStatus,
+    ChangeRequest,
+    ChangeStatus,
+    ClosureReason,
+    EventKind,
+    Platform,
+)
 from .models import NewMediaAccount as Account
 
 FORCED_CLOSURE_NOTICES = 3
@@ -94,7 +107,7 @@ def apply_for_opening(unit, platform, name, user, justification, **details):
     _checked(checks.check_verified_entity, details.get("verified_entity"))
     _checked(checks.check_one_per_platform, unit, platform, other_platform)
     _refuse_unless(
-        not Account.objects.filter(checks.platform_filter(platform, other_platform), name=name).exists(),
+        not _named(name, checks.platform_filter(platform, other_platform)).exists(),
         _("该平台已登记同名的政务新媒体账号。"),
     )
     unknown = set(details) - OPENING_DETAILS
@@ -111,6 +124,11 @@ def apply_for_opening(unit, platform, name, user, justification, **details):
     event.from_status = ""
     event.save(update_fields=["from_status"])
     return account
+
+
+def _named(name, same_platform):
+    """Accounts holding the name on the platform; an ended application holds none."""
+    return Account.objects.filter(same_platform, name=name).exclude(status__in=ENDED_APPLICATION_STATUSES)
 
 
 def _since_application(account, kind):
@@ -148,17 +166,30 @@ def submit_for_approval(account, user, comment=""):
     return account
 
 
+def may_record_decision(user):
+    """Who records 资阳市政府办公室's decision on an application: the supervisor or the operator."""
+    return access.is_keeping_office(user)
+
+
+def _check_decision(account, user, document_number, decided_on, decision):
+    """A decision (批复 or 不予批准决定) is recorded by the offices, on a submitted application, with 文号 and date."""
+    words = {"decision": decision, "status": account.get_status_display()}
+    _refuse_unless(may_record_decision(user), _("%(decision)s只能由县政府办或电子政务外网管理办公室登记。") % words)
+    _refuse_unless(
+        account.status == AccountStatus.APPLIED, _("账号当前状态为“%(status)s”，不能登记%(decision)s。") % words
+    )
+    _refuse_unless(
+        _since_application(account, EventKind.SUBMITTED),
+        _("开设申请须经电子政务外网管理办公室审核、县政府办报批后，方可登记资阳市政府办公室的%(decision)s。") % words,
+    )
+    _refuse_unless((document_number or "").strip(), _("请填写资阳市政府办公室%(decision)s的文号。") % words)
+    _refuse_unless(decided_on is not None, _("请填写%(decision)s的日期。") % words)
+
+
 @transaction.atomic
 def record_approval(account, user, document_number, approved_on, document=None, comment=""):
     """The 资阳市政府办公室 approval, recorded by the supervisor or the operator after the submission upward."""
-    _refuse_unless(access.is_keeping_office(user), _("批复只能由县政府办或电子政务外网管理办公室登记。"))
-    _status(account, AccountStatus.APPLIED, message=_("账号当前状态为“%(status)s”，不能登记开设批复。"))
-    _refuse_unless(
-        _since_application(account, EventKind.SUBMITTED),
-        _("开设申请须经电子政务外网管理办公室审核、县政府办报批后，方可登记资阳市政府办公室的批复。"),
-    )
-    _refuse_unless((document_number or "").strip(), _("请填写资阳市政府办公室的批复文号。"))
-    _refuse_unless(approved_on is not None, _("请填写批复日期。"))
+    _check_decision(account, user, document_number, approved_on, _("批复"))
     account.approval_document_number = document_number.strip()
     account.approved_on = approved_on
     _record(
@@ -171,6 +202,50 @@ def record_approval(account, user, document_number, approved_on, document=None, 
         comment=comment,
         approved_on=approved_on,
     )
+    account.save()
+    return account
+
+
+def may_withdraw(user, account):
+    return access.is_unit_head(user, account.unit) or access.is_keeping_office(user)
+
+
+@transaction.atomic
+def reject_application(account, user, document_number, rejected_on, comment, document=None):
+    """资阳市政府办公室 refuses the submitted application; recorded like its approval, and the application ends."""
+    _check_decision(account, user, document_number, rejected_on, _("不予批准决定"))
+    _refuse_unless((comment or "").strip(), _("请填写不予批准的理由。"))
+    _record(
+        account,
+        EventKind.REJECTED,
+        user,
+        to_status=AccountStatus.REJECTED,
+        filed=True,
+        document_number=document_number.strip(),
+        document=document,
+        comment=comment.strip(),
+        rejected_on=rejected_on,
+    )
+    account.save()
+    return account
+
+
+@transaction.atomic
+def withdraw_application(account, user, reason):
+    """The unit gives up the application (its head decides), or an office ends it; only before the account opens."""
+    _refuse_unless(
+        may_withdraw(user, account),
+        _("撤回开设申请须由本单位主要负责人办理，或由县政府办、电子政务外网管理办公室办理。"),
+    )
+    _status(
+        account,
+        AccountStatus.APPLIED,
+        AccountStatus.APPROVED,
+        AccountStatus.REGISTERED,
+        message=_("账号当前状态为“%(status)s”：只有开通前的开设申请可以撤回。"),
+    )
+    _refuse_unless((reason or "").strip(), _("请填写撤回开设申请的理由。"))
+    _record(account, EventKind.WITHDRAWN, user, to_status=AccountStatus.WITHDRAWN, filed=True, comment=reason.strip())
     account.save()
     return account
 
@@ -269,7 +344,7 @@ def _check_changes(account, changes):
     if "name" in changes:
         _checked(checks.check_name, account.unit, changes["name"])
         same_platform = checks.platform_filter(account.platform, account.other_platform)
-        clash = Account.objects.filter(same_platform, name=changes["name"]).exclude(pk=account.pk)
+        clash = _named(changes["name"], same_platform).exclude(pk=account.pk)
         _refuse_unless(not clash.exists(), _("该平台已登记同名的政务新媒体账号。"))
     if "verified_entity" in changes:
         _checked(checks.check_verified_entity, changes["verified_entity"])
@@ -283,6 +358,10 @@ def approve_change(change, user, comment="", document_number=""):
     _refuse_unless(access.is_keeping_office(user), _("变更只能由县政府办或电子政务外网管理办公室批准。"))
     _refuse_unless(change.status == ChangeStatus.PENDING, _("该变更申请已经处理。"))
     account = change.account
+    _refuse_unless(
+        account.status not in (AccountStatus.DEREGISTERED, *ENDED_APPLICATION_STATUSES),
+        _("账号当前状态为“%(status)s”，不能批准变更。") % {"status": account.get_status_display()},
+    )
     values = dict(change.changes)
     if "responsible" in values:
         values["responsible"] = get_user_model().objects.filter(pk=values["responsible"]).first()
@@ -366,6 +445,10 @@ def record_notice(account, user, notified_on, document, document_number="", comm
     """A provincial notice (省政府办公厅通报); the third flags the account for forced closure and alerts the office."""
     _refuse_unless(access.is_keeping_office(user), _("通报只能由县政府办或电子政务外网管理办公室登记。"))
     _refuse_unless(account.status != AccountStatus.DEREGISTERED, _("账号已注销，不能登记通报。"))
+    _refuse_unless(
+        account.status not in ENDED_APPLICATION_STATUSES,
+        _("账号当前状态为“%(status)s”，从未开通，不能登记通报。") % {"status": account.get_status_display()},
+    )
     _refuse_unless(notified_on is not None, _("请填写通报日期。"))
     _refuse_unless(document or document_number, _("请上传通报文件或填写通报文号。"))
     account.provincial_notice_count += 1

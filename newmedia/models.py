@@ -60,6 +60,13 @@ class AccountStatus(models.TextChoices):
     ACTIVE = "active", _("运营中")
     CLOSING = "closing", _("关停公示中")
     DEREGISTERED = "deregistered", _("已注销")
+    REJECTED = "rejected", _("未获批准")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+# An application refused by 资阳市政府办公室 or withdrawn ends here: the account never existed on the platform,
+# so it keeps no name or platform from a new application of the unit.
+ENDED_APPLICATION_STATUSES = (AccountStatus.REJECTED, AccountStatus.WITHDRAWN)
 
 
 class ClosureReason(models.TextChoices):
@@ -179,13 +186,13 @@ class NewMediaAccount(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["platform", "name"],
-                condition=~models.Q(platform="other"),
+                condition=~models.Q(platform="other") & ~models.Q(status__in=ENDED_APPLICATION_STATUSES),
                 name="newmedia_account_unique_platform_name",
                 violation_error_message=_("该平台已登记同名的政务新媒体账号。"),
             ),
             models.UniqueConstraint(
                 fields=["other_platform", "name"],
-                condition=models.Q(platform="other"),
+                condition=models.Q(platform="other") & ~models.Q(status__in=ENDED_APPLICATION_STATUSES),
                 name="newmedia_account_unique_listed_platform_name",
                 violation_error_message=_("该平台已登记同名的政务新媒体账号。"),
             ),
@@ -216,6 +223,8 @@ class EventKind(models.TextChoices):
     REVIEWED = "reviewed", _("电子政务办审核")
     SUBMITTED = "submitted", _("县政府办报批")
     APPROVED = "approved", _("批复登记")
+    REJECTED = "rejected", _("不予批准登记")
+    WITHDRAWN = "withdrawn", _("撤回申请")
     REGISTERED = "registered", _("全国系统报送")
     ACTIVATED = "activated", _("开通")
     CHANGE_REQUESTED = "change_requested", _("变更申请")

@@ -65,6 +65,8 @@ def accounts(township_a, township_b):
         ),
         "applied": account(township_b, "龙台镇政务申请中", AccountStatus.APPLIED, platform=Platform.DOUYIN),
         "deregistered": account(township_a, "石羊镇已注销", AccountStatus.DEREGISTERED, platform=Platform.TOUTIAO),
+        "rejected": account(township_b, "龙台镇未获批准", AccountStatus.REJECTED, platform=Platform.KUAISHOU),
+        "withdrawn": account(township_a, "石羊镇已撤回", AccountStatus.WITHDRAWN, platform=Platform.APP),
     }
 
 
@@ -88,7 +90,7 @@ def test_directory_lists_running_and_closing_accounts_by_unit_and_platform(clien
 
 def test_directory_hides_accounts_not_yet_or_no_longer_running(client, directory, accounts):
     html = client.get(DIRECTORY_URL).content.decode()
-    for key in ("applied", "deregistered"):
+    for key in ("applied", "deregistered", "rejected", "withdrawn"):
         assert accounts[key].name not in html
         assert f"qr/{accounts[key].pk}/" not in html
         assert client.get(f"{DIRECTORY_URL}qr/{accounts[key].pk}/").status_code == 404

@@ -73,7 +73,7 @@ def test_demo_registry_is_seeded_once(db):
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
     accounts = NewMediaAccount.objects.select_related("responsible", "deputy")
-    assert accounts.count() == 13
+    assert accounts.count() == 15
     assert accounts.values("unit").distinct().count() >= 10
     assert accounts.values("platform").distinct().count() >= 6
     assert set(accounts.values_list("status", flat=True)) == set(AccountStatus.values)

@@ -2,7 +2,8 @@
 
 Accounts registered before the system existed are entered as they are (a duplicate pair among them, for the
 清理整合 listing); the others go through ``newmedia.lifecycle`` up to the state they should show, so their
-records and filings are real: every state, one in its closure notice period, one with three provincial notices.
+records and filings are real: every state, one in its closure notice period, one with three provincial notices,
+an application 资阳市政府办公室 refused and one its unit withdrew.
 """
 
 import datetime
@@ -39,6 +40,11 @@ LIFECYCLE_ACCOUNTS = [
     ("周礼镇", "zl", "douyin", "周礼镇人民政府", AccountStatus.CLOSING, 1),
     ("岳阳街道", "yyjd", "weibo", "岳阳街道", AccountStatus.DEREGISTERED, 0),
 ]
+# Applications that ended before the account opened: (unit short name, user key, platform, name, final state).
+ENDED_ACCOUNTS = [
+    ("县卫健局", "wjj", "wechat", "安岳卫健", AccountStatus.REJECTED),
+    ("县教体局", "jyj", "douyin", "安岳教体发布", AccountStatus.WITHDRAWN),
+]
 # An active account with a rename waiting for the offices' approval.
 RENAMES = {"安岳财政": "安岳财政发布"}
 PLATFORM_OPTIONS = ["哔哩哔哩", "小红书"]
@@ -69,6 +75,8 @@ class Command(BaseCommand):
                 created += self.registered_before(short_name, key, platform, name)
             for short_name, key, platform, name, state, notices in LIFECYCLE_ACCOUNTS:
                 created += self.through_lifecycle(short_name, key, platform, name, state, notices)
+            for short_name, key, platform, name, state in ENDED_ACCOUNTS:
+                created += self.ended_application(short_name, key, platform, name, state)
         self.stdout.write(_("政务新媒体演示台账已就绪，新建 %(count)d 个账号。") % {"count": created})
         seed_posts(self.stdout)
         seed_public(self.stdout)
@@ -93,7 +101,8 @@ class Command(BaseCommand):
         )
         return new
 
-    def through_lifecycle(self, short_name, key, platform, name, state, notices):
+    def applied(self, short_name, key, platform, name):
+        """The unit's application, 130 days ago; None when the demo lacks the unit or people, or has the account."""
         unit = Unit.objects.filter(short_name=short_name).first()
         officer = self.users.get(f"{key}_info_officer")
         supervisor, operator = self.users.get("xzfb_info_officer"), self.users.get("dzzw_info_officer")
@@ -102,9 +111,7 @@ class Command(BaseCommand):
             or None in (officer, supervisor, operator)
             or NewMediaAccount.objects.filter(name=name).exists()
         ):
-            return 0
-        reach = ORDER.index(state)
-        today = self.today
+            return None
         account = lifecycle.apply_for_opening(
             unit,
             platform,
@@ -117,6 +124,16 @@ class Command(BaseCommand):
             purpose=_("政务信息发布、政策解读、办事服务"),
         )
         self.dated(account, 130)
+        return account
+
+    def through_lifecycle(self, short_name, key, platform, name, state, notices):
+        account = self.applied(short_name, key, platform, name)
+        if account is None:
+            return 0
+        officer = self.users[f"{key}_info_officer"]
+        supervisor, operator = self.users["xzfb_info_officer"], self.users["dzzw_info_officer"]
+        reach = ORDER.index(state)
+        today = self.today
         if reach >= 1:
             number = _("资府办函〔%(year)d〕%(n)d号") % {"year": today.year, "n": account.pk}
             lifecycle.review_application(account, operator)
@@ -155,6 +172,31 @@ class Command(BaseCommand):
         if reach >= 5:
             lifecycle.deregister(account, officer, self.days_ago(14))
             self.dated(account, 14)
+        return 1
+
+    def ended_application(self, short_name, key, platform, name, state):
+        """Reviewed, then refused by 资阳市政府办公室 after submission, or withdrawn by the unit's head."""
+        account = self.applied(short_name, key, platform, name)
+        if account is None:
+            return 0
+        lifecycle.review_application(account, self.users["dzzw_info_officer"], _("符合开设条件"))
+        self.dated(account, 125)
+        if state == AccountStatus.REJECTED:
+            supervisor = self.users["xzfb_info_officer"]
+            lifecycle.submit_for_approval(account, supervisor)
+            self.dated(account, 120)
+            lifecycle.reject_application(
+                account,
+                supervisor,
+                _("资府办函〔%(year)d〕%(n)d号") % {"year": self.today.year, "n": account.pk},
+                self.days_ago(90),
+                _("本单位已有政务新媒体账号，功能定位重复，应整合至已有账号运营。"),
+            )
+            self.dated(account, 90)
+        else:
+            head = self.users.get(f"{key}_head") or self.users["xzfb_info_officer"]
+            lifecycle.withdraw_application(account, head, _("经研究，信息发布并入本单位已有账号，不再另行开设。"))
+            self.dated(account, 95)
         return 1
 
     def days_ago(self, days):
