@@ -45,6 +45,8 @@ class InspectionContext:
     as_of: datetime.date
     # Restrict to one unit (organisation code), or None for every unit.
     unit_code: str | None = None
+    # Check links to other websites over HTTP; None follows INSPECTION_CHECK_EXTERNAL_LINKS.
+    check_external_links: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,12 @@
 import datetime
+import io
 import json
 import threading
 
 import pytest
 import requests
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.documents import get_document_model
@@ -215,6 +217,27 @@ def test_external_links_only_when_enabled(portal, local_server, settings):  # no
     broken, _hidden = links.find_problems()
     assert [(b.page_id, b.detail) for b in broken] == [(article.pk, "返回状态码 404")]
     assert local_server.requests == [("HEAD", "/gone")]
+
+
+def test_inspect_site_switches_external_links_on_and_off(portal, local_server, settings):  # noqa: F811
+    article = make_content(portal["column"], title="外链", slug="ext")
+    store_body(article, [paragraph(f'<p><a href="{local_server.url("/gone")}">外链</a></p>')])
+    settings.INSPECTION_LINK_HOST_INTERVAL = 0
+
+    def broken_objects(*args):
+        out = io.StringIO()
+        call_command("inspect_site", "--format", "json", *args, stdout=out)
+        return [row["detail"] for row in json.loads(out.getvalue())["findings"] if row["kind"] == Kind.BROKEN_LINK]
+
+    assert broken_objects() == []
+    assert local_server.requests == []
+    (detail,) = broken_objects("--external-links")
+    assert "返回状态码 404" in detail
+    assert local_server.requests == [("HEAD", "/gone")]
+
+    settings.INSPECTION_CHECK_EXTERNAL_LINKS = True
+    assert broken_objects("--no-external-links") == []
+    assert local_server.requests == [("HEAD", "/gone")]  # nothing more went over HTTP
 
 
 def test_home_page_link_blocks_and_findings_by_unit(portal):

@@ -57,7 +57,7 @@ def _findings(problems, kind, rule, template):
 
 @check
 def broken_links(context):
-    broken, hidden = links.find_problems(context.unit_code)
+    broken, hidden = links.find_problems(context.unit_code, check_external=context.check_external_links)
     yield from _findings(
         broken,
         Kind.BROKEN_LINK,

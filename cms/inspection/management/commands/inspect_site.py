@@ -4,6 +4,7 @@ Stores nothing unless ``--record`` (what cron runs): then the whole portal's fin
 ``InspectionRun``, and the latest run of a quarter is the quarter's.
 """
 
+import argparse
 import datetime
 import json
 from itertools import groupby
@@ -27,6 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text", help=_("输出格式"))
         parser.add_argument("--unit", help=_("只检查该单位（统一社会信用代码）"))
         parser.add_argument(
+            "--external-links",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=_("是否通过网络检查指向其他网站的链接；默认按 INSPECTION_CHECK_EXTERNAL_LINKS 设置"),
+        )
+        parser.add_argument(
             "--record", action="store_true", help=_("保存本次检查结果（季度检查记录），供评分和季度通报使用")
         )
 
@@ -37,7 +44,8 @@ class Command(BaseCommand):
             raise CommandError(_("单位“%(code)s”不存在，请填写单位的统一社会信用代码。") % {"code": unit_code})
         if options["record"] and unit_code is not None:
             raise CommandError(_("--record 保存的是全站检查结果，不能与 --unit 同时使用。"))
-        reported = inspect(InspectionContext(as_of=as_of, unit_code=unit_code))
+        context = InspectionContext(as_of=as_of, unit_code=unit_code, check_external_links=options["external_links"])
+        reported = inspect(context)
         run = store_run(as_of, reported) if options["record"] else None
         if options["format"] == "json":
             document = {"as_of": as_of.isoformat(), "findings": [row.as_dict() for row in reported]}
