@@ -74,9 +74,12 @@ def setup():
 def history():
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
+    from django.utils import timezone
     from wagtail.documents import get_document_model
     from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 
+    from cms.inspection.annual_models import AccountabilityCase, AccountabilityCategory
+    from cms.organisation.models import Unit
     from site_pages.models import ArticlePage, Message, MessageAttachment
 
     admin = get_user_model().objects.get(username="admin")
@@ -95,6 +98,16 @@ def history():
     letter = Message.objects.order_by("pk").first()
     attachment = MessageAttachment(message=letter, original_name="现场照片.pdf", size=15)
     attachment.file.save("drill-letter.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    # Accountability evidence has a root of its own inside the private files.
+    today = timezone.localdate()
+    case = AccountabilityCase(
+        unit=Unit.objects.order_by("pk").first(),
+        year=today.year,
+        category=AccountabilityCategory.choices[0][0],
+        date=today,
+        description="恢复演练问责情形",
+    )
+    case.evidence_file.save("drill-evidence.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
 
 
 def snapshot():
