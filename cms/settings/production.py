@@ -25,16 +25,42 @@ ALLOWED_HOSTS = [h.strip() for h in require_env("ALLOWED_HOSTS").split(",") if h
 # A reused connection is checked before its request (else each worker fails once more after a database
 # restart), and a connection attempt gives up quickly so that an outage answers 503 instead of hanging.
 DATABASES = {"default": dj_database_url.parse(require_env("DATABASE_URL"), conn_max_age=60, conn_health_checks=True)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+# An optional read replica serves the reads of anonymous public page views (cms.replica); everything else
+# reads and writes the primary. Tests mirror the primary instead of creating a second database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["cms.replica.ReplicaRouter"]
+    # Last, so that the middleware above (sessions, login policy, lockout) reads the primary.
+    MIDDLEWARE = [*MIDDLEWARE, "cms.replica.PublicReadMiddleware"]  # noqa: F405
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     # Short socket timeouts; the default alias ignores Redis errors, "strict" raises them (cms.outages).
     CACHES = redis_caches(REDIS_URL)
 
+# nginx's page cache (deploy/nginx/cms.conf) keeps only what the application marks cacheable; its local purge
+# server is told when a page is published or unpublished (wagtail.contrib.frontend_cache's HTTP backend).
+FRONTEND_CACHE_PURGE_URL = os.environ.get("FRONTEND_CACHE_PURGE_URL", "").strip()
+if FRONTEND_CACHE_PURGE_URL:
+    INSTALLED_APPS = [*INSTALLED_APPS, "wagtail.contrib.frontend_cache"]  # noqa: F405
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": FRONTEND_CACHE_PURGE_URL,
+        }
+    }
+
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", f"https://{ALLOWED_HOSTS[0]}")
+# check_tamper fetches the pages as visitors get them, through the reverse proxy at the public address.
+SECURITY_TAMPER_BASE_URL = os.environ.get("SECURITY_TAMPER_BASE_URL", "").strip() or WAGTAILADMIN_BASE_URL
 
 # The site sits behind a TLS-terminating reverse proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
