@@ -56,8 +56,9 @@ def _newmedia_accounts(user):
     model = apps.get_model("newmedia", "NewMediaAccount")
     accounts = []
     mine = model._default_manager.filter(Q(responsible=user) | Q(deputy=user)).order_by("pk")
-    # The leaver knows these passwords: the unit must change them, and the registry shows it until done.
-    mine.update(password_change_required=True)
+    # The leaver knows these passwords: the unit must change them, and the registry shows it until done. Only
+    # accounts open on a platform have one (not applications, ended applications or deregistered accounts).
+    mine.filter(status__in=("active", "closing")).update(password_change_required=True)
     for account in mine:
         roles = []
         if account.responsible_id == user.pk:

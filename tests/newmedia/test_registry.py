@@ -1,17 +1,11 @@
 """The new-media registry's admin for the system administrator: applications, duplicates, the 口令更换 mark."""
 
-import io
-
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
 from cms.security.roles import SYSTEM_ADMIN
-from newmedia import checks, filings, monitoring
-from newmedia.models import AccountStatus, ChangeRequest, NewMediaAccount
+from newmedia.models import AccountStatus, NewMediaAccount
 from tests.factories import UserFactory, log_in
 
 from .conftest import active
@@ -67,32 +61,6 @@ def test_recording_the_password_change_clears_the_mark(client, system_admin, tow
     account.refresh_from_db()
     assert not account.password_change_required
     assert account.password_changed_at is not None
-
-
-def test_demo_registry_is_seeded_once(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    call_command("seed_demo", stdout=io.StringIO())
-    accounts = NewMediaAccount.objects.select_related("responsible", "deputy")
-    assert accounts.count() == 15
-    assert accounts.values("unit").distinct().count() >= 10
-    assert accounts.values("platform").distinct().count() >= 6
-    assert set(accounts.values_list("status", flat=True)) == set(AccountStatus.values)
-    stale = [a.name for a in accounts.filter(status=AccountStatus.ACTIVE) if monitoring.staleness(a) == "stale"]
-    assert stale == ["龙台镇政务"]
-    wechat = accounts.get(name="石羊镇人民政府")
-    assert (wechat.responsible.username, wechat.deputy.username) == ("sy_info_officer", "sy_deputy_head")
-    # Only this account has the leaver of the e2e hand-over as responsible or deputy.
-    assert accounts.filter(Q(responsible=wechat.responsible) | Q(deputy=wechat.responsible)).count() == 1
-    assert checks.registered_problems() == []
-    assert [[a.name for a in group] for group in checks.duplicate_accounts()] == [["龙台镇人民政府", "龙台镇政务"]]
-    closing = accounts.get(status=AccountStatus.CLOSING)
-    assert closing.notice_start <= timezone.localdate() <= closing.notice_end
-    assert list(accounts.filter(forced_closure=True).values_list("name", "provincial_notice_count")) == [
-        ("安岳发改", 3)
-    ]
-    assert ChangeRequest.objects.filter(status="pending").count() == 1
-    assert filings.filings().count() >= 10
-    assert filings.overdue() and len(filings.overdue()) < filings.filings().count()
 
 
 def test_only_an_entry_without_records_can_be_deleted(client, system_admin, township_a, people):

@@ -166,16 +166,24 @@ def test_published_page_with_unpublished_edits_is_handed_over(portal, leaver, he
 def test_new_media_accounts_of_the_leaver_are_listed_and_marked_for_password_change(leaver, heir, township_a):
     from newmedia.models import NewMediaAccount
 
-    mine = NewMediaAccount.objects.create(platform="wechat", name="石羊发布", unit=township_a, responsible=leaver)
-    deputy = NewMediaAccount.objects.create(platform="douyin", name="石羊镇", unit=township_a, deputy=leaver)
-    other = NewMediaAccount.objects.create(platform="weibo", name="石羊微博", unit=township_a, responsible=heir)
+    def registered(platform, name, status="active", **people):
+        return NewMediaAccount.objects.create(platform=platform, name=name, unit=township_a, status=status, **people)
+
+    mine = registered("wechat", "石羊发布", responsible=leaver)
+    deputy = registered("douyin", "石羊镇", status="closing", deputy=leaver)
+    other = registered("weibo", "石羊微博", responsible=heir)
+    # Not open on a platform, so there is no password to change.
+    applied = registered("toutiao", "石羊镇政务", status="applied", responsible=leaver)
+    withdrawn = registered("kuaishou", "石羊镇发布", status="withdrawn", responsible=leaver)
     summary = hand_over(leaver, heir).summary
     assert [(a["name"], a["roles"]) for a in summary["newmedia"]["accounts"]] == [
         ("微信公众号：石羊发布", ["责任人"]),
         ("抖音：石羊镇", ["副责任人"]),
+        ("今日头条：石羊镇政务", ["责任人"]),
+        ("快手：石羊镇发布", ["责任人"]),
     ]
     assert "口令更换" in summary["newmedia"]["note"]
-    for account, required in ((mine, True), (deputy, True), (other, False)):
+    for account, required in ((mine, True), (deputy, True), (other, False), (applied, False), (withdrawn, False)):
         account.refresh_from_db()
         assert account.password_change_required is required
 

@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +14,8 @@ from wagtail.models import Page, Site, WorkflowPage
 
 from cms.organisation.models import Unit
 from disclosure.models import DisclosureItem, PolicyCatalogueEntry
-from newmedia import demo_posts, monitoring
-from newmedia.models import NewMediaAccount, NewMediaPost
+from newmedia import checks, demo_posts, filings, monitoring
+from newmedia.models import AccountStatus, ChangeRequest, NewMediaAccount, NewMediaPost
 from site_pages.models import ColumnPage, ContentPage, HomePage, InterpretationPage, PolicyDocumentPage
 from site_pages.models.base import update_due
 from site_pages.models.columns import content_models
@@ -129,6 +130,30 @@ def test_seed_demo_is_refused_where_demo_users_are_not_allowed(demo_county):
 
 
 # ---------------------------------------------------------------- new media
+
+
+def test_demo_registry_has_every_state_a_duplicate_pair_and_a_stale_account(demo_county):
+    accounts = NewMediaAccount.objects.select_related("responsible", "deputy")
+    assert accounts.count() == 15
+    assert accounts.values("unit").distinct().count() >= 10
+    assert accounts.values("platform").distinct().count() >= 6
+    assert set(accounts.values_list("status", flat=True)) == set(AccountStatus.values)
+    stale = [a.name for a in accounts.filter(status=AccountStatus.ACTIVE) if monitoring.staleness(a) == "stale"]
+    assert stale == ["龙台镇政务"]
+    wechat = accounts.get(name="石羊镇人民政府")
+    assert (wechat.responsible.username, wechat.deputy.username) == ("sy_info_officer", "sy_deputy_head")
+    # Only this account has the leaver of the e2e hand-over as responsible or deputy.
+    assert accounts.filter(Q(responsible=wechat.responsible) | Q(deputy=wechat.responsible)).count() == 1
+    assert checks.registered_problems() == []
+    assert [[a.name for a in group] for group in checks.duplicate_accounts()] == [["龙台镇人民政府", "龙台镇政务"]]
+    closing = accounts.get(status=AccountStatus.CLOSING)
+    assert closing.notice_start <= timezone.localdate() <= closing.notice_end
+    assert list(accounts.filter(forced_closure=True).values_list("name", "provincial_notice_count")) == [
+        ("安岳发改", 3)
+    ]
+    assert ChangeRequest.objects.filter(status="pending").count() == 1
+    assert filings.filings().count() >= 10
+    assert filings.overdue() and len(filings.overdue()) < filings.filings().count()
 
 
 def test_demo_has_a_stale_account_one_in_warning_and_a_post_in_review(demo_county):
