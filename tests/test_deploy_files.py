@@ -114,6 +114,27 @@ def test_timer_schedules_are_valid_calendar_expressions():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
+def test_systemd_accepts_every_unit(tmp_path):
+    # The programs must exist for systemd: the test's own virtualenv stands in for /srv/portal/.venv.
+    for path in SYSTEMD.rglob("*"):
+        if path.is_file():
+            copy = tmp_path / path.relative_to(SYSTEMD)
+            copy.parent.mkdir(exist_ok=True)
+            text = path.read_text(encoding="utf-8").replace("/srv/portal/.venv/bin/", f"{Path(sys.executable).parent}/")
+            copy.write_text(text, encoding="utf-8")
+    units = [path.name for path in SYSTEMD.glob("*.*") if "@." not in path.name and path.is_file()]
+    units += [path.name.replace(".timer", ".service") for path in SYSTEMD.glob("*.timer")]
+    result = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", *sorted(units)],
+        cwd=tmp_path,
+        env={**os.environ, "SYSTEMD_UNIT_PATH": f"{tmp_path}:"},
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
+
+
 def test_gunicorn_preloads_the_application_on_the_socket_nginx_uses():
     # --preload: jieba's dictionary is built once, before the fork (site_pages/segmentation.py).
     service = read_unit(SYSTEMD / "cms-gunicorn.service")["Service"]
