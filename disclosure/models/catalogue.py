@@ -6,6 +6,7 @@ the root, so an item is reviewed, checked and registered exactly like any other 
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -87,16 +88,21 @@ class IndexNumberCounter(models.Model):
         return f"{self.unit_id}/{self.year}: {self.last_serial}"
 
 
-def public_items():
+def private_sections():
+    """The pages under a view restriction, as a filter: read once, it serves items and policy entries alike."""
+    return Page.objects.private_q()
+
+
+def public_items(private=None):
     """Live items the public may see (withheld items carry a view restriction and drop out here)."""
-    return DisclosureItem.objects.live().public()
+    return DisclosureItem.objects.live().exclude(private_sections() if private is None else private)
 
 
-def public_policy_entries():
+def public_policy_entries(private=None):
     # policy_record builds on this module (DisclosureSettings, allocate_for), so it is imported late.
     from .policy_record import public_policy_entries
 
-    return public_policy_entries()
+    return public_policy_entries(private)
 
 
 def number_in_use(number):
@@ -116,17 +122,17 @@ def allocate_for(page, year):
     return allocate(page.owning_unit_id, code=code, year=year, pattern=pattern, taken=number_in_use)
 
 
-def catalogue_of(page):
-    return DisclosureCatalogue.objects.ancestor_of(page, inclusive=True).live().first()
-
-
 class CatalogueChildMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        catalogue = catalogue_of(self)
+        # One read of the ancestors gives the breadcrumbs and the catalogue (the side navigation needs only
+        # its title and URL, so the plain page serves).
+        breadcrumbs = list(self.get_ancestors().filter(depth__gt=1).live())
+        catalogue_type = ContentType.objects.get_for_model(DisclosureCatalogue)
+        catalogue = next((page for page in breadcrumbs if page.content_type_id == catalogue_type.pk), None)
         context["catalogue"] = catalogue
         context["catalogue_sections"] = catalogue.get_children().live().in_menu() if catalogue else []
-        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        context["breadcrumbs"] = breadcrumbs
         return context
 
 
@@ -169,7 +175,8 @@ class DisclosureCatalogue(ColumnPage):
         context["category_groups"] = [
             (label, [c for c in categories if c.category_list == value]) for value, label in CategoryList.choices
         ]
-        rows = catalogue_rows(public_items().descendant_of(self), public_policy_entries())
+        private = private_sections()
+        rows = catalogue_rows(public_items(private).descendant_of(self), public_policy_entries(private))
         context["latest"] = [CatalogueRow(*row) for row in rows[:10]]
         return context
 
@@ -255,8 +262,9 @@ class ProactiveDisclosurePage(CatalogueListing, CatalogueChildMixin, PortalPage)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        private = private_sections()
         context.update(
-            self.catalogue_context(request, public_items().descendant_of(self), public_policy_entries())
+            self.catalogue_context(request, public_items(private).descendant_of(self), public_policy_entries(private))
         )
         return context
 
@@ -297,8 +305,9 @@ class UnitCataloguePage(CatalogueListing, CatalogueChildMixin, PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        policy_entries = public_policy_entries().filter(page__owning_unit=self.owning_unit_id)
-        context.update(self.catalogue_context(request, public_items().child_of(self), policy_entries))
+        private = private_sections()
+        policy_entries = public_policy_entries(private).filter(page__owning_unit=self.owning_unit_id)
+        context.update(self.catalogue_context(request, public_items(private).child_of(self), policy_entries))
         return context
 
 

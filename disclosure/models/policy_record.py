@@ -52,11 +52,16 @@ class PolicyCatalogueEntry(models.Model):
         return self.page.owning_unit
 
 
-def public_policy_entries():
-    """Entries of live policy pages the public may see; an unpublished page leaves the catalogue with it."""
+def public_policy_entries(private=None):
+    """Entries of live policy pages the public may see; an unpublished page leaves the catalogue with it.
+
+    `private` is the view restrictions' filter when the caller has read it already (catalogue.private_sections).
+    """
     from site_pages.models import PolicyDocumentPage
 
-    return PolicyCatalogueEntry.objects.filter(page__in=PolicyDocumentPage.objects.live().public())
+    pages = PolicyDocumentPage.objects.live()
+    public = pages.exclude(pages.private_q() if private is None else private)
+    return PolicyCatalogueEntry.objects.filter(page__in=public)
 
 
 def default_policy_category():

@@ -1,0 +1,138 @@
+"""Every public page type answers an anonymous GET within a fixed number of SQL queries (issue 17 §2).
+
+The page types are Wagtail's page models walked at run time, as tests/e2e/test_page_types.py walks them: a type
+added later fails here until it has a budget in BUDGETS (and the demo county a live page of it). Each page is
+measured on the demo county, then grown — copies of its children and of itself (with their images and
+attachments), images and attachments added to its body, and its top column nested three columns deeper — and
+measured again: the count must not grow, but for the two queries per added URL segment that Wagtail's routing
+reads.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+from wagtail.models import Page, get_page_models
+
+from site_pages.models import ColumnPage
+from tests.factories import make_column
+
+# {page model label: most SQL queries an anonymous GET of a live page of that type may take}.
+BUDGETS = {
+    "site_pages.HomePage": 23,
+    "site_pages.ColumnPage": 13,
+    "site_pages.SpecialTopicPage": 15,
+    "site_pages.ArticlePage": 17,
+    "site_pages.NoticePage": 19,
+    "site_pages.PolicyDocumentPage": 23,
+    "site_pages.InterpretationPage": 20,
+    "site_pages.InterviewPage": 13,
+    "site_pages.MessageBoardPage": 14,
+    "site_pages.ServiceIndexPage": 17,
+    "site_pages.ServiceGuidePage": 21,
+    "site_pages.SurveyPage": 12,
+    "inspection.Bulletin": 17,
+    "disclosure.DisclosureCatalogue": 14,
+    "disclosure.DisclosureSectionPage": 14,
+    "disclosure.AnnualReportIndexPage": 14,
+    "disclosure.ProactiveDisclosurePage": 19,
+    "disclosure.UnitCataloguePage": 21,
+    "disclosure.DisclosureItem": 20,
+    "disclosure_requests.AnnualReportPage": 12,
+    "newmedia.NewMediaDirectoryPage": 12,
+}
+# Wagtail's route() reads each URL segment's page and then its specific page.
+ROUTING_QUERIES_PER_SEGMENT = 2
+COPIES = 3
+NESTING = 3
+
+def served_models():
+    return [model for model in get_page_models() if model is not Page]  # Page is the tree root, never served
+
+
+def sample_page(model):
+    """The demo county's first live, public page of exactly this type (not of a subclass)."""
+    page = model.objects.exact_type(model).live().public().order_by("path").first()
+    assert page is not None, f"the demo county has no live page of {model._meta.label}: add one to its seed"
+    return page
+
+
+def count_queries(client, url):
+    """Queries of an anonymous GET of `url`, after one GET that fills the process-wide caches."""
+    assert client.get(url).status_code == 200, url
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def copy_live(page, parent, number):
+    page.specific.copy(
+        to=parent,
+        update_attrs={"slug": f"{page.slug}-copy{number}", "title": f"{page.title}（副本{number}）"},
+        keep_live=True,
+        log_action=None,
+    )
+
+
+def add_images_and_attachments(page, copies):
+    """Appends each image and document of the demo `copies` times to the body of a page that has one."""
+    if "body" not in {field.name for field in page._meta.get_fields()}:
+        return
+    kinds = page.body.stream_block.child_blocks
+    if "image" in kinds:
+        for image in list(get_image_model().objects.all()) * copies:
+            page.body.append(("image", {"image": image, "alt": image.title, "caption": ""}))
+    if "attachment" in kinds:
+        if not get_document_model().objects.exists():
+            get_document_model().objects.create(title="附件", file=ContentFile(b"%PDF-1.4\n", name="fujian.pdf"))
+        for document in list(get_document_model().objects.all()) * copies:
+            page.body.append(("attachment", {"document": document, "title": ""}))
+    page.save_revision().publish()
+
+
+def nest_deeper(page):
+    """Moves the page's top column under NESTING new columns; returns how many segments its URL gained."""
+    top = page.get_ancestors(inclusive=True).filter(depth=3).specific().first()
+    if not isinstance(top, ColumnPage) or ColumnPage not in top.specific_class.allowed_parent_page_models():
+        return 0  # the catalogue and the home page sit where the page rules put them: no deeper URL exists
+    parent = top.get_parent()
+    for level in range(NESTING):
+        parent = make_column(parent, f"嵌套栏目{level}", top.owning_unit, slug=f"nest{level}")
+    top.move(parent, pos="last-child")
+    return NESTING
+
+
+def grow(page):
+    """More children, siblings, images, attachments and URL depth; returns the segments the URL gained."""
+    for child in page.get_children().live()[:2]:
+        for number in range(COPIES):
+            copy_live(child, page, number)
+    if page.depth > 2:
+        for number in range(COPIES):
+            copy_live(page, page.get_parent(), number)
+    add_images_and_attachments(page.specific, COPIES)
+    return nest_deeper(page)
+
+
+def test_every_page_type_has_a_budget():
+    labels = {model._meta.label for model in served_models()}
+    missing, stale = sorted(labels - set(BUDGETS)), sorted(set(BUDGETS) - labels)
+    assert not missing and not stale, f"give {missing} a query budget; drop {stale}"
+
+
+@pytest.mark.parametrize("label", sorted(BUDGETS))
+def test_queries_within_budget_and_flat(client, demo_county, label):
+    model = next(model for model in served_models() if model._meta.label == label)
+    page = sample_page(model)
+    add_images_and_attachments(page.specific, 1)  # the baseline reads images and documents too
+    before = count_queries(client, page.url)
+    assert before <= BUDGETS[label], f"{label} {page.url}: {before} queries, budget {BUDGETS[label]}"
+
+    gained = grow(page)
+    page = Page.objects.get(pk=page.pk)
+    after = count_queries(client, page.url)
+    allowance = ROUTING_QUERIES_PER_SEGMENT * gained
+    assert after <= before + allowance, f"{label} {page.url}: {after} queries once grown, {before} before"
