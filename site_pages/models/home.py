@@ -6,6 +6,7 @@ from wagtail.models import Page
 from workflows.permissions import ReviewedPagePermissionTester
 
 from ..home_blocks import HomeBodyBlock
+from ..routing import route_by_url_path
 
 
 class HomePage(Page):
@@ -21,6 +22,10 @@ class HomePage(Page):
 
     def permissions_for_user(self, user):
         return ReviewedPagePermissionTester(user, self)
+
+    def route(self, request, path_components):
+        # The site's root: the whole URL is resolved here in one read of the tree instead of one per segment.
+        return route_by_url_path(self, request, path_components)
 
     class Meta:
         verbose_name = _("首页")
