@@ -17,7 +17,8 @@ from fractions import Fraction
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import Page
@@ -58,8 +59,14 @@ def columns_to_check(context, home):
     """Live columns with their newest item (date and title) published by the inspection date, one query."""
     newest = live_pages_below().filter(first_published_at__lt=end_of(context.as_of)).order_by("-first_published_at")
     containers = ContentType.objects.get_for_models(*container_models()).values()
+    # The path range beside startswith lets the (depth, path) index find the children (see live_pages_below).
+    last_descendant = Concat(OuterRef("path"), Value("Z" * Page._meta.get_field("path").max_length))
     subcolumns = Page.objects.live().filter(
-        content_type__in=containers, path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1
+        content_type__in=containers,
+        path__startswith=OuterRef("path"),
+        path__gt=OuterRef("path"),
+        path__lte=last_descendant,
+        depth=OuterRef("depth") + 1,
     )
     columns = (
         ColumnPage.objects.live()
