@@ -13,6 +13,9 @@ import pytest
 
 from tests.test_settings import run_manage
 
+# Production settings in subprocesses, against no test database: the SQLite run covers them.
+pytestmark = pytest.mark.one_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Runs inside `manage.py shell` with production settings: every production middleware, a view that needs no
@@ -22,9 +25,6 @@ import json
 from django.core.handlers.base import BaseHandler
 from django.http import HttpResponse
 from django.test import RequestFactory
-
-# Production settings in subprocesses, against no test database: the SQLite run covers them.
-pytestmark = pytest.mark.one_database
 
 class Handler(BaseHandler):
     def _get_response(self, request):
