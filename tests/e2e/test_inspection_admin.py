@@ -19,7 +19,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 
 def serious(run_axe, page):
-    return [v["id"] for v in run_axe(page)["violations"] if v["impact"] in ("serious", "critical")]
+    """Serious and critical axe-core violations, each with the elements it names, so a failure says where."""
+    return [
+        (v["id"], [(node["target"], node.get("failureSummary", "")) for node in v["nodes"]])
+        for v in run_axe(page)["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_inspector_runs_marks_and_reads_the_tables(page, run_axe, screenshot_dir):
