@@ -39,9 +39,9 @@ run: port-free seed
 # Debian packages the project uses: the outage tests start and kill their own redis-server, the PDF of
 # the 信息发布审核单 is checked with poppler's pdftotext, scanned attachments are read by Tesseract
 # with its simplified-Chinese model, and the OCR tests draw their images with a Noto CJK font.
-SYSTEM_PACKAGES := redis-server poppler-utils tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk
+SYSTEM_PACKAGES := redis-server poppler-utils apache2-utils tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk
 system-deps:
-	@{ command -v redis-server >/dev/null && command -v pdftotext >/dev/null && command -v tesseract >/dev/null \
+	@{ command -v redis-server >/dev/null && command -v pdftotext >/dev/null && command -v ab >/dev/null && command -v tesseract >/dev/null \
 	  && tesseract --list-langs 2>/dev/null | grep -qx chi_sim && fc-list :lang=zh | grep -q .; } || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES); \
 	  else echo "请先安装测试所需的系统软件包：sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; fi; }
