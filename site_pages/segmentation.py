@@ -11,7 +11,7 @@ in the indexed text then finds it, however jieba would have cut the query.
 import logging
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import jieba
 
@@ -19,8 +19,18 @@ jieba.setLogLevel(logging.WARNING)
 
 # Local and domain terms jieba's dictionary lacks; otherwise 安岳 splits into 安 / 岳.
 _EXTRA_WORDS = ("安岳", "安岳县", "三审三校", "政务新媒体", "信息公开", "依申请公开", "乡村振兴", "柠檬")
-for _word in _EXTRA_WORDS:
-    jieba.add_word(_word)
+
+
+@cache
+def tokenizer():
+    """jieba's default tokenizer with the portal's own words, built on first use.
+
+    Building the dictionary takes most of a second; at import it delayed every process's start-up and
+    every page view that never segments text (nearly all of them)."""
+    for word in _EXTRA_WORDS:
+        jieba.add_word(word)
+    return jieba.dt
+
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RUN = re.compile(f"[{_CJK}]+")
@@ -45,7 +55,7 @@ def segment_for_index(text):
     Cached: one save indexes the same text several times (one call per index field).
     """
     text = normalise(text)
-    words = [w for w in jieba.cut_for_search(text) if CJK_RUN.fullmatch(w)]
+    words = [w for w in tokenizer().cut_for_search(text) if CJK_RUN.fullmatch(w)]
     pairs = [pair for run in WORD_RUN.findall(text) for pair in _bigrams(run)]
     return " ".join(words + pairs + ALNUM.findall(text))
 
@@ -69,5 +79,5 @@ def segment_query(text):
 def query_words(text):
     """jieba's words of two or more characters in a query: what a zero-result page suggests trying alone."""
     text = normalise(text)
-    words = (w for w in jieba.cut(text) if len(w) >= 2 and (CJK_RUN.fullmatch(w) or ALNUM.fullmatch(w)))
+    words = (w for w in tokenizer().cut(text) if len(w) >= 2 and (CJK_RUN.fullmatch(w) or ALNUM.fullmatch(w)))
     return list(dict.fromkeys(words))

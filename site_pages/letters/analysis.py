@@ -23,7 +23,7 @@ from cms.charts import bar_chart, line_chart
 from cms.organisation.models import Unit
 from workflows.checks.personal_data import personal_data_spans
 
-from .. import segmentation  # noqa: F401 - the portal's own words (安岳县, 乡村振兴 …) in jieba's dictionary
+from .. import segmentation
 from ..models.base import add_months
 from ..models.letters import LetterType, MessageBoardPage, RefusalReason
 from .statistics import (
@@ -72,6 +72,7 @@ def without_personal_data(text, writer_name=""):
 def keywords_of(text, writer_name=""):
     """The letter's candidate keywords, with repetitions, in order."""
     stopped = stop_words()
+    segmentation.tokenizer()  # the portal's own words (安岳县, 乡村振兴 …) in the dictionary posseg shares
     return [
         pair.word
         for pair in jieba.posseg.cut(without_personal_data(text, writer_name))

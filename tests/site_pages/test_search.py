@@ -1,5 +1,8 @@
 """Chinese search: segmented index and queries on the configured database backend."""
 
+import subprocess
+import sys
+
 import pytest
 from django.db import connection
 from wagtail.models import Page
@@ -106,3 +109,19 @@ def test_configured_backend_wraps_the_database_backend_of_this_connection():
     assert type(backend).__name__.startswith("Segmenting")
     expected = {"postgresql": "Postgres", "sqlite": "SQLite"}[connection.vendor]
     assert expected in type(backend).__name__
+
+
+def test_loading_the_site_does_not_build_jiebas_dictionary():
+    """Start-up imports every URL and model; the dictionary (most of a second) waits for the first segmentation."""
+    script = (
+        "import django, jieba; django.setup(); import cms.urls; from django.test import Client; "
+        "print(jieba.dt.initialized)"
+    )
+    result = subprocess.run(  # noqa: S603 - this interpreter with a fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_the_portals_own_words_are_in_the_dictionary_from_the_first_segmentation():
+    assert "安岳县" in segment_for_index("安岳县召开会议").split()
