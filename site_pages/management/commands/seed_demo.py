@@ -6,6 +6,7 @@ missing is created. Refused unless settings.DEMO_SEED_ALLOWED is true (never in 
 
 import datetime
 import json
+import uuid
 from io import BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -101,7 +102,10 @@ def home_block(kind, value, columns):
     if "link" in value:
         value["link"] = home_link(*value["link"], columns)
     if "links" in value:
-        value["links"] = [{"type": "item", "value": home_link(*link, columns)} for link in value["links"]]
+        # A list item without an id is read as a bare value (Wagtail's ListBlock format), and every field is None.
+        value["links"] = [
+            {"type": "item", "value": home_link(*link, columns), "id": str(uuid.uuid4())} for link in value["links"]
+        ]
     return {"type": kind, "value": value}
 
 
