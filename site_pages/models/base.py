@@ -22,6 +22,7 @@ from workflows.reposts import RepostSourceMixin
 from ..blocks import BodyBlock
 from ..draft_privacy import display_title
 from ..forms import PortalPageForm
+from ..page_urls import UrlPathMixin
 from ..segmentation import segment_for_index
 
 # Characters of one attachment's text that go into the search index; enough for any notice or policy.
@@ -76,7 +77,7 @@ def update_due(update_class, last_update):
     return add_months(last_update, months) + datetime.timedelta(days=days)
 
 
-class PortalPage(Page):
+class PortalPage(UrlPathMixin, Page):
     """Abstract base for every page below the home page."""
 
     owning_unit = models.ForeignKey(

@@ -6,10 +6,11 @@ from wagtail.models import Page
 from workflows.permissions import ReviewedPagePermissionTester
 
 from ..home_blocks import HomeBodyBlock
+from ..page_urls import UrlPathMixin
 from ..routing import route_by_url_path
 
 
-class HomePage(Page):
+class HomePage(UrlPathMixin, Page):
     """The portal's home page: sections (要闻, column feeds, entries, shortcuts) the editors choose and order."""
 
     body = StreamField(HomeBodyBlock(), verbose_name=_("首页版块"), blank=True)
