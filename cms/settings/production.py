@@ -44,6 +44,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     # Short socket timeouts; the default alias ignores Redis errors, "strict" raises them (cms.outages).
     CACHES = redis_caches(REDIS_URL)
+    # The page cache is shared by every app server and, like the default alias, ignores Redis errors: while Redis
+    # is down pages are built uncached (cms.pagecache).
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+# "0" switches the page cache off (the HTTP benchmark compares both).
+PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "1").strip() != "0"
 
 # nginx's page cache (deploy/nginx/cms.conf) keeps only what the application marks cacheable; its local purge
 # server is told when a page is published or unpublished (wagtail.contrib.frontend_cache's HTTP backend).
@@ -89,8 +94,13 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "DENY"
 
-# whitenoise serves the collected static files right after the security middleware.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
+# whitenoise serves the collected static files right after the security middleware (which follows the page cache's).
+_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware")  # noqa: F405
+MIDDLEWARE = [  # noqa: F405
+    *MIDDLEWARE[: _security + 1],  # noqa: F405
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[_security + 1 :],  # noqa: F405
+]
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -32,3 +32,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # parallel runs never share one. Durability is not needed for a database dropped after the run.
     DATABASES["default"]["TEST"] = {"NAME": str(TEST_FILES_ROOT / f"db-{os.getpid()}.sqlite3")}  # noqa: F405
     DATABASES["default"]["OPTIONS"]["init_command"] += "PRAGMA synchronous=OFF;"  # noqa: F405
+
+# Off by default: the query budgets and every test that reads a page after changing rows must measure the page
+# itself, and the database is rolled back between tests while a cache would keep their pages. tests/pagecache
+# switches it on; PAGE_CACHE_ENABLED=1 does for a benchmark run under these settings.
+PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "0").strip() not in ("", "0")

@@ -1,0 +1,1 @@
+"""Full-page cache for anonymous public GET requests (docs/architecture.md, "Page cache")."""

@@ -1,0 +1,69 @@
+"""Cache keys of the page cache and the generation number that purges them all at once.
+
+Every key starts with the current generation. A purge increments it: every page stored before becomes
+unreachable in one cache write, whichever pages listed the changed object, and expires by its timeout.
+"""
+
+import hashlib
+import time
+from urllib.parse import parse_qsl, urlencode
+
+from django.conf import settings
+from django.core.cache import caches
+
+GENERATION_KEY = "pagecache:generation"
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _fresh_generation():
+    # Never a number used before: were the counter evicted or lost while pages stayed stored, starting again from
+    # a small number could reach pages stored under that number long ago.
+    return time.time_ns()
+
+
+def current_generation(cache=None):
+    """The generation pages are stored and found under, created on first use; None while the cache is down."""
+    cache = cache or page_cache()
+    generation = cache.get(GENERATION_KEY)
+    if generation is not None:
+        return generation
+    fresh = _fresh_generation()
+    added = cache.add(GENERATION_KEY, fresh, timeout=None)
+    if added is None:  # a cache that ignores its errors answers None: down, do not wait for it a third time
+        return None
+    return fresh if added else cache.get(GENERATION_KEY)
+
+
+def bump_generation(cache=None):
+    """Makes every stored page unreachable."""
+    cache = cache or page_cache()
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # no counter yet (first use, evicted, or a cache restarted empty)
+        cache.set(GENERATION_KEY, _fresh_generation(), timeout=None)
+
+
+def normalised_query(query_string):
+    """The query string with its parameters sorted, so that ?b=2&a=1 and ?a=1&b=2 share one entry."""
+    if not query_string:
+        return ""
+    return urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
+
+
+def page_key(generation, request):
+    """A bounded key for this request's page: the variant cookies, scheme, host, path and sorted query."""
+    variant = ";".join(f"{name}={request.COOKIES.get(name, '')}" for name in settings.PAGE_CACHE_VARY_COOKIES)
+    parts = "\n".join(
+        [
+            request.scheme,
+            request.get_host(),
+            request.path,
+            normalised_query(request.META.get("QUERY_STRING", "")),
+            variant,
+        ]
+    )
+    digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"pagecache:{generation}:{digest}"

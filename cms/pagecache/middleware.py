@@ -1,0 +1,136 @@
+"""Full-page cache for anonymous public GET requests, answered before every other middleware.
+
+A request qualifies (``cacheable_request``) when it is a GET or HEAD outside the admin, documents, media, previews,
+logins and the API, and carries no cookie but the CSRF cookie and the cookies that are part of the key
+(``PAGE_CACHE_VARY_COOKIES``): a session, a pending message or any other cookie means the page may be someone's
+own. A qualifying request is looked up under the current generation (cms.pagecache.keys); a hit is answered from
+the stored content and headers, so sessions, authentication, OTP, account policy, lockout, CSP and the view never
+run for it.
+
+A miss runs the whole stack and stores the response only when nothing in it may be personal or one-off
+(``storable``): 200 text/html, no Set-Cookie (a page that used its CSRF token always sets the cookie), no
+private/no-store/no-cache, no CSP nonce, not streamed, and no database write while it was built (a hit would skip
+the write: search statistics, counters, first renditions). ``Vary: Cookie`` is on every page (the account policy
+reads ``request.user`` on every request) and cannot refuse one here: the request that built a stored page and every
+request served from it carry the same cookies apart from the CSRF cookie, which only a page that sets it reads.
+"""
+
+import re
+from contextlib import ExitStack
+from functools import partial
+
+from django.conf import settings
+from django.db import connections
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re
+
+from .keys import current_generation, page_cache, page_key
+
+HEADER = "X-Page-Cache"
+# Paths whose answer depends on who asks, or that are never a public page.
+EXCLUDED_PREFIXES = (
+    "/admin/",  # Wagtail's admin, its login and two-factor steps, the admin API
+    "/django-admin/",
+    "/documents/",  # documents are checked per download (cms.security.docserve)
+    "/media/",
+    "/static/",
+    "/_util/",  # Wagtail's front-end login and page-password forms
+    "/api/",
+    "/a11y/",  # sets the large-text cookie
+)
+_WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+_NO_STORE_DIRECTIVES = {"private", "no-store", "no-cache"}
+# Headers that are not part of a page: rebuilt by the server or meaningless once stored.
+_SKIPPED_HEADERS = {"date", HEADER.lower()}
+
+
+def cacheable_cookies():
+    return {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_VARY_COOKIES}
+
+
+def cacheable_request(request):
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(EXCLUDED_PREFIXES):
+        return False
+    if request.COOKIES and not cacheable_cookies().issuperset(request.COOKIES):
+        return False
+    # A preview (Wagtail runs a simulated request through the middleware) shows a draft.
+    return "HTTP_AUTHORIZATION" not in request.META and not getattr(request, "is_dummy", False)
+
+
+def _ignorable_vary(value):
+    value = value.strip().lower()
+    # Cookie: see the module's doc. Accept-Language: the site has one language.
+    return value == "cookie" or (value == "accept-language" and len(settings.LANGUAGES) == 1)
+
+
+def storable(response):
+    if response.status_code != 200 or response.streaming:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    if response.cookies or "Set-Cookie" in response:
+        return False
+    if any(not _ignorable_vary(value) for value in cc_delim_re.split(response.get("Vary", "")) if value.strip()):
+        return False
+    directives = {part.split("=")[0].strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    if directives & _NO_STORE_DIRECTIVES:
+        return False
+    policies = response.get("Content-Security-Policy", "") + response.get("Content-Security-Policy-Report-Only", "")
+    return "'nonce-" not in policies
+
+
+def _note_write(flag, execute, sql, params, many, context):
+    if _WRITE_SQL.match(sql):
+        flag[0] = True
+    return execute(sql, params, many, context)
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or not cacheable_request(request):
+            return self.get_response(request)
+        cache = page_cache()
+        generation = current_generation(cache)
+        if generation is None:  # the cache is down: serve uncached
+            return self.get_response(request)
+        key = page_key(generation, request)
+        stored = cache.get(key)
+        if stored is not None:
+            return self._from_stored(request, stored)
+        response, wrote = self._render_watching_writes(request)
+        if wrote:
+            # A hit would skip what this request wrote; the next request that writes nothing stores the page.
+            response[HEADER] = "skip"
+        elif request.method == "GET" and storable(response):
+            cache.set(key, self._to_stored(response), settings.PAGE_CACHE_TIMEOUT)
+            response[HEADER] = "miss"
+        else:
+            response[HEADER] = "skip"
+        return response
+
+    def _render_watching_writes(self, request):
+        flag = [False]
+        with ExitStack() as stack:
+            for alias in connections:
+                stack.enter_context(connections[alias].execute_wrapper(partial(_note_write, flag)))
+            response = self.get_response(request)
+        return response, flag[0]
+
+    @staticmethod
+    def _to_stored(response):
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS]
+        return (response.content, headers)
+
+    @staticmethod
+    def _from_stored(request, stored):
+        content, headers = stored
+        response = HttpResponse(b"" if request.method == "HEAD" else content)
+        for name, value in headers:
+            response[name] = value
+        response[HEADER] = "hit"
+        return response
