@@ -119,14 +119,18 @@ def on_m2m_change(sender, action, using=None, **kwargs):
         request_purge(using)
 
 
+def frontend_cache_installed():
+    return apps.is_installed("wagtail.contrib.frontend_cache")
+
+
 def on_page_change(sender, instance, **kwargs):
     request_purge()
-    if apps.is_installed("wagtail.contrib.frontend_cache"):
+    if frontend_cache_installed():
         purge_frontend(instance, old_url_path=kwargs.get("url_path_before"))
 
 
 def on_page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page) and apps.is_installed("wagtail.contrib.frontend_cache"):
+    if isinstance(instance, Page) and frontend_cache_installed():
         purge_frontend(instance)
 
 
