@@ -11,8 +11,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,53 +32,12 @@ from disclosure.requests.models import RateLimitWindow
 from site_pages.demo.emblem import emblem_png
 from site_pages.models import PortalSettings
 from tests.factories import UserFactory, log_in
+from tests.redis_server import RedisServer, free_port
 from tests.test_settings import GOOD_ENV, run_manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER_REDIS = "redis://127.0.0.1:1/0"
 STATUS_URL = "/yxsqgk/status/"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class RedisServer:
-    def __init__(self, binary, workdir):
-        self.binary, self.workdir = binary, workdir
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process = None
-
-    def start(self):
-        self.process = subprocess.Popen(  # noqa: S603 - the redis-server binary with fixed arguments
-            [self.binary, "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            cwd=self.workdir,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        probe = redis.Redis(port=self.port, socket_connect_timeout=0.2)
-        deadline = time.monotonic() + 5
-        while True:
-            try:
-                probe.ping()
-                return
-            except redis.exceptions.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.02)
-
-    def kill(self):
-        self.process.kill()
-        self.process.wait()
-
-    def freeze(self):
-        self.process.send_signal(signal.SIGSTOP)
-
-    def thaw(self):
-        self.process.send_signal(signal.SIGCONT)
 
 
 @pytest.fixture
@@ -91,7 +48,7 @@ def redis_server(tmp_path):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
-    server = RedisServer(binary, tmp_path)
+    server = RedisServer(tmp_path, binary)
     server.start()
     yield server
     if server.process.poll() is None:
