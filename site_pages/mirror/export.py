@@ -182,8 +182,9 @@ class Exporter:
         if address.path.startswith(settings.MEDIA_URL):
             return self._fetch_media(address)
         self.client.cookies.clear()
-        # The test client closes the response as a server would (a streamed one once its content is read).
-        return self._store(address, self.client.get(address.url, HTTP_ACCEPT="text/html,*/*"))
+        # Over HTTPS, as visitors come: production redirects plain HTTP to it. The test client closes the
+        # response as a server would (a streamed one once its content is read).
+        return self._store(address, self.client.get(address.url, secure=True, HTTP_ACCEPT="text/html,*/*"))
 
     def _store(self, address, response):
         if response.status_code in REDIRECTS:

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, override_settings
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction, Site
 
@@ -210,7 +210,9 @@ def test_second_export_is_idempotent_and_removes_what_it_wrote_before(demo_count
     stale.parent.mkdir(parents=True)
     stale.write_text("written by an earlier export", "utf-8")
     out = io.StringIO()
-    call_command("export_static", str(directory), stdout=out)
+    # As in production, where plain HTTP is redirected to HTTPS: the export asks over HTTPS.
+    with override_settings(SECURE_SSL_REDIRECT=True):
+        call_command("export_static", str(directory), stdout=out)
     assert not (directory / "old").exists()
     assert _contents(directory) == before
     assert re.fullmatch(r"静态镜像已导出：页面 \d+ 个，文件 \d+ 个，共 \d+ 字节，用时 [\d.]+ 秒。\n", out.getvalue())
