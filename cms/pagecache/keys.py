@@ -1,7 +1,8 @@
 """Cache keys of the page cache and the generation number that purges them all at once.
 
-Every key starts with the current generation. A purge increments it: every page stored before becomes
-unreachable in one cache write, whichever pages listed the changed object, and expires by its timeout.
+Every stored page carries the generation it was stored under and is served only while that is still the current
+one. A purge increments it: every page stored before is out of date in one cache write, whichever pages listed
+the changed object. The middleware reads the counter and the page in one round trip (``get_many``).
 """
 
 import hashlib
@@ -24,15 +25,11 @@ def _fresh_generation():
     return time.time_ns()
 
 
-def current_generation(cache=None):
-    """The generation pages are stored and found under, created on first use; None while the cache is down."""
-    cache = cache or page_cache()
-    generation = cache.get(GENERATION_KEY)
-    if generation is not None:
-        return generation
+def start_generation(cache):
+    """A first generation for a cache without one; None while the cache is down."""
     fresh = _fresh_generation()
     added = cache.add(GENERATION_KEY, fresh, timeout=None)
-    if added is None:  # a cache that ignores its errors answers None: down, do not wait for it a third time
+    if added is None:  # a cache that ignores its errors answers None: down, do not wait for it again
         return None
     return fresh if added else cache.get(GENERATION_KEY)
 
@@ -53,7 +50,7 @@ def normalised_query(query_string):
     return urlencode(sorted(parse_qsl(query_string, keep_blank_values=True)))
 
 
-def page_key(generation, request):
+def page_key(request):
     """A bounded key for this request's page: the variant cookies, scheme, host, path and sorted query."""
     variant = ";".join(f"{name}={request.COOKIES.get(name, '')}" for name in settings.PAGE_CACHE_VARY_COOKIES)
     parts = "\n".join(
@@ -66,4 +63,4 @@ def page_key(generation, request):
         ]
     )
     digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"pagecache:{generation}:{digest}"
+    return f"pagecache:{digest}"

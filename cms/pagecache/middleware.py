@@ -2,10 +2,10 @@
 
 A request qualifies (``cacheable_request``) when it is a GET or HEAD outside the admin, documents, media, previews,
 logins and the API, and carries no cookie but the CSRF cookie and the cookies that are part of the key
-(``PAGE_CACHE_VARY_COOKIES``): a session, a pending message or any other cookie means the page may be someone's
-own. A qualifying request is looked up under the current generation (cms.pagecache.keys); a hit is answered from
-the stored content and headers, so sessions, authentication, OTP, account policy, lockout, CSP and the view never
-run for it.
+(``PAGE_CACHE_VARY_COOKIES``): a session, a pending message or any other cookie means the page may be someone's own.
+A qualifying request reads the generation and its page in one round trip (cms.pagecache.keys); a page stored under
+the current generation is a hit, answered from the stored content and headers, so sessions, authentication, OTP,
+account policy, lockout, CSP and the view never run for it.
 
 A miss runs the whole stack and stores the response only when nothing in it may be personal or one-off
 (``storable``): 200 text/html, no Set-Cookie (a page that used its CSRF token always sets the cookie), no
@@ -24,7 +24,7 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from .keys import current_generation, page_cache, page_key
+from .keys import GENERATION_KEY, page_cache, page_key, start_generation
 
 HEADER = "X-Page-Cache"
 # Paths whose answer depends on who asks, or that are never a public page.
@@ -95,19 +95,23 @@ class PageCacheMiddleware:
         if not settings.PAGE_CACHE_ENABLED or not cacheable_request(request):
             return self.get_response(request)
         cache = page_cache()
-        generation = current_generation(cache)
-        if generation is None:  # the cache is down: serve uncached
-            return self.get_response(request)
-        key = page_key(generation, request)
-        stored = cache.get(key)
-        if stored is not None:
+        key = page_key(request)
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY)
+        if generation is None:
+            generation = start_generation(cache)
+            if generation is None:  # the cache is down: serve uncached
+                return self.get_response(request)
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
             return self._from_stored(request, stored)
         response, wrote = self._render_watching_writes(request)
         if wrote:
             # A hit would skip what this request wrote; the next request that writes nothing stores the page.
             response[HEADER] = "skip"
         elif request.method == "GET" and storable(response):
-            cache.set(key, self._to_stored(response), settings.PAGE_CACHE_TIMEOUT)
+            # Under the generation read before rendering: were it purged meanwhile, this copy is never served.
+            cache.set(key, self._to_stored(generation, response), settings.PAGE_CACHE_TIMEOUT)
             response[HEADER] = "miss"
         else:
             response[HEADER] = "skip"
@@ -122,13 +126,13 @@ class PageCacheMiddleware:
         return response, flag[0]
 
     @staticmethod
-    def _to_stored(response):
+    def _to_stored(generation, response):
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS]
-        return (response.content, headers)
+        return (generation, response.content, headers)
 
     @staticmethod
     def _from_stored(request, stored):
-        content, headers = stored
+        _generation, content, headers = stored
         response = HttpResponse(b"" if request.method == "HEAD" else content)
         for name, value in headers:
             response[name] = value
