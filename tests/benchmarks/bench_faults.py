@@ -249,7 +249,7 @@ def main():
         env = hs.portal_env(database_url, workdir, redis_server.url, settings="tests.benchmarks.faults_settings")
         hs.seed_portal(database_url, env)
         server = hs.Gunicorn("门户", "cms.wsgi", env, workdir)
-        hs.say(f"gunicorn 已启动（{server.start():.2f} 秒到第一个 200），开始负载")
+        hs.say(f"gunicorn 已启动（{server.start():.2f} 秒到第一个 200），开始负载（{hs.machine_load()}）")
         cache_state = hs.page_cache_state(server.url("/"))
         phase = args.phase_seconds
         with Load(server) as load:

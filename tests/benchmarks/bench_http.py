@@ -89,7 +89,7 @@ def measure(servers, rounds, seconds, limit):
     """Alternating rounds: every (server, URL) once per round; returns {(server, label): [ab figures, ...]}."""
     figures = {}
     for round_number in range(1, rounds + 1):
-        hs.say(f"第 {round_number}/{rounds} 轮")
+        hs.say(f"第 {round_number}/{rounds} 轮（{hs.machine_load()}）")
         for server, labels in servers:
             for label in labels:
                 path = PORTAL_PATHS.get(label, "/")
@@ -109,9 +109,10 @@ def summary(runs):
 
 def report(figures, cache_state, reference_ms, portal_ms, cold):
     print()
-    print("HTTP（ab -c 10，gunicorn 2 个进程；每格为各轮中位数，p99 取各轮最大值）")
+    print(f"HTTP（ab -c 10，gunicorn 2 个进程；每格为各轮中位数，p99 取各轮最大值；结束时{hs.machine_load()}）")
     print("参照站：`wagtail start` 生成的空白 Wagtail 站点首页（同一虚拟环境的 Wagtail 与 Django），")
-    print("代替议题中的 bakerydemo；其站点缓存为 Django 的 per-site cache（本地内存）")
+    print("代替议题中的 bakerydemo（其首页只有一个模板，比 bakerydemo 的首页轻得多）；")
+    print("参照站的站点缓存为 Django 的 per-site cache（本地内存），门户的页面缓存在 Redis（生产设置）")
     reference_cached = summary(figures[("参照站-站点缓存", "首页")])
     reference_plain = summary(figures[("参照站", "首页")])
     rows = []

@@ -35,6 +35,12 @@ def say(message):
     print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
 
 
+def machine_load():
+    """Other processes share the cores: the load average says how far the figures can be trusted."""
+    one, five, _fifteen = os.getloadavg()
+    return f"{os.cpu_count()} 核，负载均值 {one:.1f}/{five:.1f}"
+
+
 def gunicorn_options(workers):
     """ExecStart's options in the systemd unit, with ``workers`` workers and without the access log."""
     line = next(line for line in UNIT.read_text().splitlines() if line.startswith("ExecStart="))

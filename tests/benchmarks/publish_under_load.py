@@ -22,24 +22,28 @@ THREADS = 10
 LOAD_BEFORE_APPROVAL = 3.0
 APPROVER = f"""
 import sys, time
-from django.contrib.auth import get_user_model
 from wagtail.models import Page
+from cms.organisation.models import Membership
 from site_pages.demo.mail import held_mail
-from site_pages.management.commands.seed_review_demo import ORDER
 from workflows import api
 
 page = Page.objects.get(slug={SLUG!r}).specific
-state = api.current_stage(page).task_state
-tasks = list(state.workflow_state.workflow.workflow_tasks.order_by("sort_order").values_list("task_id", flat=True))
-users = {{role: get_user_model().objects.get(username=f"sy_{{role}}") for role in set(ORDER)}}
-remaining = ORDER[tasks.index(state.task_id):]
+first = api.current_stage(page).task_state
+last = first.workflow_state.workflow.workflow_tasks.order_by("sort_order").last().task_id
+
+
+def approve(stage):
+    user = Membership.objects.active().filter(unit=stage.unit, role=stage.role).first().user
+    api.approve(page, user, checked=api.checklist_for(page), comment="同意。")
+
+
 with held_mail():
-    for role in remaining[:-1]:
-        api.approve(page, users[role], checked=api.checklist_for(page), comment="同意。")
-    print("READY", remaining[-1], flush=True)
+    while (stage := api.current_stage(page)).task_state.task_id != last:
+        approve(stage)
+    print("READY", stage.label, flush=True)
     sys.stdin.readline()
     started = time.monotonic()
-    api.approve(page, users[remaining[-1]], checked=api.checklist_for(page), comment="同意。")
+    approve(stage)
     done = time.monotonic()
 page.refresh_from_db()
 print("DONE", started, done, page.live, flush=True)
@@ -58,20 +62,28 @@ def load(url, stop, results):
         results.append((started, time.monotonic(), *outcome))
 
 
+def line_starting(stream, word):
+    """The words of the first line the approver prints that starts with ``word``; None when it ended first."""
+    for line in stream:
+        if line.startswith(word):
+            return line.split()
+    return None
+
+
 def publish_under_load(server, env, cache_state, seconds_after):
     print("发布时的负载（首页，10 个线程，页面缓存开）")
     if cache_state is None:
         print("  page cache not present（无 X-Page-Cache 头）：测得的是未缓存的首页")
     approver = subprocess.Popen(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "shell", "-c", APPROVER],
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", APPROVER],
         cwd=hs.BASE_DIR,
         env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
-    ready = approver.stdout.readline().split()
-    if not ready or ready[0] != "READY":
+    ready = line_starting(approver.stdout, "READY")
+    if ready is None:
         approver.wait(30)
         raise SystemExit("审核进程未能完成前几道审核（见上方输出）")
     url = server.url("/")
@@ -83,9 +95,9 @@ def publish_under_load(server, env, cache_state, seconds_after):
     hs.say(f"最后一道审核（{ready[1]}）开始")
     approver.stdin.write("GO\n")
     approver.stdin.flush()
-    done_line = approver.stdout.readline().split()
+    done_line = line_starting(approver.stdout, "DONE")
     approver.wait(60)
-    if not done_line or done_line[0] != "DONE":
+    if done_line is None:
         stop.set()
         raise SystemExit("最后一道审核失败（见上方输出）")
     approval_started, approval_done, live = float(done_line[1]), float(done_line[2]), done_line[3] == "True"
