@@ -13,6 +13,21 @@ from django.conf import settings
 from django.core.cache import caches
 
 GENERATION_KEY = "pagecache:generation"
+# After the cache was found down, this process serves uncached for this many seconds without asking it again:
+# a hung Redis would otherwise cost every request its timeouts.
+OUTAGE_PAUSE = 5.0
+
+
+class _Outage:
+    until = 0.0
+
+
+def cache_paused():
+    return time.monotonic() < _Outage.until
+
+
+def pause_after_outage():
+    _Outage.until = time.monotonic() + OUTAGE_PAUSE
 
 
 def page_cache():
@@ -29,7 +44,8 @@ def start_generation(cache):
     """A first generation for a cache without one; None while the cache is down."""
     fresh = _fresh_generation()
     added = cache.add(GENERATION_KEY, fresh, timeout=None)
-    if added is None:  # a cache that ignores its errors answers None: down, do not wait for it again
+    if added is None:  # a cache that ignores its errors answers None: down
+        pause_after_outage()
         return None
     return fresh if added else cache.get(GENERATION_KEY)
 

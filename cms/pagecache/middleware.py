@@ -24,7 +24,7 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from .keys import GENERATION_KEY, page_cache, page_key, start_generation
+from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, start_generation
 
 HEADER = "X-Page-Cache"
 # Paths whose answer depends on who asks, or that are never a public page.
@@ -92,7 +92,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_ENABLED or not cacheable_request(request):
+        if not settings.PAGE_CACHE_ENABLED or cache_paused() or not cacheable_request(request):
             return self.get_response(request)
         cache = page_cache()
         key = page_key(request)
