@@ -26,8 +26,9 @@ PROHIBITION_NOTE = _("该词出现在禁止、打击或法律责任的表述中�
 # Brackets, quotes and 、 inside a match are believed only when every pair of neighbouring term
 # characters is separated (赌“博”网“站”); otherwise two words meet across them. Clause punctuation
 # is stricter (sentences.crosses_clause).
-_INNER_PUNCTUATION = re.compile("[、“”‘’「」『』（）【】《》〈〉〔〕()]")
-_CLAUSE_PUNCTUATION = re.compile("[，。；：？！…—,;:?!]")
+_INNER_PUNCTUATION = "、“”‘’「」『』（）【】《》〈〉〔〕()"
+_CLAUSE_PUNCTUATION = "，。；：？！…—,;:?!"
+_PUNCTUATION = re.compile(f"[{re.escape(_INNER_PUNCTUATION + _CLAUSE_PUNCTUATION)}]")
 _QUOTES = re.compile("[“”‘’「」『』\"'＂＇]")
 # Characters around a hit folded for context rules, raw whitelists and word boundaries; a blocking
 # hit's whole sentence (up to SENTENCE_REACH each side) is read for a prohibition.
@@ -48,6 +49,9 @@ class MatchEntry:
     # Whitelist phrases holding punctuation (第（一）项), matched on the literal text.
     raw_whitelist: tuple = ()
     rules: tuple = ()
+    # A warning without whitelist phrases or rules that cannot be two words running into each other:
+    # a hit needs its context read only when punctuation or a quote is near.
+    plain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +128,10 @@ class LexiconMatcher:
                 # Saved rules are validated; a broken row from elsewhere must not stop every scan.
                 rules = ()
             entry_index = len(self.entries)
+            length = len(term_norm)
+            plain = not (raw_whitelist or rules) and severity != "block" and (length < 2 or category != "advertising")
             self.entries.append(
-                MatchEntry(term, category, severity, suggestion or "", literal, len(term_norm), raw_whitelist, rules)
+                MatchEntry(term, category, severity, suggestion or "", literal, length, raw_whitelist, rules, plain)
             )
             term_entries[pattern(term_norm)].append(entry_index)
             # The right form of a wording entry that contains the wrong one (党的十八大以来 for
@@ -218,15 +224,10 @@ def _judge(entry, text, start, end, literal):
         if fold_literal(text[start:end]) != entry.literal:
             return None
         return LexiconHit(entry, start, end, entry.severity)
-    spans_punctuation = end - start > 1 and (
-        _CLAUSE_PUNCTUATION.search(text, start, end) or _INNER_PUNCTUATION.search(text, start, end)
-    )
-    # Most hits need no context: a warning outside punctuation and quotes, without rules, that
-    # cannot be two words running into each other.
-    plain = not (spans_punctuation or entry.raw_whitelist or entry.rules)
-    if plain and entry.severity != "block" and not _next_to_quote(text, start, end):
-        if entry.length < 2 or entry.category != "advertising":
-            return LexiconHit(entry, start, end, entry.severity)
+    spans_punctuation = end - start > 1 and _PUNCTUATION.search(text, start, end) is not None
+    # Most hits need no context: a plain entry's hit outside punctuation and quotes.
+    if entry.plain and not spans_punctuation and not _next_to_quote(text, start, end):
+        return LexiconHit(entry, start, end, entry.severity)
     window, offset = literal.around(start, end, _CONTEXT_WINDOW)
     local_start, local_end = start - offset, end - offset
     if spans_punctuation:

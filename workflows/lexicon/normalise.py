@@ -155,21 +155,61 @@ def _astral_to_bmp(text):
     return _ASTRAL.sub(lambda found: NOISE if ord(found.group()) in astral else ASTRAL_PLACEHOLDER, text)
 
 
+# Below this length (measured: the two cost the same at about 128 characters) the stream is built
+# with str.translate and its offsets are mapped only when a match needs them: numpy's fixed cost per
+# call (some ten array operations) is most of the time of a short paragraph.
+_VECTOR_STREAM_MINIMUM = 128
+_IDEOGRAPH_CLASS = "[" + "".join(f"{chr(low)}-{chr(high - 1)}" for low, high in _CJK_RANGES) + "]"
+_IDEOGRAPH = re.compile(_IDEOGRAPH_CLASS)
+_REPEATED_IDEOGRAPHS = re.compile(f"({_IDEOGRAPH_CLASS})\\1+")
+
+
 class NormalisedText:
     """The matching stream of `original` and the map from stream spans back to original spans.
 
-    numpy does the per-character work: the strict fold is a table lookup over the UTF-16 code
-    units, noise is dropped with a mask, and runs of one ideograph are collapsed by comparing each
-    character with the one before. Two int32 index arrays map back: the original position of each
+    A long text is folded by numpy: the strict fold is a table lookup over the UTF-16 code units,
+    noise is dropped with a mask, and runs of one ideograph are collapsed by comparing each
+    character with the one before. Two index arrays map back: the original position of each
     character kept after dropping noise, and the kept position of each stream character (only when
-    a run was collapsed), so mapping a span back is a few array reads. Arrays are few and narrow:
-    for a long text, allocating (page faults) costs as much as computing. The stream is kept as
-    UTF-16-LE bytes, the form the automaton reads.
+    a run was collapsed), so mapping a span back is a few array reads. A short text (a paragraph)
+    is folded by str.translate, and its kept positions are listed only when a span is mapped back,
+    which most paragraphs never need. The stream is kept as UTF-16-LE bytes, the form the
+    automaton reads.
     """
 
-    __slots__ = ("utf16", "_kept", "_heads")
+    __slots__ = ("utf16", "_kept", "_heads", "_folded")
 
     def __init__(self, original):
+        self._folded = None
+        if len(original) < _VECTOR_STREAM_MINIMUM:
+            self._fold_short(original)
+        else:
+            self._fold_long(original)
+
+    def _fold_short(self, original):
+        if _ASTRAL.search(original):
+            original = _astral_to_bmp(original)
+        folded = original.translate(_tables()[0])
+        stream = folded.replace(NOISE, "") if NOISE in folded else folded
+        self._folded, self._kept, self._heads = folded, None, None
+        if _REPEATED_IDEOGRAPHS.search(stream):
+            stream = _REPEATED_IDEOGRAPHS.sub(r"\1", stream)
+        self.utf16 = stream.encode("utf-16-le")
+
+    def _map_short(self):
+        """The kept positions and run heads of a short text, listed when a span is first mapped back."""
+        folded, self._folded = self._folded, None
+        self._kept = [index for index, char in enumerate(folded) if char != NOISE]
+        stream = folded.replace(NOISE, "")
+        if len(stream) * 2 != len(self.utf16):
+            # A run of one ideograph was collapsed: its first character is the head of the run.
+            self._heads = [
+                index
+                for index, char in enumerate(stream)
+                if index == 0 or char != stream[index - 1] or not _IDEOGRAPH.match(char)
+            ]
+
+    def _fold_long(self, original):
         import numpy
 
         table, ideographs = _arrays()
@@ -178,6 +218,7 @@ class NormalisedText:
             data = _astral_to_bmp(original).encode("utf-16-le")
         folded = table[numpy.frombuffer(data, dtype=numpy.uint16)]
         mask = folded != 0
+        # int32 positions: for a long text, allocating (page faults) costs as much as computing.
         self._kept = numpy.arange(len(folded), dtype=numpy.int32)[mask]
         stream = folded[mask]
         repeated = numpy.zeros(len(stream), dtype=bool)
@@ -198,6 +239,8 @@ class NormalisedText:
     def original_span(self, start, end):
         """Original [start, end) of stream [start, end): from the first character of a collapsed run
         to the last character of the last one, without the noise around the span."""
+        if self._folded is not None:
+            self._map_short()
         kept, heads = self._kept, self._heads
         if heads is None:
             return int(kept[start]), int(kept[end - 1]) + 1
