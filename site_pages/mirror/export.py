@@ -94,6 +94,8 @@ class Exporter:
 
     def _previous_manifest(self):
         manifest = self.target / MANIFEST_FILE
+        if self.target.exists() and not self.target.is_dir():
+            raise CommandError(_("%(dir)s 不是目录。") % {"dir": self.target})
         if manifest.is_file():
             return set(json.loads(manifest.read_text(encoding="utf-8")).get("files", []))
         if self.target.exists() and any(self.target.iterdir()) and not self.force:

@@ -224,6 +224,8 @@ def test_a_foreign_directory_is_refused_unless_forced(demo_county, tmp_path):
     (foreign / "keep.txt").write_text("not ours", "utf-8")
     with pytest.raises(CommandError, match="不是空目录.*--force"):
         call_command("export_static", str(foreign), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="不是目录"):
+        call_command("export_static", str(foreign / "keep.txt"), "--force", stdout=io.StringIO())
     assert sorted(p.name for p in foreign.iterdir()) == ["keep.txt"]
     call_command("export_static", str(foreign), "--force", stdout=io.StringIO())
     assert (foreign / "keep.txt").read_text("utf-8") == "not ours" and (foreign / "index.html").is_file()
