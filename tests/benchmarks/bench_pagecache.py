@@ -38,6 +38,7 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -45,6 +46,7 @@ def main():
 
     from site_pages.models import ArticlePage, ColumnPage
 
+    settings.TEST_FILES_ROOT.mkdir(parents=True, exist_ok=True)  # the SQLite test database's folder
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
