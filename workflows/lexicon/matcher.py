@@ -202,17 +202,19 @@ class LexiconMatcher:
 
 
 class _Literal:
-    """fold_literal of the text around hits: a window a hit, or the whole text once when hits are dense."""
+    """fold_literal of the text around hits: a window a hit, or the whole text (folded at the first
+    hit that reads its context) when hits are dense; most hits never read it."""
 
-    __slots__ = ("_text", "_whole")
+    __slots__ = ("_text", "_dense", "_whole")
 
     def __init__(self, text, dense):
-        self._text = text
-        self._whole = fold_literal(text) if dense else None
+        self._text, self._dense, self._whole = text, dense, None
 
     def around(self, start, end, width):
         """(folded text holding [start - width, end + width), its offset in the original)."""
-        if self._whole is not None:
+        if self._dense:
+            if self._whole is None:
+                self._whole = fold_literal(self._text)
             return self._whole, 0
         left = max(0, start - width)
         return fold_literal(self._text[left : end + width]), left
