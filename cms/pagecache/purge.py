@@ -10,9 +10,10 @@ the disclosure catalogue.
 """
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from wagtail.models import Page
+from wagtail.models import COMMENTS_RELATION_NAME, Page
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .frontend import purge_frontend
@@ -84,6 +85,34 @@ NO_PURGE = {
 }
 
 
+# Saves that change only these fields change nothing a visitor sees: a draft saved on a page (its revision
+# holds the content), a lock, a sign-in. Editors save drafts all day; each would otherwise empty the cache.
+UNSEEN_PAGE_FIELDS = frozenset(
+    {
+        COMMENTS_RELATION_NAME,
+        "latest_revision",
+        "latest_revision_created_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "locked",
+        "locked_at",
+        "locked_by",
+    }
+)
+UNSEEN_USER_FIELDS = frozenset({"last_login"})
+
+
+def unseen_save(sender, instance, created=False, update_fields=None, **kwargs):
+    """True for a save that no public page shows: draft-only page fields, a new page not yet live, a sign-in."""
+    if isinstance(instance, Page):
+        if created:
+            return not instance.live
+        return update_fields is not None and UNSEEN_PAGE_FIELDS.issuperset(update_fields)
+    if sender is get_user_model():
+        return update_fields is not None and UNSEEN_USER_FIELDS.issuperset(update_fields)
+    return False
+
+
 def label_of(model):
     """The label a model is declared under: the concrete model of a proxy, the owner of an m2m table."""
     meta = model._meta
@@ -114,6 +143,11 @@ def on_model_change(sender, using=None, **kwargs):
         request_purge(using)
 
 
+def on_model_save(sender, instance, using=None, **kwargs):
+    if purges(sender) and not unseen_save(sender, instance, **kwargs):
+        request_purge(using)
+
+
 def on_m2m_change(sender, action, using=None, **kwargs):
     if action.startswith("post_") and purges(sender):
         request_purge(using)
@@ -135,7 +169,7 @@ def on_page_deleted(sender, instance, **kwargs):
 
 
 def connect():
-    post_save.connect(on_model_change, dispatch_uid="pagecache_post_save")
+    post_save.connect(on_model_save, dispatch_uid="pagecache_post_save")
     post_delete.connect(on_model_change, dispatch_uid="pagecache_post_delete")
     m2m_changed.connect(on_m2m_change, dispatch_uid="pagecache_m2m_changed")
     page_published.connect(on_page_change, dispatch_uid="pagecache_page_published")

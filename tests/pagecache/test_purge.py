@@ -21,7 +21,7 @@ from cms.security.audit import record
 from disclosure.models import DisclosureCatalogue
 from site_pages.demo.emblem import emblem_png
 from site_pages.models import PortalSettings, SearchQueryStat
-from tests.factories import UnitFactory, make_column, make_content
+from tests.factories import UnitFactory, log_in, make_column, make_content
 from tests.pagecache.conftest import fresh, generation, warm
 from tests.workflows.conftest import draft, reviewers  # noqa: F401 - fixtures of the 三审三校 tests
 from workflows import api
@@ -73,6 +73,20 @@ def test_writes_made_while_serving_public_pages_do_not_purge(page_cache_on, port
     bump_generation()
     assert not changes_generation(lambda: SearchQueryStat.record("春耕", found=True))
     assert not changes_generation(lambda: record("session.timeout"))
+
+
+def test_drafts_locks_and_sign_ins_do_not_purge_but_publishing_does(page_cache_on, portal, editor_a, client):
+    article = make_content(portal["a"], title="春耕简报")
+    bump_generation()
+    article.title = "春耕简报（修改稿）"
+    assert not changes_generation(lambda: article.save_revision(user=editor_a))
+    assert not changes_generation(lambda: make_content(portal["a"], title="新草稿", publish=False))
+    article.locked = True
+    assert not changes_generation(lambda: article.save(update_fields=["locked"]))
+    assert not changes_generation(lambda: log_in(client, editor_a))
+    assert changes_generation(lambda: article.latest_revision.publish())
+    editor_a.first_name = "张"
+    assert changes_generation(editor_a.save)
 
 
 def test_a_purge_inside_a_transaction_is_repeated_once_after_commit(page_cache_on, portal):
