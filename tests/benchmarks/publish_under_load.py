@@ -74,18 +74,26 @@ def publish_under_load(server, env, cache_state, seconds_after):
     print("发布时的负载（首页，10 个线程，页面缓存开）")
     if cache_state is None:
         print("  page cache not present（无 X-Page-Cache 头）：测得的是未缓存的首页")
-    approver = subprocess.Popen(  # noqa: S603 - our own manage.py
-        [sys.executable, "manage.py", "shell", "--no-imports", "-c", APPROVER],
-        cwd=hs.BASE_DIR,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    log_path = server.log.with_name("approver.log")
+    with log_path.open("w") as log:
+        approver = subprocess.Popen(  # noqa: S603 - our own manage.py
+            [sys.executable, "manage.py", "shell", "--no-imports", "-c", APPROVER],
+            cwd=hs.BASE_DIR,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+
+    def failed(message):
+        approver.wait(60)
+        sys.stderr.write(log_path.read_text(errors="replace")[-5000:])
+        raise SystemExit(message)
+
     ready = line_starting(approver.stdout, "READY")
     if ready is None:
-        approver.wait(30)
-        raise SystemExit("审核进程未能完成前几道审核（见上方输出）")
+        failed("审核进程未能完成前几道审核")
     url = server.url("/")
     stop, results = threading.Event(), []
     threads = [threading.Thread(target=load, args=(url, stop, results), daemon=True) for _ in range(THREADS)]
@@ -96,10 +104,10 @@ def publish_under_load(server, env, cache_state, seconds_after):
     approver.stdin.write("GO\n")
     approver.stdin.flush()
     done_line = line_starting(approver.stdout, "DONE")
-    approver.wait(60)
     if done_line is None:
         stop.set()
-        raise SystemExit("最后一道审核失败（见上方输出）")
+        failed("最后一道审核失败")
+    approver.wait(60)
     approval_started, approval_done, live = float(done_line[1]), float(done_line[2]), done_line[3] == "True"
     hs.say(f"最后一道审核返回（用时 {1000 * (approval_done - approval_started):.0f} ms），页面已发布：{live}")
     time.sleep(seconds_after)
