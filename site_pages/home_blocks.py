@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 
+from . import listing_cache
+
 FEED_TYPES = {
     "article": "site_pages.ArticlePage",
     "notice": "site_pages.NoticePage",
@@ -15,17 +17,37 @@ MAX_PICTURES = 5
 
 
 def column_items(column, count, page_type=""):
-    """The newest live, public content of a column (and its subcolumns), optionally one page type."""
-    from django.apps import apps
+    """The newest live, public content of a column (and its subcolumns), optionally one page type.
 
-    from .models.columns import public_content
-
+    Kept under the listing cache's version, which every publication replaces (listing_cache): the home page
+    reads its sections from the cache instead of two queries each.
+    """
     if column is None or not column.live:
         return []
-    listing = column.listing_queryset(public_content())
-    if page_type:
-        listing = listing.type(apps.get_model(FEED_TYPES[page_type]))
-    return list(listing[:count])
+
+    def read():
+        from django.apps import apps
+
+        from .models.columns import public_content
+
+        listing = column.listing_queryset(public_content())
+        if page_type:
+            listing = listing.type(apps.get_model(FEED_TYPES[page_type]))
+        return list(listing[:count])
+
+    return listing_cache.cached("home-items", read, column.pk, count, page_type)
+
+
+def column_pictures(column, count):
+    """The newest articles of a column that have a 题图, with the image."""
+
+    def read():
+        from .models import ArticlePage
+
+        with_cover = column.listing_queryset(ArticlePage.objects.live().public().exclude(cover=None))
+        return list(with_cover.select_related("cover")[:count])
+
+    return listing_cache.cached("home-pictures", read, column.pk, count)
 
 
 class LinkValue(blocks.StructValue):
@@ -83,13 +105,7 @@ class NewsBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context)
         items = column_items(value["column"], value["count"])
-        pictures = []
-        if value["pictures"]:
-            from .models import ArticlePage
-
-            column = value["column"]
-            with_cover = column.listing_queryset(ArticlePage.objects.live().public().exclude(cover=None))
-            pictures = list(with_cover.select_related("cover")[: value["pictures"]])
+        pictures = column_pictures(value["column"], value["pictures"]) if value["pictures"] else []
         context.update(items=items, pictures=pictures, heading=value["title"] or value["column"].title)
         return context
 

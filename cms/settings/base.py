@@ -156,6 +156,9 @@ PAGE_CACHE_ENABLED = True
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_TIMEOUT = 300
 PAGE_CACHE_VARY_COOKIES = ("large_text",)
+# Totals of long listings, filter choices, side menus and home sections, kept under a version that every change of
+# pages replaces (site_pages.listing_cache); shared by the processes through the default cache.
+LISTING_CACHE_ENABLED = True
 # An outage of Redis or the database logs one line per minute and kind of error, not one traceback per request.
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "cms.outages.cache"

@@ -37,3 +37,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # itself, and the database is rolled back between tests while a cache would keep their pages. tests/pagecache
 # switches it on; PAGE_CACHE_ENABLED=1 does for a benchmark run under these settings.
 PAGE_CACHE_ENABLED = os.environ.get("PAGE_CACHE_ENABLED", "0").strip() not in ("", "0")
+# The same for the listing cache (site_pages.listing_cache): a rolled-back test leaves its values under a version
+# the next test would read. The query budgets and the listing tests switch it on for themselves.
+LISTING_CACHE_ENABLED = os.environ.get("LISTING_CACHE_ENABLED", "0").strip() not in ("", "0")

@@ -23,6 +23,7 @@ from wagtail.search import index
 
 from cms.organisation.models import Role, Unit, user_has_role
 from cms.organisation.permissions import grant_page_to_unit
+from site_pages import listing_cache
 from site_pages.blocks import AttachmentBlock, BodyBlock
 from site_pages.models import ColumnPage, PortalPage, Validity
 from site_pages.models.content import normalise_document_number
@@ -33,7 +34,7 @@ from ..catalogue_forms import DisclosureItemForm
 from ..index_numbers import DEFAULT_PATTERN, allocate, lock_counter, validate_pattern
 from ..panels import DueStatusPanel
 from ..statutory import DisclosureMode, WithholdingReason
-from .listing import CatalogueListing, CatalogueRow, catalogue_rows
+from .listing import CatalogueListing, catalogue_listing
 from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
 
 
@@ -122,17 +123,31 @@ def allocate_for(page, year):
     return allocate(page.owning_unit_id, code=code, year=year, pattern=pattern, taken=number_in_use)
 
 
+def catalogue_frame(parent_path):
+    """(breadcrumbs, catalogue, its menu) of the pages below `parent_path`, read once for all of its children.
+
+    Kept under the listing cache's version (site_pages.listing_cache): every item of a unit shares its
+    unit catalogue's frame, so 100,000 items cost as many cached frames as there are units.
+    """
+
+    def compute():
+        step = Page.steplen
+        paths = [parent_path[:end] for end in range(2 * step, len(parent_path) + 1, step)]
+        breadcrumbs = list(Page.objects.filter(path__in=paths).live().order_by("path"))
+        catalogue_type = ContentType.objects.get_for_model(DisclosureCatalogue)
+        catalogue = next((page for page in breadcrumbs if page.content_type_id == catalogue_type.pk), None)
+        sections = list(catalogue.get_children().live().in_menu()) if catalogue else []
+        return breadcrumbs, catalogue, sections
+
+    return listing_cache.cached("catalogue-frame", compute, parent_path)
+
+
 class CatalogueChildMixin:
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        # One read of the ancestors gives the breadcrumbs and the catalogue (the side navigation needs only
-        # its title and URL, so the plain page serves).
-        breadcrumbs = list(self.get_ancestors().filter(depth__gt=1).live())
-        catalogue_type = ContentType.objects.get_for_model(DisclosureCatalogue)
-        catalogue = next((page for page in breadcrumbs if page.content_type_id == catalogue_type.pk), None)
-        context["catalogue"] = catalogue
-        context["catalogue_sections"] = catalogue.get_children().live().in_menu() if catalogue else []
-        context["breadcrumbs"] = breadcrumbs
+        # The side navigation needs only the catalogue's title and URL, so the plain page serves.
+        breadcrumbs, catalogue, sections = catalogue_frame(self.path[: -Page.steplen])
+        context.update(catalogue=catalogue, catalogue_sections=sections, breadcrumbs=breadcrumbs)
         return context
 
 
@@ -160,6 +175,18 @@ class DisclosureCatalogue(ColumnPage):
         verbose_name = _("政府信息公开目录")
         verbose_name_plural = _("政府信息公开目录")
 
+    def index_frame(self):
+        """What the index page shows besides the newest items: the same for every visitor until pages change."""
+        categories = list(DisclosureCategory.objects.filter(active=True))
+        return {
+            "catalogue_sections": list(self.get_children().live().in_menu()),
+            "breadcrumbs": list(self.get_ancestors().filter(depth__gt=1).live()),
+            "proactive": ProactiveDisclosurePage.objects.descendant_of(self).live().first(),
+            "category_groups": [
+                (label, [c for c in categories if c.category_list == value]) for value, label in CategoryList.choices
+            ],
+        }
+
     def listing_queryset(self, base=None):
         """The catalogue's content is its items: column update monitoring counts them, whatever base is shared."""
         items = Page.objects.live().public().type(DisclosureItem).descendant_of(self)
@@ -167,17 +194,10 @@ class DisclosureCatalogue(ColumnPage):
 
     def get_context(self, request, *args, **kwargs):
         context = Page.get_context(self, request, *args, **kwargs)
-        context["catalogue"] = self
-        context["catalogue_sections"] = self.get_children().live().in_menu()
-        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
-        context["proactive"] = ProactiveDisclosurePage.objects.descendant_of(self).live().first()
-        categories = list(DisclosureCategory.objects.filter(active=True))
-        context["category_groups"] = [
-            (label, [c for c in categories if c.category_list == value]) for value, label in CategoryList.choices
-        ]
+        context.update(listing_cache.cached("catalogue-index", self.index_frame, self.pk), catalogue=self)
         private = private_sections()
-        rows = catalogue_rows(public_items(private).descendant_of(self), public_policy_entries(private))
-        context["latest"] = [CatalogueRow(*row) for row in rows[:10]]
+        listing = catalogue_listing(public_items(private).descendant_of(self), public_policy_entries(private))
+        context["latest"] = listing.newest(10)
         return context
 
 
@@ -430,11 +450,25 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
             )
         ]
         indexes = [
-            # The public filters: category + unit + year, unit + year, and the newest-first listing.
-            models.Index(fields=["category", "owning_unit", "published_date"], name="disclosure_cat_unit_date"),
-            models.Index(fields=["owning_unit", "published_date"], name="disclosure_unit_date"),
-            models.Index(fields=["published_date"], name="disclosure_published_date"),
+            # The public filters: category + unit + year, unit + year, and the newest-first listing. Each ends
+            # with the page id, the listing's tie-break, so that the database walks them in the listing's order
+            # (SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
+            models.Index(
+                fields=["category", "owning_unit", "published_date", "page_ptr"], name="disclosure_cat_unit_date"
+            ),
+            models.Index(fields=["owning_unit", "published_date", "page_ptr"], name="disclosure_unit_date"),
+            models.Index(fields=["published_date", "page_ptr"], name="disclosure_published_date"),
         ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        # The page shows the names of its unit, category and topic: one query for the three.
+        labels = DisclosureItem.objects.select_related("owning_unit", "category", "topic").only(
+            "owning_unit__name", "category__name", "topic__name"
+        )
+        if (found := labels.filter(pk=self.pk).first()) is not None:
+            self.owning_unit, self.category, self.topic = found.owning_unit, found.category, found.topic
+        return context
 
     @classmethod
     def from_db(cls, db, field_names, values):

@@ -8,12 +8,13 @@ ordering, filters and pagination in the database.
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.models import Page
 
 from cms.organisation.models import Unit
+from site_pages import listing_cache
+from site_pages.keyset import KeysetListing, Source
 
 from .taxonomy import DisclosureCategory, TopicCategory
 
@@ -42,8 +43,8 @@ class CatalogueRow:
         return self.unit_short_name or self.unit_name
 
 
-def catalogue_rows(items, policy_entries):
-    """Items and policy entries as tuples of CatalogueRow's fields, newest first."""
+def catalogue_sources(items, policy_entries):
+    """Items and policy entries as keyset sources of tuples of CatalogueRow's fields."""
     item_rows = items.values_list(
         "pk",
         "title",
@@ -64,21 +65,19 @@ def catalogue_rows(items, policy_entries):
         "page__owning_unit__name",
         "page__owning_unit__short_name",
     )
-    # The parts of a UNION may not be ordered (pages are ordered by tree path by default); the
-    # combined rows are, by the first query's column names.
-    return item_rows.order_by().union(policy_rows.order_by(), all=True).order_by("-published_date", "-pk")
+    # The combined rows are ordered by the first source's column names (pk, published_date).
+    return [Source(item_rows.order_by(), "published_date"), Source(policy_rows.order_by(), "published_date", "page_id")]
 
 
-def paginate(queryset, request):
-    paginator = Paginator(queryset, CATALOGUE_PAGE_SIZE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except PageNotAnInteger:
-        page = paginator.page(1)
-    except EmptyPage:
-        page = paginator.page(paginator.num_pages)
-    page.object_list = [CatalogueRow(*row) for row in page.object_list]
-    return page
+def catalogue_listing(items, policy_entries, *, size=CATALOGUE_PAGE_SIZE, count_key=None):
+    """Newest first, as CatalogueRow; one query per page whatever its depth (site_pages.keyset)."""
+    return KeysetListing(
+        catalogue_sources(items, policy_entries),
+        lambda row: (row.published_date, row.page_id),
+        size,
+        wrap=lambda values: CatalogueRow(*values),
+        count_key=count_key,
+    )
 
 
 class CatalogueFilter:
@@ -140,21 +139,34 @@ class CatalogueListing:
         from .catalogue import IndexNumberCounter, UnitCataloguePage
 
         filters = CatalogueFilter(request.GET, fixed_unit=self.fixed_unit)
-        rows = catalogue_rows(filters.apply(items), filters.apply(policy_entries, unit_field="page__owning_unit"))
-        # Years come from the 索引号 counters (one row per unit and year), not from a scan of the items.
-        years = IndexNumberCounter.objects.filter(last_serial__gt=0)
-        if self.fixed_unit:
-            years = years.filter(unit=self.fixed_unit)
+        listing = catalogue_listing(
+            filters.apply(items),
+            filters.apply(policy_entries, unit_field="page__owning_unit"),
+            count_key=("catalogue", self.pk, filters.query_string()),
+        )
+
+        def choices():
+            # Years come from the 索引号 counters (one row per unit and year), not from a scan of the items.
+            years = IndexNumberCounter.objects.filter(last_serial__gt=0)
+            if self.fixed_unit:
+                years = years.filter(unit=self.fixed_unit)
+            return {
+                "categories": list(DisclosureCategory.objects.filter(active=True)),
+                "topics": list(TopicCategory.objects.filter(active=True)),
+                # Units with a catalogue of their own, and those that publish policy documents.
+                "units": list(
+                    Unit.objects.filter(
+                        Q(pk__in=UnitCataloguePage.objects.live().values("owning_unit"))
+                        | Q(pk__in=policy_entries.values("page__owning_unit"))
+                    )
+                ),
+                "years": sorted(set(years.values_list("year", flat=True)), reverse=True),
+            }
+
         return {
             "filters": filters,
-            "listing": paginate(rows, request),
+            "listing": listing.paginate(request.GET),
             "filter_query": filters.query_string(),
-            "categories": DisclosureCategory.objects.filter(active=True),
-            "topics": TopicCategory.objects.filter(active=True),
-            # Units with a catalogue of their own, and those that publish policy documents.
-            "units": Unit.objects.filter(
-                Q(pk__in=UnitCataloguePage.objects.live().values("owning_unit"))
-                | Q(pk__in=policy_entries.values("page__owning_unit"))
-            ),
-            "years": sorted(set(years.values_list("year", flat=True)), reverse=True),
+            # The same for every visitor until the catalogue changes.
+            **listing_cache.cached("catalogue-choices", choices, self.pk),
         }

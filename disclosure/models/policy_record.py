@@ -41,7 +41,8 @@ class PolicyCatalogueEntry(models.Model):
     class Meta:
         verbose_name = _("政策文件目录信息")
         verbose_name_plural = _("政策文件目录信息")
-        indexes = [models.Index(fields=["published_date"], name="disclosure_policy_date")]
+        # The catalogue walks it newest first, the page id breaking ties (site_pages.keyset).
+        indexes = [models.Index(fields=["published_date", "page"], name="disclosure_policy_date")]
 
     def __str__(self):
         return f"{self.index_number} {self.page.title}"

@@ -1,6 +1,5 @@
 """Columns (栏目) and special topics (专题专栏): containers of content with a paginated listing."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Subquery, Value, When
 from django.db.models.functions import Concat
@@ -12,6 +11,7 @@ from cms.organisation.models import UnitKind
 from cms.organisation.permissions import grant_page_to_unit
 
 from ..forms import ColumnPageForm
+from ..keyset import KeysetListing, Source
 from .base import PortalPage, UpdateClass
 
 LISTING_PAGE_SIZE = 20
@@ -114,15 +114,11 @@ class ListingMixin:
         return base.descendant_of(self).order_by("-first_published_at", "-pk")
 
     def paginate_listing(self, request):
-        paginator = Paginator(self.listing_queryset(), LISTING_PAGE_SIZE)
-        try:
-            page = paginator.page(request.GET.get("page", 1))
-        except PageNotAnInteger:
-            page = paginator.page(1)
-        except EmptyPage:
-            page = paginator.page(paginator.num_pages)
-        page.object_list = list(page.object_list)
-        return page
+        source = Source(self.listing_queryset().order_by(), "first_published_at")
+        listing = KeysetListing(
+            [source], lambda page: (page.first_published_at, page.pk), LISTING_PAGE_SIZE, count_key=("column", self.pk)
+        )
+        return listing.paginate(request.GET)
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)

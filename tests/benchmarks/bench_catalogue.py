@@ -66,6 +66,41 @@ def build_tree():
     return proactive, parents, Unit
 
 
+def live_child(parent, position, slug, title, published_at):
+    """The base page fields of a live page at `position` among the parent's children (treebeard path computed)."""
+    from wagtail.models import Page
+
+    return {
+        "title": title,
+        "draft_title": title,
+        "slug": slug,
+        "path": Page._get_path(parent.path, parent.depth + 1, position),
+        "depth": parent.depth + 1,
+        "numchild": 0,
+        "url_path": f"{parent.url_path}{slug}/",
+        "locale_id": parent.locale_id,
+        "live": True,
+        "has_unpublished_changes": False,
+        "first_published_at": published_at,
+        "last_published_at": published_at,
+        "owning_unit_id": parent.owning_unit_id,
+    }
+
+
+def insert_pages(model, pages):
+    """One INSERT of the base page rows and one of the `model` rows (whose paths the caller computed)."""
+    from wagtail.models import Page
+
+    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
+    with transaction.atomic():
+        bases = Page.objects.bulk_create(
+            [Page(**{f.attname: getattr(p, f.attname) for f in page_fields}) for p in pages]
+        )
+        for page, base in zip(pages, bases, strict=True):
+            page.id = page.page_ptr_id = base.pk
+        model._base_manager._insert(pages, fields=model._meta.local_concrete_fields, using=connection.alias)
+
+
 def bulk_items(parents, start, count, years):
     """Items number start+1 .. start+count, spread round-robin over units, categories and years."""
     from wagtail.models import Page
@@ -74,8 +109,6 @@ def bulk_items(parents, start, count, years):
     from tests.factories import paragraph
 
     categories = list(DisclosureCategory.objects.values_list("pk", flat=True))
-    page_fields = [f for f in Page._meta.concrete_fields if not f.primary_key]
-    item_fields = [f for f in DisclosureItem._meta.local_concrete_fields]
     now = timezone.now()
     body = paragraph("批量生成的测试信息正文。")
     serials = {}
@@ -88,22 +121,9 @@ def bulk_items(parents, start, count, years):
             published = datetime.date(year, 1 + i % 12, 1 + i % 28)
             key = (parent.owning_unit_id, year)
             serials[key] = serials.get(key, 0) + 1
-            slug = f"item-{i:06d}"
             items.append(
                 DisclosureItem(
-                    title=f"基准测试公开信息第{i}条",
-                    draft_title=f"基准测试公开信息第{i}条",
-                    slug=slug,
-                    path=Page._get_path(parent.path, parent.depth + 1, position),
-                    depth=parent.depth + 1,
-                    numchild=0,
-                    url_path=f"{parent.url_path}{slug}/",
-                    locale_id=parent.locale_id,
-                    live=True,
-                    has_unpublished_changes=False,
-                    first_published_at=now,
-                    last_published_at=now,
-                    owning_unit_id=parent.owning_unit_id,
+                    **live_child(parent, position, f"item-{i:06d}", f"基准测试公开信息第{i}条", now),
                     index_number=f"{parent.owning_unit_id:018d}/{year}-{i:06d}",
                     summary=f"第{i}条内容概述",
                     written_date=published - datetime.timedelta(days=5),
@@ -112,13 +132,7 @@ def bulk_items(parents, start, count, years):
                     body=body,
                 )
             )
-        with transaction.atomic():
-            bases = Page.objects.bulk_create(
-                [Page(**{f.attname: getattr(p, f.attname) for f in page_fields}) for p in items]
-            )
-            for item, base in zip(items, bases, strict=True):
-                item.id = item.page_ptr_id = base.pk
-            DisclosureItem._base_manager._insert(items, fields=item_fields, using=connection.alias)
+        insert_pages(DisclosureItem, items)
     for parent in parents:
         Page.objects.filter(pk=parent.pk).update(numchild=Page.objects.child_of(parent).count())
         parent.refresh_from_db()

@@ -1,0 +1,198 @@
+"""Keyset pagination of the public listings: any page costs the same at 1,000 entries or at 100,000.
+
+A listing runs newest first by (date, pk), the pk breaking ties. The first page is read from the top of an
+index that keeps this order, the last page from its bottom, and a page reached by a link from the edge row
+of its neighbour (a cursor in the link, `after` or `before`): the database never skips rows by OFFSET, whose
+cost grows with the page number. A page number typed by hand without a cursor is still served, by OFFSET.
+
+A listing may combine several sources (the catalogue lists its items and policy documents): each one's
+page is taken by a LIMIT inside an IN subquery, which both databases allow in a UNION where a bare LIMIT is
+not, and the union of those few rows is sorted. The total is counted up to BOUNDED_COUNT rows; a longer
+listing's total is counted once and cached (listing_cache) until the next change of pages.
+"""
+
+import datetime
+from dataclasses import dataclass
+from math import ceil
+
+from django.db.models import DateTimeField, Q
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from . import listing_cache
+
+BOUNDED_COUNT = 1000
+CURSOR_SEPARATOR = "~"
+# Times travel as whole microseconds since the epoch: exact, and nothing in them needs URL escaping.
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+@dataclass
+class Source:
+    """Rows of one kind, unordered and unsliced; `date` and `pk` name the fields that order them."""
+
+    queryset: object
+    date: str
+    pk: str = "pk"
+
+    def ordered(self, newest_first):
+        sign = "-" if newest_first else ""
+        rows = self.queryset.filter(**{f"{self.date}__isnull": False})
+        return rows.order_by(f"{sign}{self.date}", f"{sign}{self.pk}")
+
+    def beyond(self, cursor, newest_first):
+        """Rows after the cursor in the walking direction; the plain bound on the date lets the index seek."""
+        value, pk = cursor
+        op = "lt" if newest_first else "gt"
+        past = Q(**{f"{self.date}__{op}": value}) | Q(**{self.date: value, f"{self.pk}__{op}": pk})
+        return self.queryset.filter(past, **{f"{self.date}__{op}e": value})
+
+
+class KeysetListing:
+    """Paginates `sources` by `size`. Page-like for templates: object_list holds wrap(row) of each row read,
+    and key(item) gives an item's (date, pk)."""
+
+    def __init__(self, sources, key, size, *, wrap=None, count_key=None):
+        self.sources = sources
+        self.key = key
+        self.wrap = wrap
+        self.size = size
+        self.count_key = count_key
+        self.is_datetime = isinstance(sources[0].queryset.model._meta.get_field(sources[0].date), DateTimeField)
+        self.error = None
+
+    # ------------------------------------------------------------------ reading rows
+
+    def _fetch(self, newest_first, limit, cursor=None, offset=0):
+        parts = []
+        for source in self.sources:
+            rows = Source(source.beyond(cursor, newest_first), source.date, source.pk) if cursor else source
+            parts.append((source, rows.ordered(newest_first)))
+        sign = "-" if newest_first else ""
+        first = self.sources[0]
+        if len(parts) == 1:
+            return self._wrapped(parts[0][1][offset : offset + limit])
+        combined = [
+            source.queryset.filter(**{f"{source.pk}__in": ordered.values(source.pk)[: offset + limit]}).order_by()
+            for source, ordered in parts
+        ]
+        union = combined[0].union(*combined[1:], all=True)
+        return self._wrapped(union.order_by(f"{sign}{first.date}", f"{sign}{first.pk}")[offset : offset + limit])
+
+    def _wrapped(self, rows):
+        return [self.wrap(row) for row in rows] if self.wrap else list(rows)
+
+    def newest(self, limit):
+        return self._fetch(True, limit)
+
+    def total(self):
+        if len(self.sources) == 1:
+            bounded = self.sources[0].ordered(True).order_by()[:BOUNDED_COUNT].count()
+        else:
+            parts = [source.ordered(True).order_by() for source in self.sources]
+            bounded = parts[0].union(*parts[1:], all=True)[:BOUNDED_COUNT].count()
+        if bounded < BOUNDED_COUNT or self.count_key is None:
+            return bounded
+        return listing_cache.cached("count", self._full_count, *self.count_key)
+
+    def _full_count(self):
+        return sum(source.ordered(True).order_by().count() for source in self.sources)
+
+    # ------------------------------------------------------------------ cursors
+
+    def encode(self, row):
+        value, pk = self.key(row)
+        if self.is_datetime:
+            value = (value - EPOCH) // MICROSECOND
+        else:
+            value = value.isoformat()
+        return f"{value}{CURSOR_SEPARATOR}{pk}"
+
+    def decode(self, raw):
+        value, separator, pk = (raw or "").partition(CURSOR_SEPARATOR)
+        if not separator or not pk.isdigit():
+            raise ValueError(raw)
+        if self.is_datetime:
+            if not value.lstrip("-").isdigit():
+                raise ValueError(raw)
+            return EPOCH + int(value) * MICROSECOND, int(pk)
+        return datetime.date.fromisoformat(value), int(pk)
+
+    # ------------------------------------------------------------------ one page
+
+    def paginate(self, params):
+        """Reads the page asked for by `params` (page, after, before); a bad value gives the first page."""
+        self.count = self.total()
+        self.num_pages = max(1, ceil(self.count / self.size))
+        self.paginator = self  # the templates' listing.paginator.count and .num_pages
+        number = self._number(params.get("page"))
+        try:
+            if params.get("after"):
+                return self._walk(self.decode(params["after"]), number, newest_first=True)
+            if params.get("before"):
+                return self._walk(self.decode(params["before"]), number, newest_first=False)
+        except (ValueError, OverflowError):
+            self.error = _("分页链接无效，已显示第一页。")
+            number = 1
+        if number >= self.num_pages > 1:
+            return self._last()
+        rows = self._fetch(True, self.size + 1, offset=(number - 1) * self.size)
+        return self._page(number, rows[: self.size], has_next=len(rows) > self.size)
+
+    def _number(self, raw):
+        raw = (raw or "").strip()
+        if raw == "last":
+            return self.num_pages
+        return min(int(raw), self.num_pages) if raw.isdigit() and int(raw) >= 1 else 1
+
+    def _walk(self, cursor, number, newest_first):
+        rows = self._fetch(newest_first, self.size + 1, cursor=cursor)
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if newest_first:
+            if not rows:  # the rows past the cursor are gone: the listing ends earlier now
+                return self._last()
+            return self._page(max(number, 2), rows, has_next=more)
+        if not more:  # nothing newer than this page: it is the first page
+            rows = self._fetch(True, self.size + 1)
+            return self._page(1, rows[: self.size], has_next=len(rows) > self.size)
+        return self._page(max(1, min(number, self.num_pages - 1)), rows[::-1], has_next=True)
+
+    def _last(self):
+        remainder = self.count - (self.num_pages - 1) * self.size
+        rows = self._fetch(False, remainder)[::-1]
+        return self._page(self.num_pages, rows, has_next=False)
+
+    def _page(self, number, rows, has_next):
+        self.number = number
+        self.object_list = rows
+        self.has_next = has_next
+        self.has_previous = number > 1
+        return self
+
+    # ------------------------------------------------------------------ links (query strings without filters)
+
+    @property
+    def has_other_pages(self):
+        return self.has_next or self.has_previous
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+    @property
+    def next_query(self):
+        return urlencode({"page": self.number + 1, "after": self.encode(self.object_list[-1])})
+
+    @property
+    def previous_query(self):
+        if self.number <= 2:
+            return urlencode({"page": 1})
+        return urlencode({"page": self.number - 1, "before": self.encode(self.object_list[0])})
+
+    @property
+    def last_query(self):
+        return urlencode({"page": self.num_pages})
