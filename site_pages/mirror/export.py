@@ -52,6 +52,9 @@ class Summary:
     seconds: float = 0.0
     # Live public pages an anonymous visitor was not served (path, status): the mirror lacks them.
     failures: list = field(default_factory=list)
+    # Other addresses the pages link that a visitor is not served either (url, status): broken links of the site,
+    # linked to the note page in the mirror.
+    missing: list = field(default_factory=list)
 
 
 def service_prefixes():
@@ -160,7 +163,7 @@ class Exporter:
         except NotImplementedError:
             source = finders.find(name)
         if not source:
-            return UNAVAILABLE
+            return self._missing(address, 404)
         file = self._copy(source, address.path.lstrip("/"))
         if file.endswith(".css"):
             self.css_files[file] = address.path
@@ -173,8 +176,12 @@ class Exporter:
         root = Path(settings.MEDIA_ROOT).resolve()
         source = (root / address.path[len(settings.MEDIA_URL) :]).resolve()
         if not address.path.startswith(images) or root not in source.parents or not source.is_file():
-            return UNAVAILABLE
+            return self._missing(address, 404)
         return self._copy(source, address.path.lstrip("/"))
+
+    def _missing(self, address, status):
+        self.summary.missing.append((address.url, status))
+        return UNAVAILABLE
 
     def _fetch(self, address):
         if address.path.startswith(self.services):
@@ -198,7 +205,8 @@ class Exporter:
         if response.status_code != 200:
             if address in self.seeds:
                 self.summary.failures.append((address.path, response.status_code))
-            return UNAVAILABLE
+                return UNAVAILABLE
+            return self._missing(address, response.status_code)
         if response.get("Content-Type", "").startswith("text/html"):
             soup = rewrite.parse(response.content.decode(response.charset or "utf-8"))
             # Live pages are the mirror's content even with a form on them; other views that post are services.

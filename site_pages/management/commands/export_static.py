@@ -13,6 +13,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         summary = export_static(options["directory"], force=options["force"])
+        for url, status in summary.missing:
+            self.stderr.write(
+                _("页面链接的 %(url)s 在网站上也无法访问（HTTP %(status)s），镜像中链向说明页")
+                % {"url": url, "status": status}
+            )
         for path, status in summary.failures:
             self.stderr.write(_("未能导出公开页面 %(path)s（HTTP %(status)s）") % {"path": path, "status": status})
         self.stdout.write(
