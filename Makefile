@@ -84,6 +84,7 @@ benchmark: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_letters.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_inspection.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_pagecache.py
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_export_static.py
 
 # The content checks over a folder or git checkout of real documents: `make benchmark-corpus CORPUS=../laws`.
 benchmark-corpus: install
