@@ -130,7 +130,7 @@ def explain(client, url, data):
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF) "
     for query in ctx.captured_queries:
         sql = query["sql"]
-        if not ("ORDER BY" in sql and "_published" in sql and "LIMIT" in sql) and "COUNT(*)" not in sql:
+        if not ("ORDER BY" in sql and "published" in sql and "LIMIT" in sql) and "COUNT(*)" not in sql:
             continue
         with connection.cursor() as cursor:
             cursor.execute(prefix + sql)

@@ -1,0 +1,181 @@
+"""Keyset pagination (site_pages/keyset.py) shows exactly what ORDER BY ... OFFSET showed, on every page.
+
+The catalogue is filled with a few hundred items in bulk (bench_catalogue's insert), many sharing a date, plus
+policy documents on the same dates, so that ties are broken by the page id across both sources. Walking the
+listing forwards by its "next" links and backwards by its "previous" links, jumping to the last page and typing a
+page number must each give the rows of a plain ordered query, page by page.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from wagtail.models import Page
+
+from disclosure.models import DisclosureItem, PolicyCatalogueEntry
+from disclosure.models.catalogue import public_items, public_policy_entries
+from disclosure.models.listing import CATALOGUE_PAGE_SIZE
+from site_pages import keyset, listing_cache
+from site_pages.models import ArticlePage, PolicyDocumentPage
+from site_pages.models.columns import LISTING_PAGE_SIZE
+from tests.benchmarks.bench_catalogue import build_tree, bulk_items
+from tests.factories import make_column, make_content
+
+ITEMS = 230
+LINK = re.compile(r'<a href="\?([^"]*)" rel="(first|prev|next|last)"')
+
+
+@pytest.fixture
+def catalogue(db):
+    proactive, parents, _unit = build_tree()
+    # Two years and the months and days of bench_catalogue's round robin: every date is shared by several items.
+    bulk_items(parents, 0, ITEMS, (2025, 2026))
+    column = make_column(proactive.get_parent().get_parent(), "政策文件", parents[0].owning_unit, "notice_policy")
+    dates = list(DisclosureItem.objects.values_list("published_date", flat=True).distinct()[:3])
+    for number, date in enumerate(dates):
+        make_content(
+            column,
+            model=PolicyDocumentPage,
+            title=f"政策文件{number}",
+            slug=f"zc{number}",
+            document_number=f"安府办发〔2026〕{number + 1}号",
+            written_date=date,
+            issuing_authority="安岳县人民政府办公室",
+        )
+    for entry, date in zip(PolicyCatalogueEntry.objects.order_by("pk"), dates, strict=True):
+        PolicyCatalogueEntry.objects.filter(pk=entry.pk).update(published_date=date)
+    return proactive, parents
+
+
+def expected_ids(items, policy_entries):
+    """Every row's page id in the order a plain ORDER BY gives (what the listing showed before keysets)."""
+    item_rows = items.values_list("published_date", "pk")
+    policy_rows = policy_entries.values_list("published_date", "page_id")
+    rows = item_rows.order_by().union(policy_rows.order_by(), all=True).order_by("-published_date", "-pk")
+    return [pk for _date, pk in rows]
+
+
+def shown_ids(response):
+    return [row.page_id for row in response.context["listing"].object_list]
+
+
+def links(response):
+    return {rel: query.replace("&amp;", "&") for query, rel in LINK.findall(response.content.decode())}
+
+
+def walk(client, url, start_query, rel):
+    """Pages met following `rel` links from the page at `start_query`, as lists of shown ids."""
+    pages, query = [], start_query
+    while query is not None:
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200
+        pages.append(shown_ids(response))
+        query = links(response).get(rel)
+    return pages
+
+
+def chunks(ids, size):
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
+def test_catalogue_pages_match_order_by_offset_forwards_backwards_and_by_number(client, catalogue):
+    proactive, _parents = catalogue
+    expected = expected_ids(public_items().descendant_of(proactive), public_policy_entries())
+    # bulk_items withholds one item (a view restriction): the public sees the others and the policy documents.
+    assert len(expected) == ITEMS - 1 + 3 and len(set(expected)) == len(expected)
+    pages = chunks(expected, CATALOGUE_PAGE_SIZE)
+
+    assert walk(client, proactive.url, "page=1", "next") == pages
+    last = links(client.get(proactive.url))["last"]
+    assert walk(client, proactive.url, last, "prev") == pages[::-1]
+    for number in (1, 2, 7, len(pages) - 1, len(pages)):
+        assert shown_ids(client.get(proactive.url, {"page": number})) == pages[number - 1]
+
+
+def test_filtered_and_unit_listings_match_order_by(client, catalogue):
+    proactive, parents = catalogue
+    sample = DisclosureItem.objects.order_by("pk").first()
+    items = public_items().descendant_of(proactive).filter(category=sample.category_id)
+    policy = public_policy_entries().filter(category=sample.category_id)
+    query = f"category={sample.category_id}&page=1"
+    expected = chunks(expected_ids(items, policy), CATALOGUE_PAGE_SIZE)
+    assert walk(client, proactive.url, query, "next") == expected
+
+    unit_page = parents[2]
+    items = public_items().child_of(unit_page)
+    policy = public_policy_entries().filter(page__owning_unit=unit_page.owning_unit_id)
+    assert walk(client, unit_page.url, "page=1", "next") == chunks(expected_ids(items, policy), CATALOGUE_PAGE_SIZE)
+
+
+def test_column_listing_matches_order_by_with_ties(client, portal):
+    column = portal["a"]
+    for number in range(LISTING_PAGE_SIZE * 2 + 7):
+        make_content(column, model=ArticlePage, title=f"动态{number}", slug=f"dt{number}")
+    # Four pages at a time share their publication time: the page id orders them.
+    moment = timezone.now() - datetime.timedelta(days=3)
+    for number, page in enumerate(Page.objects.child_of(column).order_by("pk")):
+        Page.objects.filter(pk=page.pk).update(first_published_at=moment - datetime.timedelta(minutes=number // 4))
+    ordered = column.listing_queryset().order_by("-first_published_at", "-pk").values_list("pk", flat=True)
+    expected = chunks(list(ordered), LISTING_PAGE_SIZE)
+
+    def pages(start, rel):
+        found, query = [], start
+        while query is not None:
+            response = client.get(f"{column.url}?{query}")
+            found.append([page.pk for page in response.context["listing"].object_list])
+            query = links(response).get(rel)
+        return found
+
+    assert pages("page=1", "next") == expected
+    assert pages(links(client.get(column.url))["last"], "prev") == expected[::-1]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"after": "garbage"},
+        {"before": "2026-13-45~12"},
+        {"after": "2026-01-01~x"},
+        {"after": "~"},
+        {"before": "9" * 40 + "~1"},
+        {"after": "2026-01-01~1", "page": "-3"},
+        {"page": "abc"},
+        {"page": "0"},
+        {"page": "99999"},
+        {"page": "last"},
+    ],
+)
+def test_bad_paging_parameters_give_a_page_never_an_error(client, catalogue, params):
+    proactive, _parents = catalogue
+    response = client.get(proactive.url, params)
+    assert response.status_code == 200
+    assert response.context["listing"].object_list
+    if any(value in ("garbage", "2026-13-45~12", "2026-01-01~x", "~") for value in params.values()):
+        assert "分页链接无效，已显示第一页。" in response.content.decode()
+        assert response.context["listing"].number == 1
+
+
+def test_bad_cursor_on_a_column_is_reported(client, portal):
+    make_content(portal["a"], title="动态")
+    for raw in ("garbage", "9" * 40 + "~1", "1.5~2"):
+        response = client.get(portal["a"].url, {"after": raw})
+        assert response.status_code == 200
+        assert "分页链接无效，已显示第一页。" in response.content.decode()
+
+
+def test_long_listing_total_is_cached_until_pages_change(client, catalogue, settings, monkeypatch):
+    """Past BOUNDED_COUNT rows the total is read from the cache, and a publication or withdrawal renews it."""
+    settings.LISTING_CACHE_ENABLED = True
+    listing_cache.bump()
+    monkeypatch.setattr(keyset, "BOUNDED_COUNT", 50)
+    proactive, _parents = catalogue
+    total = ITEMS - 1 + 3
+    assert client.get(proactive.url).context["listing"].count == total
+    # Rows changed behind the signals' back are not counted again: the total comes from the cache.
+    DisclosureItem.objects.filter(pk=DisclosureItem.objects.order_by("pk").first().pk).update(summary="改")
+    Page.objects.filter(pk=DisclosureItem.objects.order_by("pk")[1].pk).update(live=False)
+    assert client.get(proactive.url).context["listing"].count == total
+    # An unpublication through Wagtail (the signal every withdrawal sends) is seen on the next request.
+    DisclosureItem.objects.order_by("pk")[2].unpublish()
+    assert client.get(proactive.url).context["listing"].count == total - 2
