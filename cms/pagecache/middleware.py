@@ -87,23 +87,37 @@ def _note_write(flag, execute, sql, params, many, context):
     return execute(sql, params, many, context)
 
 
+def lookup(request):
+    """(cache, key, generation, stored page or None) for a request the cache may answer, in one round trip.
+
+    None when the request does not qualify, the cache is switched off, or the cache is down (served uncached).
+    """
+    if not settings.PAGE_CACHE_ENABLED or cache_paused() or not cacheable_request(request):
+        return None
+    cache = page_cache()
+    key = page_key(request)
+    found = cache.get_many([GENERATION_KEY, key])
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = start_generation(cache)
+        if generation is None:
+            return None
+    stored = found.get(key)
+    if stored is not None and stored[0] != generation:
+        stored = None
+    return cache, key, generation, stored
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not settings.PAGE_CACHE_ENABLED or cache_paused() or not cacheable_request(request):
+        found = lookup(request)
+        if found is None:
             return self.get_response(request)
-        cache = page_cache()
-        key = page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY)
-        if generation is None:
-            generation = start_generation(cache)
-            if generation is None:  # the cache is down: serve uncached
-                return self.get_response(request)
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
+        cache, key, generation, stored = found
+        if stored is not None:
             return self._from_stored(request, stored)
         response, wrote = self._render_watching_writes(request)
         if wrote:

@@ -1,0 +1,33 @@
+"""Page cache hits answered in front of Django's request handling.
+
+For a stored page Django's handler still builds the request, sends request_started and request_finished (which
+check or close database connections) and runs the middleware chain down to PageCacheMiddleware. This WSGI
+wrapper looks the page up with the middleware's own rules and key (``lookup``) and answers a hit itself, so a
+cached page costs little more than a static file. Everything else, misses and storing included, goes to Django;
+where the wrapper is not in front (the test client, another server), the middleware answers hits the same way.
+"""
+
+from django.core.handlers.wsgi import WSGIRequest
+
+from .middleware import HEADER, lookup
+
+
+class PageCacheApplication:
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        stored = self._stored_page(environ)
+        if stored is None:
+            return self.application(environ, start_response)
+        _generation, content, headers = stored
+        start_response("200 OK", [*headers, (HEADER, "hit")])
+        return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [content]
+
+    @staticmethod
+    def _stored_page(environ):
+        try:
+            found = lookup(WSGIRequest(environ))
+        except Exception:  # noqa: BLE001 - a host not allowed, a malformed request: Django answers it in full
+            return None
+        return found[3] if found else None
