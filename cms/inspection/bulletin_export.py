@@ -17,7 +17,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from cms.reports import neutralise_formula
-from workflows.register import PDF_FONT, _grid, _para, _pdf_styles
+from workflows.register_pdf import PDF_FONT, _grid, _para, _pdf_styles
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel's longest sheet title.

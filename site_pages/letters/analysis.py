@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import jieba.posseg
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +70,8 @@ def without_personal_data(text, writer_name=""):
 
 def keywords_of(text, writer_name=""):
     """The letter's candidate keywords, with repetitions, in order."""
+    import jieba.posseg  # loading its tagging model takes most of a second: only when letters are analysed
+
     stopped = stop_words()
     segmentation.tokenizer()  # the portal's own words (安岳县, 乡村振兴 …) in the dictionary posseg shares
     return [
