@@ -15,7 +15,9 @@ import datetime
 from dataclasses import dataclass
 from math import ceil
 
-from django.db.models import DateTimeField, Q
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import DateTimeField, F, Q
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -28,13 +30,41 @@ EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 MICROSECOND = datetime.timedelta(microseconds=1)
 
 
+def of_types(pages, *models):
+    """pages.type(*models), written so that the database does not read it through the content-type index.
+
+    The listed types are most of the site's pages: read by that index and then sorted, a listing grew with the
+    site (SQLite chose it). Without it the database walks the date index in the listing's order and stops
+    after one page, or narrows by the path index when the listing is a small part of the site.
+    """
+    subclasses = [model for model in apps.get_models() if issubclass(model, models)]
+    ids = [content_type.pk for content_type in ContentType.objects.get_for_models(*subclasses).values()]
+    return pages.alias(listed_type=F("content_type_id") + 0).filter(listed_type__in=ids)
+
+
+def below(page, pages):
+    """pages.descendant_of(page) plus the same rows as a range of paths, which an index can read (not LIKE)."""
+    last = page.path + "Z" * (page._meta.get_field("path").max_length - len(page.path))
+    return pages.descendant_of(page).filter(path__gt=page.path, path__lte=last)
+
+
+def below_unindexed(page, pages):
+    """The same rows as below(), by a path prefix alone (LIKE), which no index reads."""
+    return pages.filter(path__startswith=page.path).exclude(pk=page.pk)
+
+
 @dataclass
 class Source:
-    """Rows of one kind, unordered and unsliced; `date` and `pk` name the fields that order them."""
+    """Rows of one kind, unordered and unsliced; `date` and `pk` name the fields that order them.
+
+    `long`, if given, is the same rows written for a listing longer than BOUNDED_COUNT: with no index on what
+    narrows them, so that the database walks the date index (SQLite would read a range of paths and sort it).
+    """
 
     queryset: object
     date: str
     pk: str = "pk"
+    long: object = None
 
     def ordered(self, newest_first):
         sign = "-" if newest_first else ""
@@ -124,6 +154,8 @@ class KeysetListing:
     def paginate(self, params):
         """Reads the page asked for by `params` (page, after, before); a bad value gives the first page."""
         self.count = self.total()
+        if self.count >= BOUNDED_COUNT:
+            self.sources = [Source(s.long, s.date, s.pk) if s.long is not None else s for s in self.sources]
         self.num_pages = max(1, ceil(self.count / self.size))
         self.paginator = self  # the templates' listing.paginator.count and .num_pages
         number = self._number(params.get("page"))

@@ -11,7 +11,7 @@ from cms.organisation.models import UnitKind
 from cms.organisation.permissions import grant_page_to_unit
 
 from ..forms import ColumnPageForm
-from ..keyset import KeysetListing, Source
+from ..keyset import KeysetListing, Source, below, below_unindexed, of_types
 from .base import PortalPage, UpdateClass
 
 LISTING_PAGE_SIZE = 20
@@ -43,7 +43,8 @@ def public_content():
     from .content import PolicyDocumentPage
 
     document_number = PolicyDocumentPage.objects.filter(pk=OuterRef("pk")).order_by().values("document_number")[:1]
-    return Page.objects.live().public().type(*content_models()).annotate(document_number=Subquery(document_number))
+    pages = of_types(Page.objects.live().public(), *content_models())
+    return pages.annotate(document_number=Subquery(document_number))
 
 
 # Units that run the portal's structure; a column owned by any other unit (a township's, a department's)
@@ -111,10 +112,12 @@ class ListingMixin:
 
     def listing_queryset(self, base=None):
         base = public_content() if base is None else base
-        return base.descendant_of(self).order_by("-first_published_at", "-pk")
+        return below(self, base).order_by("-first_published_at", "-pk")
 
     def paginate_listing(self, request):
-        source = Source(self.listing_queryset().order_by(), "first_published_at")
+        # A long listing walks the date index; a short one reads its range of paths (site_pages.keyset).
+        long = below_unindexed(self, public_content())
+        source = Source(self.listing_queryset().order_by(), "first_published_at", long=long)
         listing = KeysetListing(
             [source], lambda page: (page.first_published_at, page.pk), LISTING_PAGE_SIZE, count_key=("column", self.pk)
         )

@@ -108,7 +108,10 @@ def test_filtered_and_unit_listings_match_order_by(client, catalogue):
     assert walk(client, unit_page.url, "page=1", "next") == chunks(expected_ids(items, policy), CATALOGUE_PAGE_SIZE)
 
 
-def test_column_listing_matches_order_by_with_ties(client, portal):
+@pytest.mark.parametrize("bound", [keyset.BOUNDED_COUNT, 10])
+def test_column_listing_matches_order_by_with_ties(client, portal, monkeypatch, bound):
+    """Both ways a column is read: a short listing by its range of paths, a long one (here past 10) by date."""
+    monkeypatch.setattr(keyset, "BOUNDED_COUNT", bound)
     column = portal["a"]
     for number in range(LISTING_PAGE_SIZE * 2 + 7):
         make_content(column, model=ArticlePage, title=f"动态{number}", slug=f"dt{number}")
