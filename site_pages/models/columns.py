@@ -116,8 +116,8 @@ class ListingMixin:
 
     def paginate_listing(self, request):
         # A long listing walks the date index; a short one reads its range of paths (site_pages.keyset).
-        long = below_unindexed(self, public_content())
-        source = Source(self.listing_queryset().order_by(), "first_published_at", long=long)
+        base = public_content()  # reads the view restrictions: once for both forms
+        source = Source(self.listing_queryset(base).order_by(), "first_published_at", long=below_unindexed(self, base))
         listing = KeysetListing(
             [source], lambda page: (page.first_published_at, page.pk), LISTING_PAGE_SIZE, count_key=("column", self.pk)
         )
