@@ -16,6 +16,8 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from cms.pagecache.keys import GENERATION_KEY, page_cache, start_generation
+
 VERSION_KEY = "listings:version"
 # Long enough to matter under load, short enough that a change made behind the signals' back heals by itself.
 TIMEOUT = 3600
@@ -29,20 +31,34 @@ def version():
     return token
 
 
+def page_cache_generation():
+    pages = page_cache()
+    return pages.get(GENERATION_KEY) or start_generation(pages)
+
+
 def _replace():
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
 def bump(**_kwargs):
     _replace()
-    transaction.on_commit(_replace)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_replace)
 
 
 def cached(name, compute, *parts):
-    """compute()'s value, kept under the current version; `parts` tell one listing's value from another's."""
+    """compute()'s value, kept under the current version; `parts` tell one listing's value from another's.
+
+    The key also carries the page cache's generation, which every write to a model shown publicly replaces
+    (cms.pagecache.purge): a change this module does not watch (a cover image replaced, a setting) cannot
+    leave a listing stale for the page cache to store again.
+    """
     if not settings.LISTING_CACHE_ENABLED:
         return compute()
-    key = ":".join(["listings", version(), name, *(str(part) for part in parts)])
+    generation = page_cache_generation()
+    if generation is None:  # the cache is down
+        return compute()
+    key = ":".join(["listings", version(), str(generation), name, *(str(part) for part in parts)])
     value = cache.get(key)
     if value is None:
         value = compute()

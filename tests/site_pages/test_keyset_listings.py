@@ -8,15 +8,19 @@ page number must each give the rows of a plain ordered query, page by page.
 
 import datetime
 import re
+from io import BytesIO
 
 import pytest
+from django.core.files.images import ImageFile
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from disclosure.models import DisclosureItem, PolicyCatalogueEntry
 from disclosure.models.catalogue import public_items, public_policy_entries
 from disclosure.models.listing import CATALOGUE_PAGE_SIZE
 from site_pages import keyset, listing_cache
+from site_pages.demo.emblem import emblem_png
 from site_pages.models import ArticlePage, PolicyDocumentPage
 from site_pages.models.columns import LISTING_PAGE_SIZE
 from tests.benchmarks.bench_catalogue import build_tree, bulk_items
@@ -170,9 +174,10 @@ def test_bad_cursor_on_a_column_is_reported(client, portal):
 def test_long_listing_total_is_cached_until_pages_change(client, catalogue, settings, monkeypatch):
     """Past BOUNDED_COUNT rows the total is read from the cache, and a publication or withdrawal renews it."""
     settings.LISTING_CACHE_ENABLED = True
+    proactive, _parents = catalogue
+    client.get(proactive.url)  # the first view creates the site's settings row, a write that renews the cache
     listing_cache.bump()
     monkeypatch.setattr(keyset, "BOUNDED_COUNT", 50)
-    proactive, _parents = catalogue
     total = ITEMS - 1 + 3
     assert client.get(proactive.url).context["listing"].count == total
     # Rows changed behind the signals' back are not counted again: the total comes from the cache.
@@ -182,3 +187,19 @@ def test_long_listing_total_is_cached_until_pages_change(client, catalogue, sett
     # An unpublication through Wagtail (the signal every withdrawal sends) is seen on the next request.
     DisclosureItem.objects.order_by("pk")[2].unpublish()
     assert client.get(proactive.url).context["listing"].count == total - 2
+
+
+@pytest.mark.django_db
+def test_a_write_the_listing_cache_does_not_watch_still_renews_it(settings):
+    """A cover image replaced (not a model the listing cache watches) renews it through the page cache's generation."""
+    settings.LISTING_CACHE_ENABLED = True
+    computed = []
+
+    def read():
+        computed.append(1)
+        return len(computed)
+
+    assert listing_cache.cached("probe", read) == listing_cache.cached("probe", read) == 1
+    image = get_image_model()(title="题图", file=ImageFile(BytesIO(emblem_png(32)), name="cover-probe.png"))
+    image.save()
+    assert listing_cache.cached("probe", read) == 2
