@@ -215,11 +215,15 @@ class DisclosureSectionPage(CatalogueChildMixin, PortalPage):
     parent_page_types = ["disclosure.DisclosureCatalogue"]
     subpage_types = []
     template = "disclosure/disclosure_section_page.html"
-    content_panels = [ReviewStatusPanel(heading=_("审核与检查"))] + Page.content_panels + [
-        FieldPanel("intro"),
-        FieldPanel("show_request_links"),
-        FieldPanel("body"),
-    ]
+    content_panels = (
+        [ReviewStatusPanel(heading=_("审核与检查"))]
+        + Page.content_panels
+        + [
+            FieldPanel("intro"),
+            FieldPanel("show_request_links"),
+            FieldPanel("body"),
+        ]
+    )
     settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
 
     class Meta:
@@ -407,27 +411,31 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
         "withholding_recorded_at",
     ]
 
-    content_panels = [
-        ReviewStatusPanel(heading=_("审核与检查")),
-        DueStatusPanel(heading=_("公开期限")),
-    ] + Page.content_panels + [
-        FieldPanel("summary"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("category"), FieldPanel("topic")]),
-                FieldRowPanel([FieldPanel("written_date"), FieldPanel("changed_date")]),
-                FieldRowPanel([FieldPanel("document_number"), FieldPanel("validity")]),
-                FieldRowPanel([FieldPanel("disclosure_mode"), FieldPanel("disclosure_scope")]),
-            ],
-            heading=_("目录信息"),
-        ),
-        MultiFieldPanel(
-            [FieldPanel("withholding_reason"), FieldPanel("withholding_explanation")],
-            heading=_("不予公开（须由本单位主要负责人决定）"),
-        ),
-        FieldPanel("body"),
-        FieldPanel("attachments"),
-    ]
+    content_panels = (
+        [
+            ReviewStatusPanel(heading=_("审核与检查")),
+            DueStatusPanel(heading=_("公开期限")),
+        ]
+        + Page.content_panels
+        + [
+            FieldPanel("summary"),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel([FieldPanel("category"), FieldPanel("topic")]),
+                    FieldRowPanel([FieldPanel("written_date"), FieldPanel("changed_date")]),
+                    FieldRowPanel([FieldPanel("document_number"), FieldPanel("validity")]),
+                    FieldRowPanel([FieldPanel("disclosure_mode"), FieldPanel("disclosure_scope")]),
+                ],
+                heading=_("目录信息"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("withholding_reason"), FieldPanel("withholding_explanation")],
+                heading=_("不予公开（须由本单位主要负责人决定）"),
+            ),
+            FieldPanel("body"),
+            FieldPanel("attachments"),
+        ]
+    )
     settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
 
     search_fields = PortalPage.search_fields + [

@@ -173,18 +173,22 @@ class ContentPage(RepostSourceMixin, PortalPage):
     parent_page_types = ["site_pages.ColumnPage", "site_pages.SpecialTopicPage"]
     subpage_types = []
 
-    content_panels = [ReviewStatusPanel(heading=_("审核与检查"))] + Page.content_panels + [
-        FieldPanel("summary"),
-        FieldPanel("body"),
-        MultiFieldPanel(
-            [
-                FieldPanel("is_repost"),
-                FieldRowPanel([FieldPanel("source_organisation"), FieldPanel("source_url")]),
-            ],
-            heading=_("来源"),
-        ),
-        FieldPanel("co_issuing_units", widget=forms.CheckboxSelectMultiple),
-    ]
+    content_panels = (
+        [ReviewStatusPanel(heading=_("审核与检查"))]
+        + Page.content_panels
+        + [
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("is_repost"),
+                    FieldRowPanel([FieldPanel("source_organisation"), FieldPanel("source_url")]),
+                ],
+                heading=_("来源"),
+            ),
+            FieldPanel("co_issuing_units", widget=forms.CheckboxSelectMultiple),
+        ]
+    )
     settings_panels = [FieldPanel("owning_unit", permission="organisation.change_unit")]
     # Publication is server-timed at final approval; no scheduling fields for editors.
 

@@ -1,12 +1,12 @@
 """Hits answered in front of Django (cms.pagecache.wsgi): same pages, same rules, nothing else reaches Django."""
 
 from io import BytesIO
+from wsgiref.headers import Headers
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from wsgiref.headers import Headers
 
 from cms.pagecache.middleware import HEADER
 from cms.pagecache.wsgi import PageCacheApplication

@@ -48,6 +48,7 @@ BUDGETS = {
 COPIES = 3
 NESTING = 3
 
+
 @pytest.fixture(autouse=True)
 def listing_cache_on(settings):
     settings.LISTING_CACHE_ENABLED = True
