@@ -5,14 +5,20 @@ from django.utils.functional import SimpleLazyObject
 def _top_navigation(request):
     from wagtail.models import Site
 
+    from . import listing_cache
     from .models import ColumnPage
     from .models.columns import with_live_content
 
     site = Site.find_for_request(request)
     if site is None:
         return []
-    columns = ColumnPage.objects.child_of(site.root_page).live().in_menu()
-    return list(with_live_content(columns).order_by("path").only("id", "title", "url_path", "path", "depth"))
+
+    def read():
+        columns = ColumnPage.objects.child_of(site.root_page).live().in_menu()
+        return list(with_live_content(columns).order_by("path").only("id", "title", "url_path", "path", "depth"))
+
+    # Every page shares it: read once per version of the listings (any page change replaces it).
+    return listing_cache.cached("navigation", read, site.pk)
 
 
 def portal(request):

@@ -7,8 +7,9 @@ import pytest
 from django.apps import apps
 from django.core.files.images import ImageFile
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 from wagtail.images import get_image_model
@@ -194,3 +195,18 @@ def test_a_new_column_shows_in_the_home_navigation_on_the_next_request(page_cach
     column = make_column(portal["home"], "政务公开新栏目", county_office, slug="zwgk-new")
     make_content(column, title="新栏目里的信息")
     assert "政务公开新栏目" in fresh(client, "/").content.decode()
+
+
+def test_the_navigation_is_read_once_and_renewed_by_a_new_column(page_cache_on, portal, county_office, settings):
+    settings.LISTING_CACHE_ENABLED = True
+    make_content(portal["a"], title="石羊镇的信息")
+    client = Client()
+    first = client.get(portal["a"].url)
+    assert [column.title for column in first.context["portal_nav"]] == ["新闻动态"]
+    with CaptureQueriesContext(connection) as queries:
+        assert [column.title for column in fresh(client, portal["b"].url).context["portal_nav"]] == ["新闻动态"]
+    assert not [query for query in queries if "show_in_menus" in query["sql"].partition("WHERE")[2]]
+    column = make_column(portal["home"], "政务公开新栏目", county_office, slug="zwgk-nav")
+    make_content(column, title="新栏目里的信息")
+    titles = [column.title for column in fresh(client, portal["a"].url).context["portal_nav"]]
+    assert titles == ["新闻动态", "政务公开新栏目"]
