@@ -2,13 +2,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from site_pages import listing_cache
-
 from . import calendar
-from .models import CalendarDay, DisclosureCategory, IndexNumberCounter, PolicyCatalogueEntry, TopicCategory
-
-# The catalogue's filter choices and listings are cached until one of these changes (or a page does).
-listing_cache.watch(DisclosureCategory, TopicCategory, IndexNumberCounter, PolicyCatalogueEntry)
+from .models import CalendarDay
 
 
 @receiver(post_save, sender=CalendarDay)

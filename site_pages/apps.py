@@ -11,10 +11,7 @@ class SitePagesConfig(AppConfig):
         from wagtail.models import AbstractPage
         from wagtail.permissions import register_permission_policy
 
-        from . import listing_cache
         from .draft_privacy import DraftPrivacyPagePermissionPolicy
-
-        listing_cache.connect()
 
         # Before any view asks the registry for the page policy (draft_privacy explains the policy).
         register_permission_policy(AbstractPage, DraftPrivacyPagePermissionPolicy())
