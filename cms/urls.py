@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.mediastorage import serve_rendition
 from cms.security import login as security_login
 from site_pages import views as site_views
 from workflows import editor as workflow_editor
@@ -23,6 +24,9 @@ urlpatterns = [
     path("search/", site_views.search, name="search"),
     path("a11y/large-text/", site_views.toggle_large_text, name="toggle_large_text"),
     path("yxsqgk/", include("disclosure.requests.urls")),
+    # Image renditions when the media are not on this machine's disk (MEDIA_STORAGE=s3); on disk nginx
+    # serves the same addresses itself (deploy/nginx/cms.conf).
+    path(f"{settings.MEDIA_URL.lstrip('/')}images/<path:name>", serve_rendition, name="media_rendition"),
     # Browsers and feed readers ask for /favicon.ico whatever the page links.
     path("favicon.ico", RedirectView.as_view(url=f"{settings.STATIC_URL}img/favicon.ico", permanent=True)),
 ]

@@ -17,6 +17,14 @@ class RetentionError(Exception):
     pass
 
 
+def _where(storage, name):
+    """The path to remove by hand, or the storage's name for the file when it has no local path (a bucket)."""
+    try:
+        return storage.path(name)
+    except NotImplementedError:
+        return name
+
+
 @dataclass
 class PurgeResult:
     records: list
@@ -30,7 +38,7 @@ class PurgeResult:
             try:
                 storage.delete(name)
             except OSError:
-                self.leftovers.append(storage.path(name))
+                self.leftovers.append(_where(storage, name))
             else:
                 self.files_deleted += 1
         return self

@@ -5,14 +5,18 @@ directory of 答复书 that must never be under the public media. The roots are 
 listed: MEDIA_ROOT, every STORAGES entry with a location (static files excepted: collectstatic
 rebuilds them from the code), and the storage of every file field of every model, which is where a
 setting such as DISCLOSURE_REQUEST_FILES_ROOT takes effect. A root added later is therefore backed
-up without anyone remembering to add it.
+up without anyone remembering to add it. Only directories of this machine count: media in a bucket
+(MEDIA_STORAGE=s3) are kept by the bucket's versioning and replication, not copied into the archive.
 """
 
 from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db.models import FileField
+
+from cms.mediastorage import is_local
 
 # STORAGES entries that hold no records.
 REBUILT_STORAGES = {"staticfiles"}
@@ -23,13 +27,15 @@ def _field_location(field):
     # follows the current settings rather than the ones in force when the models were imported.
     storage = getattr(field, "_storage_callable", None)
     storage = storage() if callable(storage) else field.storage
-    return getattr(storage, "location", None)
+    # A bucket's "location" is a key prefix, not a directory of this machine.
+    return storage.location if is_local(storage) else None
 
 
 def _candidates():
-    yield "MEDIA_ROOT", settings.MEDIA_ROOT
+    if is_local(storages["default"]):
+        yield "MEDIA_ROOT", settings.MEDIA_ROOT
     for alias, config in sorted(settings.STORAGES.items()):
-        if alias not in REBUILT_STORAGES:
+        if alias not in REBUILT_STORAGES and is_local(storages[alias]):
             yield f"STORAGES.{alias}", (config.get("OPTIONS") or {}).get("location")
     for model in apps.get_models():
         for field in model._meta.get_fields():

@@ -5,6 +5,7 @@ import os
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from cms.mediastorage import default_storage_config
 from cms.outages import redis_caches
 
 from .base import *  # noqa: F403
@@ -102,8 +103,10 @@ MIDDLEWARE = [  # noqa: F405
     *MIDDLEWARE[_security + 1 :],  # noqa: F405
 ]
 
+# Uploaded media go to MEDIA_ROOT, or with MEDIA_STORAGE=s3 to a private S3-compatible bucket (cms.mediastorage,
+# which checks the AWS_* variables here so that a mistake stops start-up rather than the first upload).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_config(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 STATIC_ROOT = os.environ.get("STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405

@@ -9,6 +9,7 @@ leads to one page saying the service is unavailable on the mirror.
 
 import json
 import os
+import posixpath
 import re
 import tempfile
 import time
@@ -21,12 +22,15 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
 from django.core.management.base import CommandError
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from wagtail.models import Page, Site
+
+from cms.mediastorage import RENDITIONS
 
 from . import rewrite
 from .addresses import (
@@ -123,8 +127,8 @@ class Exporter:
         self.written.add(file)
         return file
 
-    def _copy(self, source, file):
-        with open(source, "rb") as handle:
+    def _copy(self, source, file, opener=open):
+        with opener(source, "rb") as handle:
             return self._write(file, iter(lambda: handle.read(1 << 20), b""))
 
     def _finish(self, previous):
@@ -171,13 +175,14 @@ class Exporter:
         return file
 
     def _fetch_media(self, address):
-        """Image renditions only, as the web server publishes them; originals and document files never."""
-        images = f"{settings.MEDIA_URL}images/"
-        root = Path(settings.MEDIA_ROOT).resolve()
-        source = (root / address.path[len(settings.MEDIA_URL) :]).resolve()
-        if not address.path.startswith(images) or root not in source.parents or not source.is_file():
+        """Image renditions only, as the site publishes them; originals and document files never.
+
+        Read through the default storage, which need not be a directory here (MEDIA_STORAGE=s3).
+        """
+        name = address.path[len(settings.MEDIA_URL) :]
+        if posixpath.normpath(name) != name or not name.startswith(RENDITIONS) or not default_storage.exists(name):
             return self._missing(address, 404)
-        return self._copy(source, address.path.lstrip("/"))
+        return self._copy(name, address.path.lstrip("/"), opener=default_storage.open)
 
     def _missing(self, address, status):
         self.summary.missing.append((address.url, status))
