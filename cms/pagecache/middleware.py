@@ -25,6 +25,7 @@ from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
 from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, start_generation
+from .local import local_pages
 
 HEADER = "X-Page-Cache"
 # Paths whose answer depends on who asks, or that are never a public page.
@@ -90,21 +91,34 @@ def _note_write(flag, execute, sql, params, many, context):
 def lookup(request):
     """(cache, key, generation, stored page or None) for a request the cache may answer, in one round trip.
 
-    None when the request does not qualify, the cache is switched off, or the cache is down (served uncached).
+    With a copy of the page in this process (cms.pagecache.local) the round trip reads the generation alone; without
+    one it reads the generation and the page together (``get_many``). None when the request does not qualify, the
+    cache is switched off, or the cache is down (served uncached).
     """
     if not settings.PAGE_CACHE_ENABLED or cache_paused() or not cacheable_request(request):
         return None
     cache = page_cache()
     key = page_key(request)
-    found = cache.get_many([GENERATION_KEY, key])
-    generation = found.get(GENERATION_KEY)
+    had_copy = key in local_pages
+    if had_copy:
+        generation, stored = cache.get(GENERATION_KEY), None
+    else:
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, stored = found.get(GENERATION_KEY), found.get(key)
     if generation is None:
         generation = start_generation(cache)
         if generation is None:
             return None
-    stored = found.get(key)
+    if had_copy:
+        copy = local_pages.get(key, generation)
+        if copy is not None:
+            return cache, key, generation, copy
+        # The copy was older than the last purge: another process may have stored the page again since.
+        stored = cache.get(key)
     if stored is not None and stored[0] != generation:
         stored = None
+    if stored is not None:
+        local_pages.put(key, stored)
     return cache, key, generation, stored
 
 
@@ -125,7 +139,9 @@ class PageCacheMiddleware:
             response[HEADER] = "skip"
         elif request.method == "GET" and storable(response):
             # Under the generation read before rendering: were it purged meanwhile, this copy is never served.
-            cache.set(key, self._to_stored(generation, response), settings.PAGE_CACHE_TIMEOUT)
+            stored = self._to_stored(generation, response)
+            cache.set(key, stored, settings.PAGE_CACHE_TIMEOUT)
+            local_pages.put(key, stored)
             response[HEADER] = "miss"
         else:
             response[HEADER] = "skip"

@@ -156,6 +156,9 @@ PAGE_CACHE_ENABLED = True
 PAGE_CACHE_ALIAS = "pages"
 PAGE_CACHE_TIMEOUT = 300
 PAGE_CACHE_VARY_COOKIES = ("large_text",)
+# Each process keeps copies of the pages it served, up to this many bytes, so that a hit reads only the generation
+# from Redis (cms.pagecache.local); 0 keeps none.
+PAGE_CACHE_LOCAL_BYTES = 32 * 1024 * 1024
 # Totals of long listings, filter choices, side menus and home sections, kept under a version that every change of
 # pages replaces (site_pages.listing_cache); shared by the processes through the default cache.
 LISTING_CACHE_ENABLED = True

@@ -1,6 +1,7 @@
 import pytest
 
 from cms.pagecache.keys import GENERATION_KEY, page_cache
+from cms.pagecache.local import local_pages
 from cms.pagecache.middleware import HEADER
 
 
@@ -9,8 +10,10 @@ def page_cache_on(settings):
     """The page cache switched on (the test settings keep it off) and empty."""
     settings.PAGE_CACHE_ENABLED = True
     page_cache().clear()
+    local_pages.clear()
     yield page_cache()
     page_cache().clear()
+    local_pages.clear()
 
 
 def generation():

@@ -1,0 +1,69 @@
+"""This process's own copies of the pages it served from the shared page cache.
+
+A hit from the shared cache moves the whole page out of Redis on every request; with a copy here only the
+generation number crosses the network. A copy is served only while the generation it was stored under is still the
+shared cache's current one, which is read on every request, so a purge made by any process on any server is seen
+on the next request exactly as without copies. The copies are bounded by ``PAGE_CACHE_LOCAL_BYTES`` (least recently
+used first out); 0 keeps none.
+"""
+
+import threading
+from collections import OrderedDict
+
+from django.conf import settings
+
+
+def _size(stored):
+    _generation, content, headers = stored
+    return len(content) + sum(len(name) + len(value) for name, value in headers)
+
+
+class LocalPages:
+    def __init__(self):
+        self._copies = OrderedDict()
+        self._bytes = 0
+        # The development server and threaded workers share one process.
+        self._lock = threading.Lock()
+
+    def __contains__(self, key):
+        return key in self._copies
+
+    def get(self, key, generation):
+        """The copy of ``key`` stored under ``generation``, or None; a copy under an older generation is dropped."""
+        with self._lock:
+            stored = self._copies.get(key)
+            if stored is None:
+                return None
+            if stored[0] != generation:
+                self._drop(key)
+                return None
+            self._copies.move_to_end(key)
+            return stored
+
+    def put(self, key, stored):
+        limit = settings.PAGE_CACHE_LOCAL_BYTES
+        size = _size(stored)
+        if size > limit:
+            return
+        with self._lock:
+            if key in self._copies:
+                self._drop(key)
+            self._copies[key] = stored
+            self._bytes += size
+            while self._bytes > limit:
+                self._drop(next(iter(self._copies)))
+
+    def clear(self):
+        with self._lock:
+            self._copies.clear()
+            self._bytes = 0
+
+    @property
+    def size(self):
+        return self._bytes
+
+    def _drop(self, key):
+        self._bytes -= _size(self._copies.pop(key))
+
+
+local_pages = LocalPages()
