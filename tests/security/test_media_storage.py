@@ -24,6 +24,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from cms.mediastorage import is_local
+from cms.security.backup import BackupError, check_roots
 from cms.security.models import CheckedPdf
 from cms.security.retention import PurgeResult
 from cms.security.storage_roots import storage_roots
@@ -190,6 +191,11 @@ def test_backups_leave_media_in_a_bucket_to_the_bucket(remote_media, settings, t
     (archive,) = (tmp_path / "backups").glob("*.tar.gz")
     with tarfile.open(archive) as opened:
         assert not [name for name in opened.getnames() if name.startswith("media/")]
+
+
+def test_an_archive_holding_media_is_not_restored_over_a_bucket(remote_media):
+    with pytest.raises(BackupError, match="MEDIA_ROOT"):
+        check_roots({"roots": {"MEDIA_ROOT": "media"}})
 
 
 @pytest.mark.slow

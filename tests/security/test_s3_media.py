@@ -17,6 +17,7 @@ from cms.mediastorage import default_storage_config
 from tests.factories import make_content
 from tests.organisation.test_collections import attachment_body
 from tests.security.test_uploads import PDF, png_bytes
+from tests.test_deploy_files import DEPLOY, NGINX_SITE, env_example, nginx_served_directories
 from tests.test_settings import GOOD_ENV, run_manage
 
 BUCKET = "anyue-portal-media"
@@ -57,6 +58,18 @@ def test_production_refuses_to_start_with_s3_and_no_bucket():
     result = run_manage("check", env_overrides={"MEDIA_STORAGE": "s3"}, drop=("AWS_STORAGE_BUCKET_NAME",))
     assert result.returncode != 0
     assert "MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME" in result.stderr
+
+
+def test_deployment_files_name_every_bucket_setting_and_nginx_proxies_renditions():
+    env = env_example()
+    assert env["MEDIA_STORAGE"] == "filesystem"
+    assert {name for name in S3_ENV} <= set(env)
+    assert default_storage_config({**env, **S3_ENV})["BACKEND"] == "cms.s3storage.PrivateS3Storage"
+    snippet = (DEPLOY / "nginx" / "cms-media-s3.conf").read_text(encoding="utf-8")
+    # In place of the disk: nothing is read from a directory, renditions come from the application.
+    assert nginx_served_directories(snippet) == {}
+    assert "location /media/images/ {" in snippet and "proxy_pass http://cms_gunicorn;" in snippet
+    assert "include /etc/nginx/snippets/cms-media-s3.conf;" in NGINX_SITE.read_text(encoding="utf-8")
 
 
 @pytest.fixture
