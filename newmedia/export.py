@@ -5,8 +5,6 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 
 def _date(value):
@@ -49,6 +47,9 @@ COLUMNS = [
 
 
 def accounts_xlsx(accounts):
+    from openpyxl import Workbook  # about half a second to import: only when the registry is exported
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("政务新媒体台账")

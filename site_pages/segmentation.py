@@ -10,12 +10,9 @@ in the indexed text then finds it, however jieba would have cut the query.
 
 import logging
 import re
+import threading
 import unicodedata
 from functools import cache, lru_cache
-
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
 
 # Local and domain terms jieba's dictionary lacks; otherwise 安岳 splits into 安 / 岳.
 _EXTRA_WORDS = ("安岳", "安岳县", "三审三校", "政务新媒体", "信息公开", "依申请公开", "乡村振兴", "柠檬")
@@ -25,11 +22,21 @@ _EXTRA_WORDS = ("安岳", "安岳县", "三审三校", "政务新媒体", "信�
 def tokenizer():
     """jieba's default tokenizer with the portal's own words, built on first use.
 
-    Building the dictionary takes most of a second; at import it delayed every process's start-up and
-    every page view that never segments text (nearly all of them)."""
+    Importing jieba and building its dictionary take about a second; at import they delayed every process's
+    start-up and every page view that never segments text (nearly all of them)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
     for word in _EXTRA_WORDS:
         jieba.add_word(word)
     return jieba.dt
+
+
+def build_in_background():
+    """Builds the tokenizer in a thread while this process already answers requests.
+
+    A request that needs it first waits for the same build (jieba initialises under its own lock)."""
+    threading.Thread(target=tokenizer, name="jieba-dictionary", daemon=True).start()
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

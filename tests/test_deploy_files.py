@@ -136,7 +136,7 @@ def test_systemd_accepts_every_unit(tmp_path):
 
 
 def test_gunicorn_preloads_the_application_on_the_socket_nginx_uses():
-    # --preload: jieba's dictionary is built once, before the fork (site_pages/segmentation.py).
+    # --preload: the application is imported once, before the fork (cms/wsgi.py).
     service = read_unit(SYSTEMD / "cms-gunicorn.service")["Service"]
     argv = shlex.split(service["ExecStart"].replace("${GUNICORN_WORKERS}", "3"))
     options = GunicornConfig().parser().parse_args(argv[1:])

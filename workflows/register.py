@@ -28,7 +28,6 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
-from openpyxl import Workbook
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
@@ -221,6 +220,8 @@ class RegisterReportView(RegisterAccessMixin, ExportReportView):
         return []
 
     def write_xlsx(self, queryset, output):
+        from openpyxl import Workbook  # about half a second to import: only when a register is exported
+
         workbook = Workbook(write_only=True, iso_dates=True)
         worksheet = workbook.create_sheet(title=str(self.sheet_title))
         worksheet.append(self.get_heading(queryset, field) for field in self.list_export)

@@ -8,8 +8,6 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 
 from cms.reports import neutralise_formula
 
@@ -50,6 +48,9 @@ def as_csv(survey):
 
 
 def as_xlsx(survey):
+    from openpyxl import Workbook  # about half a second to import: only when answers are exported
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("调查回答")[:SHEET_TITLE_CHARS]

@@ -1,5 +1,6 @@
 """Chinese search: segmented index and queries on the configured database backend."""
 
+import os
 import subprocess
 import sys
 
@@ -121,6 +122,30 @@ def test_loading_the_site_does_not_build_jiebas_dictionary():
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_gunicorn_workers_build_the_dictionary_after_the_fork_and_the_master_never_does():
+    """cms.wsgi under --preload: the master's start-up is not delayed; each forked worker builds it by itself."""
+    script = """
+import os, time
+import cms.wsgi, jieba
+from site_pages import segmentation
+built = lambda: segmentation.tokenizer.cache_info().currsize == 1
+assert not built() and not jieba.dt.initialized, "built before the fork"
+child = os.fork()
+if child == 0:
+    deadline = time.monotonic() + 120
+    while not built() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os._exit(0 if built() and jieba.dt.initialized and "安岳县" in jieba.dt.FREQ else 1)
+_, status = os.waitpid(child, 0)
+print(os.waitstatus_to_exitcode(status), built(), jieba.dt.initialized)
+"""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
+    result = subprocess.run(  # noqa: S603 - this interpreter with a fixed script
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
+    )
+    assert result.stdout.split() == ["0", "False", "False"], result.stderr[-2000:]
 
 
 def test_the_portals_own_words_are_in_the_dictionary_from_the_first_segmentation():
