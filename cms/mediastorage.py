@@ -37,8 +37,8 @@ def _refuse(message):
 def default_storage_config(environ):
     """STORAGES["default"] for the production settings, from MEDIA_STORAGE and the AWS_* variables.
 
-    Every mistake that would otherwise surface at the first upload (no bucket, half a key pair, a missing
-    library) stops start-up instead.
+    The mistakes that can be seen without asking the service (no bucket, half a key pair, a missing library)
+    stop start-up instead of the first upload; a wrong key or bucket shows at the first request to the bucket.
     """
     kind = _env(environ, "MEDIA_STORAGE").lower() or FILESYSTEM
     if kind == FILESYSTEM:
@@ -73,12 +73,13 @@ def default_storage_config(environ):
             # Empty: boto3's own chain (environment, instance role) provides the credentials.
             "access_key": key_id or None,
             "secret_key": secret or None,
-            "location": _env(environ, "AWS_LOCATION"),
+            "location": _env(environ, "AWS_LOCATION").strip("/"),
             "addressing_style": addressing or None,
             # No ACL header: objects stay as private as the bucket (and buckets with ACLs disabled, the
             # default on AWS, refuse any ACL). Documents are access-checked by the serve view, not by a URL.
             "default_acl": None,
-            # Should a link to the bucket ever be made, it is signed and expires rather than public.
+            # Pages link the site itself (PrivateS3Storage.url); a bucket link made through django-storages
+            # directly would be signed and expire rather than work for anyone forever.
             "querystring_auth": True,
             # An upload with the name of an existing file gets a new name, as on disk: a document replaced
             # in the admin must not change the file an older revision or a cached page points to.

@@ -30,10 +30,12 @@ from cms.security.retention import PurgeResult
 from cms.security.storage_roots import storage_roots
 from site_pages.mirror.export import export_static
 from site_pages.models import ArticlePage
-from tests.factories import make_content
+from site_pages.models.letters import MessageAttachment
+from tests.factories import log_in, make_content, member
 from tests.organisation.test_collections import attachment_body
 from tests.security.pathless_storage import PathlessStorage
 from tests.security.test_uploads import PDF, png_bytes, upload_document, upload_image
+from tests.site_pages.letters_support import make_board, make_letter
 from workflows.checks.attachments import extract_document_text
 
 Document = get_document_model()
@@ -169,6 +171,22 @@ def test_checks_that_read_files_read_them_through_the_storage(remote_media):
     call_command("check_documents", stdout=output)
     assert "1 个 PDF 通过" in output.getvalue()
     assert CheckedPdf.objects.exists()
+
+
+@pytest.mark.django_db
+def test_private_files_download_and_purge_through_a_storage_without_paths(monkeypatch, client, township_b):
+    """The private roots stay directories, but their views use the storage API alone (letters' attachments)."""
+    field = MessageAttachment._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", PathlessStorage())
+    letter = make_letter(make_board(township_b))
+    attachment = letter.attachments.create(
+        file=ContentFile(b"%PDF-1.4 photo", name="photo.pdf"), original_name="照片.pdf", size=14
+    )
+    log_in(client, member(township_b, "head"))
+    response = client.get(reverse("letters_admin:attachment", args=[letter.pk, attachment.pk]))
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 photo"
+    result = PurgeResult(records=[]).delete_files([(attachment.file.storage, attachment.file.name)])
+    assert result.files_deleted == 1 and not field.storage.exists(attachment.file.name)
 
 
 def test_a_purge_names_a_file_it_could_not_delete_without_a_path(remote_media):
