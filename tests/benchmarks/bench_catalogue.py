@@ -11,7 +11,6 @@ and year. The search and reference indexes are not filled: the catalogue uses ne
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -20,14 +19,17 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+from tests.benchmarks import bench_db  # noqa: E402
+
+bench_db.setup_django()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.benchmarks.run_benchmarks import (  # noqa: E402  (sets Django up)
+from tests.benchmarks.run_benchmarks import (  # noqa: E402
     database_description,
     get,
     heading,
@@ -191,14 +193,8 @@ def main():
     parser.add_argument("--large", type=int, default=100_000)
     args = parser.parse_args()
 
-    setup_test_environment()
-    settings_dict = connection.settings_dict
-    old_name = settings_dict["NAME"]
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        settings_dict["TEST"]["NAME"] = f"test_{old_name}_bench_catalogue"
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
-        print(f"{database_description()}, test database {test_name!r}, load average {load_average()}")
+    with bench_db.benchmark_database("bench_catalogue") as database:
+        print(f"{database_description()}, test database {database.name!r}, load average {load_average()}")
         client = Client()
         proactive, parents, _unit = build_tree()
         rows = []
@@ -213,9 +209,6 @@ def main():
         heading(f"Public catalogue, median of {RUNS} warm requests ({connection.vendor})")
         print_table(["items", "page", "result", "median ms", "queries"], rows, [">", "<", "<", ">", ">"])
         print(f"Load average at the end: {load_average()} (timings are wall-clock).")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

@@ -30,14 +30,10 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
 
-import django  # noqa: E402
+from tests.benchmarks import bench_db  # noqa: E402
 
-django.setup()
-
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
+bench_db.setup_django()
 
 EXTENSIONS = (".md", ".txt", ".html", ".htm", ".docx", ".pdf")
 TARGET_WARNED_SHARE = 0.03
@@ -234,13 +230,7 @@ def main():
     if not root.exists():
         parser.error(f"{root} does not exist")
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
-    if test_name:
-        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with bench_db.benchmark_database("bench_corpus"):
         from workflows.checks import scan_text
 
         # Tables, automaton and patterns are built once per process: not part of the throughput.
@@ -251,9 +241,6 @@ def main():
         if args.json_out:
             args.json_out.write_text(json.dumps(tally.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
             print(f"\nwrote {args.json_out}")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

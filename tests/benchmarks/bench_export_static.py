@@ -6,7 +6,6 @@ Creates a throw-away test database, seeds the demo, exports it twice into a temp
 run replaces the first's files, as the hourly timer does) and prints pages, files, bytes by kind and seconds.
 """
 
-import os
 import sys
 import tempfile
 import time
@@ -15,7 +14,8 @@ from io import StringIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+from tests.benchmarks import bench_db  # noqa: E402
 
 
 def bytes_by_kind(directory):
@@ -29,19 +29,13 @@ def bytes_by_kind(directory):
 
 
 def main():
-    import django
-
-    django.setup()
+    bench_db.setup_django()
     from django.core.management import call_command
-    from django.db import connection
-    from django.test.utils import setup_test_environment
     from wagtail.models import Site
 
     from site_pages.mirror.export import export_static, public_pages
 
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_db.benchmark_database("bench_export_static"):
         started = time.perf_counter()
         call_command("seed_demo", stdout=StringIO())
         print(f"seeded the demo in {time.perf_counter() - started:.1f} s")
@@ -57,8 +51,6 @@ def main():
                 )
             sizes = bytes_by_kind(directory)
             print("bytes by kind: " + ", ".join(f"{kind} {size / 1e6:.2f} MB" for kind, size in sorted(sizes.items())))
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

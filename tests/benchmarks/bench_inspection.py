@@ -19,7 +19,6 @@ and empty columns at both sizes. The search and reference indexes are not filled
 import argparse
 import datetime
 import json
-import os
 import resource
 import sys
 import time
@@ -30,15 +29,18 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+from tests.benchmarks import bench_db  # noqa: E402
+
+bench_db.setup_django()
 
 from django.core.management import call_command  # noqa: E402
 from django.core.serializers.json import DjangoJSONEncoder  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.test.utils import override_settings, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import override_settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.benchmarks.run_benchmarks import (  # noqa: E402  (sets Django up)
+from tests.benchmarks.run_benchmarks import (  # noqa: E402
     database_description,
     heading,
     load_average,
@@ -54,14 +56,22 @@ EMPTY_EVERY = 97
 
 
 class Portal:
-    """The generated tree: the home page, the units, and how many groups of columns are built so far."""
+    """The generated tree: the home page, the units, and how many groups of columns are built so far.
 
-    def __init__(self, as_of):
+    Built below a new home page, or below `home` after the children it has (bench_pages grows the demo county).
+    """
+
+    def __init__(self, as_of, home=None):
+        from wagtail.models import Page
+
         from tests.factories import UnitFactory, make_home, paragraph
 
         self.as_of = as_of
         self.body = prepared_body(paragraph("批量生成的测试信息正文，安岳县人民政府网站检查考核基准测试。"))
-        self.home = make_home()
+        self.home = home or make_home()
+        last_child = self.home.get_last_child()
+        self.first_position = Page._str2int(last_child.path[-Page.steplen :]) if last_child else 0
+        self.existing = Page.objects.live().descendant_of(self.home).count()
         self.units = [UnitFactory(name=f"基准检查{n}镇人民政府", short_name=f"基准检查{n}镇") for n in range(UNITS)]
         self.groups = 0
         self.columns = 0
@@ -69,6 +79,7 @@ class Portal:
 
     def grow(self, columns, pages_per_column):
         """Adds groups of columns until there are `columns` columns, with their articles."""
+        from django.db.models import F
         from wagtail.models import Page
 
         from site_pages.models import ArticlePage, ColumnPage
@@ -78,7 +89,10 @@ class Portal:
         new_groups = columns // (LEAVES_PER_GROUP + 1) - self.groups
         for g in range(self.groups + 1, self.groups + new_groups + 1):
             unit = self.units[g % UNITS]
-            group = self._page(ColumnPage, home, g, f"一级栏目{g}", f"g{g}", unit, update_class=UPDATE_CLASSES[g % 2])
+            position = self.first_position + g
+            group = self._page(
+                ColumnPage, home, position, f"一级栏目{g}", f"g{g}", unit, update_class=UPDATE_CLASSES[g % 2]
+            )
             first_level.append(group)
             for j in range(1, LEAVES_PER_GROUP + 1):
                 n = (g - 1) * LEAVES_PER_GROUP + j
@@ -118,7 +132,7 @@ class Portal:
             group.numchild = LEAVES_PER_GROUP
         for model, pages in ((ColumnPage, first_level), (ColumnPage, leaves), (ArticlePage, articles)):
             insert(model, pages)
-        Page.objects.filter(pk=home.pk).update(numchild=self.groups + new_groups)
+        Page.objects.filter(pk=home.pk).update(numchild=F("numchild") + new_groups)
         home.refresh_from_db()
         self.groups += new_groups
         self.columns += len(first_level) + len(leaves)
@@ -211,8 +225,9 @@ def check_tree(portal):
     if not Page.objects.filter(path=last.path[: -Page.steplen], depth=last.depth - 1).exists():
         raise SystemExit(f"page {last.pk} has no parent at {last.path[: -Page.steplen]}")
     live = Page.objects.live().descendant_of(portal.home).count()
-    if live != portal.columns + portal.pages:
-        raise SystemExit(f"{live} live pages below the home page, expected {portal.columns + portal.pages}")
+    expected = portal.existing + portal.columns + portal.pages
+    if live != expected:
+        raise SystemExit(f"{live} live pages below the home page, expected {expected}")
 
 
 class QueryCounter:
@@ -294,21 +309,16 @@ def main():
     parser.add_argument("--no-memory", action="store_true", help="skip the traced second run")
     args = parser.parse_args()
 
-    setup_test_environment()
-    settings_dict = connection.settings_dict
-    old_name = settings_dict["NAME"]
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        settings_dict["TEST"]["NAME"] = f"test_{old_name}_bench_inspection"
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    no_external = override_settings(INSPECTION_CHECK_EXTERNAL_LINKS=False)
-    no_external.enable()
     # The lexicon and the leader register re-read their version every few seconds: a longer run would show more
     # queries for its duration, not for its columns. Nothing changes them during the benchmark.
     from workflows.lexicon import leaders, matcher
 
     matcher.VERSION_CHECK_SECONDS = leaders.VERSION_CHECK_SECONDS = 24 * 3600.0
-    try:
-        print(f"{database_description()}, test database {test_name!r}, load average {load_average()}")
+    with (
+        bench_db.benchmark_database("bench_inspection") as database,
+        override_settings(INSPECTION_CHECK_EXTERNAL_LINKS=False),
+    ):
+        print(f"{database_description()}, test database {database.name!r}, load average {load_average()}")
         as_of = timezone.localdate()
         portal = Portal(as_of)
         inspect_site(as_of)  # warm-up: content types, site root paths, the lexicon matcher
@@ -349,10 +359,6 @@ def main():
         counts = [int(row[5]) for row in rows]
         print(f"queries equal at every size: {'yes' if len(set(counts)) == 1 else 'NO'}")
         print(f"Load average at the end: {load_average()} (timings are wall-clock).")
-    finally:
-        no_external.disable()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

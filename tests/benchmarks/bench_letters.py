@@ -27,9 +27,9 @@ if str(BASE_DIR) not in sys.path:
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 
-import django  # noqa: E402
+from tests.benchmarks import bench_db  # noqa: E402
 
-django.setup()
+bench_db.setup_django()
 
 import requests  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -144,33 +144,32 @@ def main():
 
     from site_pages.models import Message
 
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server = None
-    try:
-        board = build_board()
-        settings = connection.settings_dict
-        database_url = (
-            f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
-            f"{settings['PORT'] or 5432}/{test_name}"
-        )
-        port = free_port()
-        url = f"http://127.0.0.1:{port}{board.url}write/"
-        server = start_gunicorn(database_url, port, args.workers, url)
-        results = {"lock": threading.Lock(), "latencies": [], "acknowledged": 0, "errors": [], "unsent": 0}
-        per_client = [args.letters // args.clients + (n < args.letters % args.clients) for n in range(args.clients)]
-        started = time.monotonic()
-        clients = [Client(n, url, count, started + args.limit, results) for n, count in enumerate(per_client)]
-        for client in clients:
-            client.start()
-        for client in clients:
-            client.join(args.limit + 60)
-        wall = time.monotonic() - started
-        stored = Message.objects.count()
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(30)
-        connection.creation.destroy_test_db(test_name, verbosity=0)
+    with bench_db.benchmark_database("bench_letters") as database:
+        server = None
+        try:
+            board = build_board()
+            settings = connection.settings_dict
+            database_url = (
+                f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
+                f"{settings['PORT'] or 5432}/{database.name}"
+            )
+            port = free_port()
+            url = f"http://127.0.0.1:{port}{board.url}write/"
+            server = start_gunicorn(database_url, port, args.workers, url)
+            results = {"lock": threading.Lock(), "latencies": [], "acknowledged": 0, "errors": [], "unsent": 0}
+            per_client = [args.letters // args.clients + (n < args.letters % args.clients) for n in range(args.clients)]
+            started = time.monotonic()
+            clients = [Client(n, url, count, started + args.limit, results) for n, count in enumerate(per_client)]
+            for client in clients:
+                client.start()
+            for client in clients:
+                client.join(args.limit + 60)
+            wall = time.monotonic() - started
+            stored = Message.objects.count()
+        finally:
+            if server is not None:  # its connections would keep the database from being dropped
+                server.terminate()
+                server.wait(30)
 
     latencies = results["latencies"]
     print(f"留言基准测试：{args.clients} 个并发客户端，gunicorn {args.workers} 个进程，PostgreSQL")

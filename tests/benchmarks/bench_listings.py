@@ -1,16 +1,16 @@
 """Every public listing at 1,000 and at 100,000 entries, first and last page (issue 17 §2).
 
     DJANGO_SETTINGS_MODULE=cms.settings.test .venv/bin/python tests/benchmarks/bench_listings.py [--large N]
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_listings ... (the same on PostgreSQL)
+    BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 ... (the same on PostgreSQL)
 
-Builds, in a throw-away test database destroyed at the end, a catalogue of N 公开信息 items (bench_catalogue's
-bulk insert: treebeard paths computed, one INSERT per batch) and a news column of N articles, then prints for
-each listing the median time and the query count of its first page and of its last page (reached by the link
-the page itself offers): the catalogue unfiltered and filtered, a unit's catalogue, the column listing (and a
-column of 50 articles on the same site), the site search and the catalogue's index page /zfxxgk/. Nothing is
-asserted; the target is the 100k time within 1.5x of the 1k time. --plans prints the database's plans (SQLite's
-EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE) of the unfiltered listings' queries. The search uses a
-one-character query, matched in titles: the benchmark does not fill the search index (the ranked search is
+Builds, in a throw-away test database destroyed at the end (bench_db.py), a catalogue of N 公开信息 items
+(bench_catalogue's bulk insert: treebeard paths computed, one INSERT per batch) and a news column of N articles,
+then prints for each listing the median time and the query count of its first page and of its last page (reached
+by the link the page itself offers): the catalogue unfiltered and filtered, a unit's catalogue, the column
+listing (and a column of 50 articles on the same site), the site search and the catalogue's index page /zfxxgk/.
+Nothing is asserted; the target is the 100k time within 1.5x of the 1k time. --plans prints the database's plans
+(SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE) of the unfiltered listings' queries. The search uses
+a one-character query, matched in titles: the benchmark does not fill the search index (the ranked search is
 capped at 1,000 results whatever the size of the site).
 """
 
@@ -25,13 +25,17 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
+from tests.benchmarks import bench_db  # noqa: E402
+
+bench_db.setup_django()
+
 from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment, teardown_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from tests.benchmarks.bench_catalogue import (  # noqa: E402  (sets Django up)
+from tests.benchmarks.bench_catalogue import (  # noqa: E402
     BATCH,
     EARLIER_YEARS,
     RECENT_YEARS,
@@ -172,18 +176,12 @@ def main():
     parser.add_argument("--plans", action="store_true", help="print the query plans of the unfiltered listings")
     args = parser.parse_args()
 
-    setup_test_environment()
     # As deployed: the test settings switch the listing cache off (a rolled-back test would leave values behind).
     settings.LISTING_CACHE_ENABLED = True
-    settings_dict = connection.settings_dict
-    old_name = settings_dict["NAME"]
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        settings_dict["TEST"]["NAME"] = f"test_{old_name}"
-    test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with bench_db.benchmark_database("bench_listings") as database:
         from tests.factories import make_column
 
-        print(f"{database_description()}, test database {test_name!r}, load average {load_average()}")
+        print(f"{database_description()}, test database {database.name!r}, load average {load_average()}")
         client = Client()
         proactive, parents, _unit = build_tree()
         home = proactive.get_parent().get_parent()
@@ -205,9 +203,6 @@ def main():
             [">", "<", ">", ">", ">", ">", "<"],
         )
         print(f"Load average at the end: {load_average()} (timings are wall-clock).")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":

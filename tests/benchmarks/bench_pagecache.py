@@ -8,7 +8,6 @@ figures (gunicorn, concurrency, p99) are bench_http.py's.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -16,7 +15,8 @@ from io import StringIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+from tests.benchmarks import bench_db  # noqa: E402
 
 
 def median_ms(client, url, requests, expected_header):
@@ -35,21 +35,14 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.conf import settings
+    bench_db.setup_django()
     from django.core.management import call_command
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
+    from django.test.utils import override_settings
 
     from site_pages.models import ArticlePage, ColumnPage
 
-    settings.TEST_FILES_ROOT.mkdir(parents=True, exist_ok=True)  # the SQLite test database's folder
-    setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_db.benchmark_database("bench_pagecache"):
         call_command("seed_demo", stdout=StringIO())
         article = ArticlePage.objects.live().public().order_by("path").first()
         urls = {"home": "/", "column": article.get_parent().url, "article": article.url}
@@ -66,8 +59,6 @@ def main():
                     client.get(url)
                 cached = median_ms(client, url, args.requests, "hit")
             print(f"{name:<8} {uncached:>12.2f} {cached:>14.3f} {uncached / cached:>6.0f}×")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":

@@ -35,14 +35,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
 
-import django  # noqa: E402
+from tests.benchmarks import bench_db  # noqa: E402
 
-django.setup()
+bench_db.setup_django()
 
-from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 LEXICON_SIZE = 10_000
 TARGET_MB_PER_SECOND = 30
@@ -143,18 +140,8 @@ def main():
     args = parser.parse_args()
     rng = random.Random(args.seed)
 
-    setup_test_environment()
-    old_name = connection.settings_dict["NAME"]
-    test_name = connection.settings_dict.get("TEST", {}).get("NAME")
-    if test_name:
-        # The test settings put the database file under var/, which a fresh checkout lacks.
-        Path(test_name).parent.mkdir(parents=True, exist_ok=True)
-    connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    try:
+    with bench_db.benchmark_database("bench_scanner"):
         run(args, rng)
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        teardown_test_environment()
 
 
 def run(args, rng):

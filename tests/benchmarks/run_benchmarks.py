@@ -5,8 +5,8 @@ Run with `make benchmark`, or directly:
     DJANGO_SETTINGS_MODULE=cms.settings.test .venv/bin/python tests/benchmarks/run_benchmarks.py [--verbose]
 
 DATABASE_URL=postgres://... runs it on PostgreSQL. Everything happens in a throw-away test
-database (connection.creation.create_test_db, destroyed at the end) and a temporary MEDIA_ROOT,
-so no real database or media directory is touched. Not part of the pytest suite: nothing here
+database (bench_db.py, destroyed at the end) and a temporary MEDIA_ROOT, so no real database or
+media directory is touched. Not part of the pytest suite: nothing here
 asserts on timings, it only prints figures.
 
 Figure A: a column with 20 live children and one with 2,000 (page 1 and page 50), rendered
@@ -20,10 +20,8 @@ import argparse
 import datetime
 import os
 import platform
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import unicodedata
 from pathlib import Path
@@ -31,22 +29,17 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parents[2]
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.test")
+
+from tests.benchmarks import bench_db  # noqa: E402
+
+bench_db.setup_django()
 
 import django  # noqa: E402
-
-django.setup()
-
 from django.core.cache import caches  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import (  # noqa: E402
-    CaptureQueriesContext,
-    override_settings,
-    setup_test_environment,
-    teardown_test_environment,
-)
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 QUERY_TARGET = 15
@@ -351,26 +344,11 @@ def main():
 
     import wagtail
 
-    setup_test_environment()
-    media_root = tempfile.mkdtemp(prefix="benchmark-media-")
-    media = override_settings(MEDIA_ROOT=media_root)
-    media.enable()
-    settings_dict = connection.settings_dict
-    old_name = settings_dict["NAME"]
-    if connection.vendor != "sqlite" and not settings_dict["TEST"].get("NAME"):
-        # Not test_<name>: a concurrent pytest run on the same server uses (and autoclobbers) that one.
-        settings_dict["TEST"]["NAME"] = f"test_{old_name}_benchmark"
-    started = time.perf_counter()
-    try:
-        test_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    except BaseException:
-        media.disable()
-        shutil.rmtree(media_root, ignore_errors=True)
-        raise
-    try:
+    with bench_db.benchmark_database("benchmark", temporary_media=True) as database:
         print(
             f"Python {platform.python_version()}, Django {django.get_version()}, Wagtail {wagtail.__version__}, "
-            f"{database_description()}, test database {test_name!r} (migrated in {time.perf_counter() - started:.1f}s)"
+            f"{database_description()}, test database {database.name!r} "
+            f"(migrated in {database.migrate_seconds:.1f}s)"
         )
         print(f"{platform.machine()}, {os.cpu_count()} CPUs, load average {load_average()}")
         client = Client()
@@ -408,11 +386,6 @@ def main():
         )
         print("Reference: Wagtail's bakerydemo home page takes about 40 ms and 43 queries on this machine.")
         print(f"Load average at the end: {load_average()} (timings are wall-clock).")
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        media.disable()
-        shutil.rmtree(media_root, ignore_errors=True)
-        teardown_test_environment()
 
 
 if __name__ == "__main__":
