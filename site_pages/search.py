@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from cms.organisation.models import Unit
 
+from .keyset import of_types
 from .models.content import normalise_document_number
 from .segmentation import WORD_RUN, normalise, query_terms, query_words
 
@@ -112,10 +113,16 @@ def _local_start(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def filtered_pages(form):
-    """Live public pages of the result types, narrowed by type, unit and date range."""
+def filtered_pages(form, newest_first=False):
+    """Live public pages of the result types, narrowed by type, unit and date range.
+
+    `newest_first` for a listing read in date order: the types are then written so that the database walks the
+    date index and stops at the cap (site_pages.keyset.of_types), not by the content-type index, which spans
+    most of the site's pages and gave every row of those types to sort.
+    """
     models = result_models(form.value("type"))
-    pages = Page.objects.live().public().type(*models.values())
+    pages = Page.objects.live().public()
+    pages = of_types(pages, *models.values()) if newest_first else pages.type(*models.values())
     unit = form.value("unit")
     if unit is not None:
         owned = Q()
@@ -183,18 +190,19 @@ def run_search(form):
     outcome = Outcome(query=query)
     if not query:
         return outcome
-    pages = filtered_pages(form)
     runs = query_runs(query)
     terms = query_terms(query)
     if not terms:
         return outcome
     if all(len(term) == 1 for term in terms):
         # Single characters are not indexed alone: match them in titles, newest first.
+        pages = filtered_pages(form, newest_first=True)
         for term in terms:
             pages = pages.filter(title__contains=term)
         ids = list(pages.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
         outcome.ids, outcome.truncated = ids[:MAX_RESULTS], len(ids) > MAX_RESULTS
         return outcome
+    pages = filtered_pages(form)
     exact = exact_number_ids(query, pages)
     found = list(pages.search(query).annotate_score("_score")[: MAX_RESULTS + 1])
     outcome.truncated = len(found) > MAX_RESULTS

@@ -25,6 +25,7 @@ from cms.organisation.models import Role, Unit, user_has_role
 from cms.organisation.permissions import grant_page_to_unit
 from site_pages import listing_cache
 from site_pages.blocks import AttachmentBlock, BodyBlock
+from site_pages.keyset import below_unindexed
 from site_pages.models import ColumnPage, PortalPage, Validity
 from site_pages.models.content import normalise_document_number
 from workflows.panels import ReviewStatusPanel
@@ -331,7 +332,12 @@ class UnitCataloguePage(CatalogueListing, CatalogueChildMixin, PortalPage):
         context = super().get_context(request, *args, **kwargs)
         private = private_sections()
         policy_entries = public_policy_entries(private).filter(page__owning_unit=self.owning_unit_id)
-        context.update(self.catalogue_context(request, public_items(private).child_of(self), policy_entries))
+        # The items below a unit catalogue are its children (items sit only under unit catalogues and hold no
+        # pages), read by a path prefix that no index serves: SQLite then walks the unit's date index
+        # (disclosure_unit_date, the listing filters on the unit) in the listing's order and stops after a
+        # page, where child_of's depth let it read every item of the site at that depth and sort them.
+        items = below_unindexed(self, public_items(private))
+        context.update(self.catalogue_context(request, items, policy_entries))
         return context
 
 

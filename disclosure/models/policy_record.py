@@ -58,11 +58,17 @@ def public_policy_entries(private=None):
 
     `private` is the view restrictions' filter when the caller has read it already (catalogue.private_sections).
     """
+    from wagtail.models import Page
+
     from site_pages.models import PolicyDocumentPage
 
-    pages = PolicyDocumentPage.objects.live()
+    # The live public pages are found by their content type in the page table alone. Joined with the policy
+    # pages' table, SQLite read the whole page table whenever it had no statistics of the policy tables (PRAGMA
+    # optimize never analyses a table that was empty when first analysed), and every catalogue listing grew
+    # with the site.
+    pages = Page.objects.live().type(PolicyDocumentPage)
     public = pages.exclude(pages.private_q() if private is None else private)
-    return PolicyCatalogueEntry.objects.filter(page__in=public)
+    return PolicyCatalogueEntry.objects.filter(page_id__in=public.values("pk"))
 
 
 def default_policy_category():

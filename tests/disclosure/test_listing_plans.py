@@ -1,0 +1,148 @@
+"""The public listings read what one page needs, not the whole site (issue 17 §2): SQLite's plans of their queries.
+
+Every listing of the catalogue (each page type built on CatalogueListing, the catalogue's index page) and the site
+search's title match are requested on a catalogue of a few hundred items and a catalogued policy document, and the
+plan of each query that reads or counts their rows is asked of SQLite. A table read whole ("SCAN t" without an index)
+or the rows of the content-type index sorted afterwards means the listing grows with the site: at 100,000 items
+those plans cost 100-500 ms where an index walk costs a millisecond (tests/benchmarks/bench_listings.py prints the
+figures on both databases). The policy tables have rows and no planner statistics, as on a site whose policy
+documents came after the last ANALYZE: SQLite then guesses a million rows for them.
+
+PostgreSQL is not asked: at a few hundred rows its planner rightly reads small tables whole, so its plans here say
+nothing of 100,000 items; the benchmark measures it.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import get_page_models
+
+from disclosure.models import DisclosureCatalogue, DisclosureItem
+from disclosure.models.listing import CatalogueListing
+from site_pages import listing_cache
+from site_pages.models import PolicyDocumentPage
+from tests.benchmarks.bench_catalogue import build_tree, bulk_items
+from tests.factories import make_column, make_content
+
+pytestmark = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plans (see the module docstring)")
+
+ITEMS = 300
+# The statistics are those of a site of ITEMS * SCALE items: the planner chooses as it does at that size.
+SCALE = 300
+SAMPLED_STATISTICS = {"site_pages_page_depth_path": "259840 101 1", "wagtailcore_page_content_type_id%": "105966 81"}
+# A table read from end to end: "SCAN t" with no index, or a whole index read for its rows rather than its order.
+FULL_READ = re.compile(r"^SCAN (?!subquery)\S+( USING COVERING INDEX \S*content_type\S*)?$")
+
+
+@pytest.fixture
+def catalogue(db, settings):
+    settings.LISTING_CACHE_ENABLED = True
+    proactive, parents, _unit = build_tree()
+    bulk_items(parents, 0, ITEMS, (2025, 2026))  # ends with ANALYZE, as a deployment keeps statistics
+    statistics_of_a_larger_site(SCALE)
+    column = make_column(proactive.get_parent().get_parent(), "政策文件", parents[0].owning_unit, "notice_policy")
+    make_content(
+        column,
+        model=PolicyDocumentPage,
+        title="政策文件第1号",
+        document_number="安府办发〔2026〕1号",
+        written_date=DisclosureItem.objects.values_list("published_date", flat=True).first(),
+        issuing_authority="安岳县人民政府办公室",
+    )
+    listing_cache.bump()
+    return proactive
+
+
+def statistics_of_a_larger_site(factor):
+    """The planner's statistics scaled to a site `factor` times larger with the same spread of values.
+
+    sqlite_stat1 holds, per index, the rows of the table and the average rows per value of each prefix of the
+    index's columns: every figure but a unique prefix's 1 grows with the site. SQLite rereads the statistics at
+    ANALYZE sqlite_schema; the test's transaction takes them back.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tbl, idx, stat FROM sqlite_stat1")
+        for table, index, stat in cursor.fetchall():
+            figures = [str(int(f) * factor) if f.isdigit() and f != "1" else f for f in stat.split()]
+            cursor.execute(
+                "UPDATE sqlite_stat1 SET stat = %s WHERE tbl = %s AND idx IS %s", [" ".join(figures), table, index]
+            )
+        # What SQLite's bounded ANALYZE (PRAGMA analysis_limit, cms.settings) recorded for these two indexes at
+        # 100,000 items: a few hundred sampled rows made a depth or a content type look selective. A listing
+        # must not depend on the planner believing them.
+        for index, stat in SAMPLED_STATISTICS.items():
+            cursor.execute("UPDATE sqlite_stat1 SET stat = %s WHERE idx LIKE %s", [stat, index])
+        cursor.execute("ANALYZE sqlite_schema")
+
+
+def listing_urls(proactive):
+    """The URL of one live page of every catalogue listing type, and of the catalogue's index page."""
+    listing_types = [model for model in get_page_models() if issubclass(model, CatalogueListing)]
+    assert listing_types, "no page type lists the catalogue any more"
+    urls = [model.objects.live().descendant_of(proactive, inclusive=True).first().url for model in listing_types]
+    return [*urls, DisclosureCatalogue.objects.get().url]
+
+
+def plans(client, url, data=None):
+    """{sql: plan lines} of the request's queries that read listing rows in order or count them."""
+    assert client.get(url, data).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, data).status_code == 200
+    found = {}
+    for query in queries.captured_queries:
+        sql = query["sql"]
+        if not (("ORDER BY" in sql and "LIMIT" in sql) or "COUNT(*)" in sql):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            found[sql] = cursor.fetchall()
+    assert found, f"{url}: no listing query captured"
+    return found
+
+
+def details(found):
+    return [row[-1] for rows in found.values() for row in rows]
+
+
+def unbounded(sql, rows):
+    """The plan's whole reads that no LIMIT stops: any in a query of rows, and in a bounded count (COUNT over a
+    LIMIT) those that fill a list before the limit applies."""
+    parents = {row[0]: row[1] for row in rows}
+    lines = {row[0]: row[-1] for row in rows}
+
+    def listed(node):
+        while node in parents:
+            node = parents[node]
+            if lines.get(node, "").startswith(("LIST SUBQUERY", "MATERIALIZE")):
+                return True
+        return False
+
+    counted = sql.startswith("SELECT COUNT(*) FROM (")
+    return [row[-1] for row in rows if FULL_READ.match(row[-1]) and (not counted or listed(row[0]))]
+
+
+@pytest.mark.parametrize("page", ["first", "last"])
+def test_catalogue_listings_read_no_table_whole(client, catalogue, page):
+    for url in listing_urls(catalogue):
+        data = {"page": "last"} if page == "last" else {}
+        reads = {sql[:120]: lines for sql, rows in plans(client, url, data).items() if (lines := unbounded(sql, rows))}
+        assert not reads, f"{url} reads whole tables: {reads}"
+
+
+def test_unit_catalogue_walks_its_units_date_index(client, catalogue):
+    """Not the depth index, which holds every item of the site: its rows would all be read and sorted."""
+    unit_page = catalogue.get_children().live().first()
+    lines = details(plans(client, unit_page.url))
+    assert any("disclosure_unit_date" in line for line in lines), lines
+    assert not any("site_pages_page_depth_path (depth=?)" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("data", [{"q": "第"}, {"q": "第", "type": "disclosure"}, {"q": "第 条"}])
+def test_single_character_search_walks_the_date_index(client, catalogue, data):
+    """Titles matched newest first stop at the cap: no sort of every page of the result types."""
+    lines = details(plans(client, "/search/", data))
+    assert any("first_published_at" in line for line in lines), lines
+    assert "USE TEMP B-TREE FOR ORDER BY" not in lines, lines
+    assert not any(FULL_READ.match(line) or "content_type" in line for line in lines), lines
