@@ -9,16 +9,11 @@ catalogue category, a cover image, a setting). A lost cache (Redis restarted) on
 from django.conf import settings
 from django.core.cache import cache
 
-from cms.pagecache.keys import GENERATION_KEY, page_cache, start_generation
+from cms.pagecache.keys import current_generation
 from cms.pagecache.purge import request_purge
 
 # Long enough to matter under load, short enough that a change made behind the signals' back heals by itself.
 TIMEOUT = 3600
-
-
-def page_cache_generation():
-    pages = page_cache()
-    return pages.get(GENERATION_KEY) or start_generation(pages)
 
 
 def bump():
@@ -30,7 +25,7 @@ def cached(name, compute, *parts):
     """compute()'s value, kept under the current generation; `parts` tell one listing's value from another's."""
     if not settings.LISTING_CACHE_ENABLED:
         return compute()
-    generation = page_cache_generation()
+    generation = current_generation()
     if generation is None:  # the cache is down
         return compute()
     key = ":".join(["listings", str(generation), name, *(str(part) for part in parts)])

@@ -6,6 +6,10 @@ class PageCacheConfig(AppConfig):
     label = "pagecache"
 
     def ready(self):
-        from . import purge
+        from django.core.signals import request_finished, request_started
+
+        from . import keys, purge
 
         purge.connect()
+        request_started.connect(keys.begin_request, dispatch_uid="pagecache_begin_request")
+        request_finished.connect(keys.end_request, dispatch_uid="pagecache_end_request")

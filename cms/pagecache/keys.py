@@ -7,6 +7,7 @@ the changed object. The middleware reads the counter and the page in one round t
 
 import hashlib
 import time
+from contextvars import ContextVar
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
@@ -16,6 +17,36 @@ GENERATION_KEY = "pagecache:generation"
 # After the cache was found down, this process serves uncached for this many seconds without asking it again:
 # a hung Redis would otherwise cost every request its timeouts.
 OUTAGE_PAUSE = 5.0
+
+
+# The generation as this request first read it (a dict while Django serves a request, see begin_request): the
+# listings a page shows then cost one read of it, not one each. A purge made by this request forgets it.
+_request_memo = ContextVar("pagecache_generation_memo", default=None)
+
+
+def begin_request(**_kwargs):
+    _request_memo.set({})
+
+
+def end_request(**_kwargs):
+    _request_memo.set(None)
+
+
+def remember_generation(generation):
+    memo = _request_memo.get()
+    if memo is not None and generation is not None:
+        memo["generation"] = generation
+
+
+def current_generation():
+    """The page cache's generation, read once per request; None while the cache is down."""
+    memo = _request_memo.get()
+    if memo:
+        return memo["generation"]
+    cache = page_cache()
+    generation = cache.get(GENERATION_KEY) or start_generation(cache)
+    remember_generation(generation)
+    return generation
 
 
 class _Outage:
@@ -52,6 +83,9 @@ def start_generation(cache):
 
 def bump_generation(cache=None):
     """Makes every stored page unreachable."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
     cache = cache or page_cache()
     try:
         cache.incr(GENERATION_KEY)

@@ -24,7 +24,7 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, start_generation
+from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, remember_generation, start_generation
 from .local import local_pages
 
 HEADER = "X-Page-Cache"
@@ -133,6 +133,7 @@ class PageCacheMiddleware:
         cache, key, generation, stored = found
         if stored is not None:
             return self._from_stored(request, stored)
+        remember_generation(generation)
         response, wrote = self._render_watching_writes(request)
         if wrote:
             # A hit would skip what this request wrote; the next request that writes nothing stores the page.

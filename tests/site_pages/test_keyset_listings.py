@@ -203,3 +203,35 @@ def test_a_write_the_listing_cache_does_not_watch_still_renews_it(settings):
     image = get_image_model()(title="题图", file=ImageFile(BytesIO(emblem_png(32)), name="cover-probe.png"))
     image.save()
     assert listing_cache.cached("probe", read) == 2
+
+
+@pytest.mark.django_db
+def test_a_request_reads_the_generation_once_and_forgets_it_after_its_own_purge(settings, monkeypatch):
+    """Every listing value of a page costs one cache read of the generation per request, not one each."""
+    from django.core.signals import request_finished, request_started
+
+    from cms.pagecache import keys
+
+    settings.LISTING_CACHE_ENABLED = True
+    reads = []
+    original = keys.page_cache
+
+    def counting():
+        reads.append(1)
+        return original()
+
+    monkeypatch.setattr(keys, "page_cache", counting)
+    request_started.send(sender=None)
+    try:
+        first = [listing_cache.cached(f"memo-{n}", lambda n=n: n) for n in range(5)]
+        assert first == list(range(5)) and len(reads) == 1
+        # A purge made by this request (a form that publishes) is seen by what the request reads next.
+        listing_cache.bump()
+        assert listing_cache.cached("memo-0", lambda: "改") == "改"
+    finally:
+        request_finished.send(sender=None)
+    reads.clear()
+    # Outside a request (commands, scheduled jobs) every read asks the cache.
+    listing_cache.cached("memo-1", lambda: 1)
+    listing_cache.cached("memo-2", lambda: 2)
+    assert len(reads) == 2
