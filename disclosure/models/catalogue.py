@@ -288,9 +288,10 @@ class ProactiveDisclosurePage(CatalogueListing, CatalogueChildMixin, PortalPage)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         private = private_sections()
-        context.update(
-            self.catalogue_context(request, public_items(private).descendant_of(self), public_policy_entries(private))
-        )
+        # By path prefix alone (the items below are this page's descendants): descendant_of's depth let SQLite's
+        # bounded count walk the depth index through every page of the site at the depths above the items.
+        items = below_unindexed(self, public_items(private))
+        context.update(self.catalogue_context(request, items, public_policy_entries(private)))
         return context
 
 
@@ -464,13 +465,15 @@ class DisclosureItem(CatalogueChildMixin, PortalPage):
             )
         ]
         indexes = [
-            # The public filters: category + unit + year, unit + year, and the newest-first listing. Each ends
-            # with the page id, the listing's tie-break, so that the database walks them in the listing's order
-            # (SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
+            # The public filters: category + unit + year, unit + year, category + year, and the newest-first listing.
+            # Each ends with the page id, the listing's tie-break, so that the database walks them in the listing's
+            # order (SQLite's indexes end with the rowid anyway, PostgreSQL's need it said).
             models.Index(
                 fields=["category", "owning_unit", "published_date", "page_ptr"], name="disclosure_cat_unit_date"
             ),
             models.Index(fields=["owning_unit", "published_date", "page_ptr"], name="disclosure_unit_date"),
+            # A category without a unit: by the category's own index SQLite read all its items to count a year's few.
+            models.Index(fields=["category", "published_date", "page_ptr"], name="disclosure_cat_date"),
             models.Index(fields=["published_date", "page_ptr"], name="disclosure_published_date"),
         ]
 
