@@ -7,8 +7,8 @@ cost grows with the page number. A page number typed by hand without a cursor is
 
 A listing may combine several sources (the catalogue lists its items and policy documents): each one's
 page is taken by a LIMIT inside an IN subquery, which both databases allow in a UNION where a bare LIMIT is
-not, and the union of those few rows is sorted. The total is counted up to BOUNDED_COUNT rows; a longer
-listing's total is counted once and cached (listing_cache) until the next change of pages.
+not, and the union of those few rows is sorted. The total is counted up to BOUNDED_COUNT rows, and a longer
+listing's in full; a listing with a count key keeps it (listing_cache) until the next change of pages.
 """
 
 import datetime
@@ -117,16 +117,22 @@ class KeysetListing:
         return self._fetch(True, limit)
 
     def total(self):
-        if len(self.sources) == 1:
-            bounded = self.sources[0].ordered(True).order_by()[:BOUNDED_COUNT].count()
-        else:
-            parts = [source.ordered(True).order_by() for source in self.sources]
-            bounded = parts[0].union(*parts[1:], all=True)[:BOUNDED_COUNT].count()
-        if bounded < BOUNDED_COUNT or self.count_key is None:
-            return bounded
-        return listing_cache.cached("count", self._full_count, *self.count_key)
+        """Kept under count_key until pages change: a listing of a thousand rows or more would otherwise count a
+        thousand on every request, where one of a hundred counts a hundred (a unit's catalogue at either size)."""
+        if self.count_key is None:
+            return self._bounded_count()
+        return listing_cache.cached("count", self._count, *self.count_key)
 
-    def _full_count(self):
+    def _bounded_count(self):
+        if len(self.sources) == 1:
+            return self.sources[0].ordered(True).order_by()[:BOUNDED_COUNT].count()
+        parts = [source.ordered(True).order_by() for source in self.sources]
+        return parts[0].union(*parts[1:], all=True)[:BOUNDED_COUNT].count()
+
+    def _count(self):
+        bounded = self._bounded_count()
+        if bounded < BOUNDED_COUNT:
+            return bounded
         return sum(source.ordered(True).order_by().count() for source in self.sources)
 
     # ------------------------------------------------------------------ cursors

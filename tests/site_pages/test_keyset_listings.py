@@ -12,6 +12,8 @@ from io import BytesIO
 
 import pytest
 from django.core.files.images import ImageFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
@@ -235,3 +237,42 @@ def test_a_request_reads_the_generation_once_and_forgets_it_after_its_own_purge(
     listing_cache.cached("memo-1", lambda: 1)
     listing_cache.cached("memo-2", lambda: 2)
     assert len(reads) == 2
+
+
+def test_every_listing_total_is_counted_once_until_pages_change(client, catalogue, settings):
+    """Short totals too: a unit's hundred rows were counted on every request while a longer listing's total was
+    read from the cache, so the unit's catalogue cost more at 100,000 items (a thousand rows counted) than at 1,000."""
+    settings.LISTING_CACHE_ENABLED = True
+    proactive, parents = catalogue
+    column = make_column(proactive.get_parent().get_parent(), "动态", parents[0].owning_unit, slug="dt")
+    for number in range(3):
+        make_content(column, model=ArticlePage, title=f"动态{number}", slug=f"dt{number}")
+    sample = DisclosureItem.objects.order_by("pk").first()
+    client.get(proactive.url)  # the first view creates the site's settings row, a write that renews the cache
+    listing_cache.bump()
+    expected = {
+        (proactive.url, ""): len(expected_ids(public_items().descendant_of(proactive), public_policy_entries())),
+        (proactive.url, f"category={sample.category_id}"): len(
+            expected_ids(
+                public_items().descendant_of(proactive).filter(category=sample.category_id),
+                public_policy_entries().filter(category=sample.category_id),
+            )
+        ),
+        (parents[2].url, ""): len(
+            expected_ids(
+                public_items().child_of(parents[2]),
+                public_policy_entries().filter(page__owning_unit=parents[2].owning_unit_id),
+            )
+        ),
+        (column.url, ""): 3,
+    }
+    for (url, query), total in expected.items():
+        assert client.get(f"{url}?{query}").context["listing"].count == total
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{url}?{query}")
+        assert response.context["listing"].count == total
+        counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        assert not counts, f"{url}?{query} counted again: {counts}"
+    # A publication renews them.
+    make_content(column, model=ArticlePage, title="动态3", slug="dt3")
+    assert client.get(column.url).context["listing"].count == 4
