@@ -62,6 +62,7 @@ class Target:
         self.label, self.url, self.data, self.note = label, url, data or {}, note
         self.figures = {}  # phase -> (status, median ms, queries, 1-minute load)
         self.sql = {}  # phase -> the SQL of the counted request
+        self.matches = {}  # phase -> entries in the listing or search results the page shows, if it shows one
 
     @property
     def shown(self):
@@ -90,6 +91,10 @@ def measure(target, phase, runs, warmup):
         response = Client().get(target.url, target.data)
     target.figures[phase] = (response.status_code, statistics.median(times), len(queries), load_1min())
     target.sql[phase] = [query["sql"] for query in queries.captured_queries]
+    for name in ("listing", "results"):  # a paginated listing or search results, by their context names
+        shown = response.context[name] if response.context is not None and name in response.context else None
+        if getattr(shown, "paginator", None) is not None:
+            target.matches[phase] = shown.paginator.count
 
 
 def page_type_targets():
@@ -231,6 +236,12 @@ def figure_cells(target, phase):
     return [time_cell, str(queries), f"{load:.1f}"]
 
 
+def matches_note(target):
+    if not target.matches:
+        return ""
+    return "entries " + " / ".join(f"{count:,}" for count in target.matches.values())
+
+
 def grew(target):
     """Whether a later phase took more queries than the first one that measured this URL."""
     counts = [queries for _status, _median, queries, _load in target.figures.values()]
@@ -247,7 +258,7 @@ def print_figures(targets, phases, runs, warmup):
             target.shown,
             *(cell for phase in phases for cell in figure_cells(target, phase)),
             "GREW" if grew(target) else "",
-            target.note,
+            "; ".join(filter(None, [target.note, matches_note(target)])),
         ]
         for target in targets
     ]
