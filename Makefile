@@ -10,7 +10,7 @@ DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 WORKERS ?= auto
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
-.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-http benchmark-faults benchmark-corpus clean
+.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-http benchmark-faults benchmark-pages-large benchmark-corpus clean
 
 install: $(STAMP)
 
@@ -85,6 +85,11 @@ benchmark: install
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_inspection.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_pagecache.py
 	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_export_static.py
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_pages.py
+
+# Every public page type on a portal grown to 2,000 columns, 200,000 articles and 100,000 items (PostgreSQL).
+benchmark-pages-large: install
+	BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_pages.py --large
 
 # HTTP load against a bare Wagtail site, publishing under load, PostgreSQL and Redis faults (docs/deployment.md,
 # "Benchmarks"). benchmark-http needs PostgreSQL on 127.0.0.1:5432; benchmark-faults starts its own servers.

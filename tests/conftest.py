@@ -79,6 +79,16 @@ def pytest_collection_modifyitems(items):
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
 
+
+@pytest.fixture(autouse=True)
+def _renditions_cached_by_one_test_only():
+    """Wagtail caches renditions by image id and filter. Ids come back after a rollback, and many tests put
+    media in a folder or storage of their own: a later test's image would get a rendition whose file is gone."""
+    yield
+    from wagtail.images import get_image_model
+
+    get_image_model().get_rendition_model().cache_backend.clear()
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """pytest-django's database setup, starting from a copy of the migrated template (tests/dbtemplate.py)."""

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
@@ -58,9 +57,6 @@ def remote_media(settings, tmp_path):
     MEDIA_ROOT is an empty directory, so that code still reading it finds nothing, not other tests' files;
     nothing may be written there.
     """
-    # Wagtail keeps renditions in the cache: one made on another storage by an earlier test names a file not here.
-    for cache in caches.all():
-        cache.clear()
     settings.MEDIA_ROOT = tmp_path / "media-unused"
     settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "tests.security.pathless_storage.PathlessStorage"}}
     assert not is_local(default_storage)

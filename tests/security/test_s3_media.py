@@ -4,7 +4,6 @@ import io
 import runpy
 
 import pytest
-from django.core.cache import caches
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
@@ -95,9 +94,6 @@ def bucket(production_storages, settings):
     import boto3
 
     with moto.mock_aws():
-        # Wagtail keeps renditions in the cache: one made on another storage by an earlier test names a file not here.
-        for cache in caches.all():
-            cache.clear()
         client = boto3.client("s3", region_name=S3_ENV["AWS_S3_REGION_NAME"])
         client.create_bucket(Bucket=BUCKET)
         # The default storage only: the production static files want a collectstatic manifest.
