@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.apps import apps
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.http import urlencode
@@ -195,11 +195,13 @@ def run_search(form):
     if not terms:
         return outcome
     if all(len(term) == 1 for term in terms):
-        # Single characters are not indexed alone: match them in titles, newest first.
+        # Single characters are not indexed alone: match them in titles, newest first (undated pages last, as
+        # SQLite always put them; on PostgreSQL only the index of site_pages 0014 gives that order).
         pages = filtered_pages(form, newest_first=True)
         for term in terms:
             pages = pages.filter(title__contains=term)
-        ids = list(pages.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[: MAX_RESULTS + 1])
+        newest = (F("first_published_at").desc(nulls_last=True), "-pk")
+        ids = list(pages.order_by(*newest).values_list("pk", flat=True)[: MAX_RESULTS + 1])
         outcome.ids, outcome.truncated = ids[:MAX_RESULTS], len(ids) > MAX_RESULTS
         return outcome
     pages = filtered_pages(form)
