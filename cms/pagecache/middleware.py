@@ -28,6 +28,9 @@ from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, remember_g
 from .local import local_pages
 
 HEADER = "X-Page-Cache"
+# Where the WSGI front (cms.pagecache.wsgi) leaves the lookup it already made for a request it did not answer.
+# Not a header: a client cannot set it.
+LOOKUP_ENVIRON_KEY = "cms.pagecache.lookup"
 # Paths whose answer depends on who asks, or that are never a public page.
 EXCLUDED_PREFIXES = (
     "/admin/",  # Wagtail's admin, its login and two-factor steps, the admin API
@@ -127,7 +130,7 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        found = lookup(request)
+        found = request.META[LOOKUP_ENVIRON_KEY] if LOOKUP_ENVIRON_KEY in request.META else lookup(request)
         if found is None:
             return self.get_response(request)
         cache, key, generation, stored = found

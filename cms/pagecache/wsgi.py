@@ -9,7 +9,7 @@ where the wrapper is not in front (the test client, another server), the middlew
 
 from django.core.handlers.wsgi import WSGIRequest
 
-from .middleware import HEADER, lookup
+from .middleware import HEADER, LOOKUP_ENVIRON_KEY, lookup
 
 
 class PageCacheApplication:
@@ -17,17 +17,18 @@ class PageCacheApplication:
         self.application = application
 
     def __call__(self, environ, start_response):
-        stored = self._stored_page(environ)
-        if stored is None:
+        found = self._lookup(environ)
+        if found is None or found[3] is None:
+            # A miss: the middleware renders and stores under this lookup instead of reading the cache again.
+            environ[LOOKUP_ENVIRON_KEY] = found
             return self.application(environ, start_response)
-        _generation, content, headers = stored
+        _generation, content, headers = found[3]
         start_response("200 OK", [*headers, (HEADER, "hit")])
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [content]
 
     @staticmethod
-    def _stored_page(environ):
+    def _lookup(environ):
         try:
-            found = lookup(WSGIRequest(environ))
+            return lookup(WSGIRequest(environ))
         except Exception:  # noqa: BLE001 - a host not allowed, a malformed request: Django answers it in full
             return None
-        return found[3] if found else None

@@ -104,3 +104,18 @@ def test_switched_off_everything_goes_to_django(page_cache_on, portal, app, sett
     calls = django.calls
     assert call(application, portal["a"].url)["headers"].get(HEADER) is None
     assert django.calls == calls + 1
+
+
+def test_a_miss_reads_the_shared_cache_once_front_and_middleware_together(page_cache_on, portal, app, monkeypatch):
+    """The front's lookup of a page it cannot answer is handed to the middleware, which stores under it."""
+    from django.core.cache.backends.locmem import LocMemCache
+
+    application, _django = app
+    reads = []
+    get_many = LocMemCache.get_many
+    monkeypatch.setattr(
+        LocMemCache, "get_many", lambda cache, keys, *a, **k: reads.append(list(keys)) or get_many(cache, keys, *a, **k)
+    )
+    first = call(application, portal["a"].url)
+    assert first["headers"][HEADER] in ("miss", "skip")
+    assert len([keys for keys in reads if "pagecache:generation" in keys]) == 1
