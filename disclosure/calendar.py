@@ -37,7 +37,6 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from functools import cache as memoize
 
-import chinese_calendar
 from django.core.cache import caches
 from django.utils import timezone
 
@@ -91,6 +90,8 @@ class Deadline:
 
 
 def package_version() -> str:
+    import chinese_calendar  # its tables are read on first use, not at start-up (docs/deployment.md, cold start)
+
     return chinese_calendar.__version__
 
 
@@ -100,6 +101,8 @@ def _package_year(year: int) -> tuple[frozenset[date], frozenset[date]] | None:
 
     Package data never changes while the process runs, so this cache is never invalidated.
     """
+    import chinese_calendar
+
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:

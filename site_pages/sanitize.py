@@ -7,8 +7,7 @@ imports, migrations or the database itself; everything is cleaned again on outpu
 import json
 import re
 import unicodedata
-
-import bleach
+from functools import cache, partial
 
 ALLOWED_TAGS = {
     "p",
@@ -56,17 +55,9 @@ def _allowed_attribute(tag, name, value):
     return name == "class" and tag in ("p", "figure", "table")
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
-
-
 def clean_html(html):
-    return _cleaner.clean(html or "")
+    output, _editor, _text_only = _cleaners()
+    return output.clean(html or "")
 
 
 # What the body's rich-text editor (Draftail with RICH_TEXT_FEATURES) can open: its own storage format.
@@ -80,16 +71,20 @@ def _editor_attribute(tag, name, value):
     return name != "href" or _url_is_safe(value)
 
 
-_editor_cleaner = bleach.Cleaner(
-    tags=EDITOR_TAGS,
-    attributes=_editor_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-)
+@cache
+def _cleaners():
+    """(output, editor, text-only) cleaners, made on first use: bleach and its html5lib are not imported at start-up,
+    before gunicorn's first answer (docs/deployment.md, cold start)."""
+    import bleach
+
+    cleaner = partial(bleach.Cleaner, protocols=ALLOWED_PROTOCOLS, strip=True, strip_comments=True)
+    return (
+        cleaner(tags=ALLOWED_TAGS, attributes=_allowed_attribute),
+        cleaner(tags=EDITOR_TAGS, attributes=_editor_attribute),
+        cleaner(tags=set()),  # no tag survives: neither attributes nor protocols matter
+    )
 
 
-_text_only = bleach.Cleaner(tags=set(), strip=True, strip_comments=True)
 _ANY_LINK = re.compile(r"<a\b[^>]*>")
 
 
@@ -114,10 +109,11 @@ def clean_rich_text(html):
     is lost silently; markup the editor cannot represent is what made its page editor fail. Structure it
     still cannot convert (a list item outside a list) is kept as one paragraph of plain text.
     """
-    cleaned = _editor_cleaner.clean(html or "")
+    _output, editor, text_only = _cleaners()
+    cleaned = editor.clean(html or "")
     if _editor_can_open(cleaned):
         return cleaned
-    text = _text_only.clean(cleaned).strip()
+    text = text_only.clean(cleaned).strip()
     return f"<p>{text}</p>" if text else ""
 
 

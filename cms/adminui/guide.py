@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
-from markdown_it import MarkdownIt
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 DOCS_DIR = settings.BASE_DIR / "docs"
@@ -27,6 +26,8 @@ CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 def render_markdown(text):
     """Markdown as HTML. Raw HTML in it is not passed through; image paths under images/ point at the admin."""
+    from markdown_it import MarkdownIt  # only the guide needs it: not at start-up (docs/deployment.md, cold start)
+
     markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
     tokens = markdown.parse(text)
     for token in tokens:

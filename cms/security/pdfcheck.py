@@ -11,17 +11,9 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader
-from pypdf.generic import (
-    ArrayObject,
-    ByteStringObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-    TextStringObject,
-    read_object,
-)
+
+# pypdf is imported where a PDF is read, not at start-up: every gunicorn start would pay for it before its first
+# answer (docs/deployment.md, cold start).
 
 PDF_SCRIPT = _("PDF 文件包含脚本或自动执行的动作（JavaScript、启动程序等），不允许上传。")
 PDF_EMBEDDED = _("PDF 文件内嵌了其他文件，不允许上传；请把附件作为单独的文件上传。")
@@ -49,6 +41,15 @@ def _refusal(name):
 
 def _check_value(value, reader, pending):
     """Walk one object's direct contents; indirect references are visited on their own."""
+    from pypdf.generic import (
+        ArrayObject,
+        ByteStringObject,
+        DictionaryObject,
+        NameObject,
+        StreamObject,
+        TextStringObject,
+    )
+
     stack = [value]
     while stack:
         item = stack.pop()
@@ -73,6 +74,8 @@ def _check_value(value, reader, pending):
 def _object_stream_members(stream, reader):
     """Every object packed in an object stream, including ones the cross-reference table leaves out
     (a viewer that rebuilds a damaged table finds those too)."""
+    from pypdf.generic import read_object
+
     data = stream.get_data()
     count, first = int(stream["/N"]), int(stream["/First"])
     numbers = data[:first].split()
@@ -87,6 +90,8 @@ def _object_stream_members(stream, reader):
 
 
 def _indirect_objects(reader):
+    from pypdf.generic import IndirectObject
+
     for generation, entries in reader.xref.items():
         for number in entries:
             yield IndirectObject(number, generation, reader)
@@ -96,6 +101,8 @@ def _indirect_objects(reader):
 
 def inspect_pdf(upload):
     """Raise ValidationError unless the upload is a readable PDF with no active or embedded content."""
+    from pypdf import PdfReader
+
     upload.seek(0)
     try:
         reader = PdfReader(upload, strict=False)

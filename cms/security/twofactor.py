@@ -7,7 +7,6 @@ app (TOTP, RFC 6238), or one of ten single-use recovery codes when the phone is 
 
 from base64 import b32encode
 
-import segno
 from django.conf import settings
 from django.db import transaction
 from django_otp import devices_for_user
@@ -63,6 +62,8 @@ def secret_key(device):
 
 def qr_code_svg(device):
     """The otpauth:// URL as an SVG data URI; drawn here, never by an outside service."""
+    import segno  # only enrolment draws one: not at start-up (docs/deployment.md, cold start)
+
     return segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2)
 
 

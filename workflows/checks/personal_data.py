@@ -11,15 +11,15 @@ import re
 import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.translation import gettext_lazy as _
-from stdnum import luhn, numdb
-from stdnum.cn import ric
 
 from .findings import BLOCK, PERSONAL_DATA_KINDS, WARN, _finding
 from .mailboxes import is_public_mailbox
 
 
+@cache
 def _width_table():
     """Full-width and other compatibility forms whose NFKC form is one ASCII character (０ → 0, ＠ → @)."""
     table = {}
@@ -33,7 +33,6 @@ def _width_table():
     return table
 
 
-_FOLD = _width_table()
 _DIGIT = "0-9\uff10-\uff19"
 # Spaces (including no-break and ideographic), dashes, minus signs and dots inside a written number.
 _SEPARATOR = " \t\u00a0\u3000\\-\u2010-\u2015\u2212\uff0d.\uff0e\u00b7\u30fb"
@@ -84,7 +83,7 @@ class Span:
 
 def fold(text):
     """`text` with full-width digits, letters and symbols as ASCII; the same length, so offsets carry over."""
-    return text.translate(_FOLD)
+    return text.translate(_width_table())  # built on first use: 65,536 code points, not at start-up
 
 
 def _plausible_birth_date(year, month, day):
@@ -108,6 +107,8 @@ def _id_shaped(number):
 
 def id_number_check_character(first17):
     """The GB 11643 mod 11-2 check character of the first 17 digits."""
+    from stdnum.cn import ric  # python-stdnum is imported where a number is checked, not at start-up
+
     return ric.calc_check_digit(first17 + "0")
 
 
@@ -117,6 +118,8 @@ def is_resident_id_number(value):
     python-stdnum's cn.ric.validate also checks the six-digit region against the codes in force in the
     birth year, which rejects numbers issued under codes that have since changed; its checksum is used.
     """
+    from stdnum.cn import ric
+
     number = value.upper()
     return _id_shaped(number) and ric.calc_check_digit(number) == number[17]
 
@@ -127,10 +130,14 @@ def _is_old_id_number(number):
         return False
     if not _plausible_birth_date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12])):
         return False
+    from stdnum import numdb
+
     return any("county" in props for _part, props in numdb.get("cn/loc").info(number[:6]))
 
 
 def luhn_valid(digits):
+    from stdnum import luhn
+
     return luhn.is_valid(digits)
 
 
@@ -160,6 +167,9 @@ def _mobile_digits(digits, plus, sizes):
 
 def _classify(text, digits, plus, sizes, start, end, whole):
     """The Span for one stretch of digit groups, or None. `whole`: the stretch is the entire run."""
+    from stdnum import luhn
+    from stdnum.cn import ric
+
     id_shaped = len(digits) == 18 and not plus and _id_shaped(digits.upper())
     if id_shaped and ric.calc_check_digit(digits.upper()) == digits[17].upper():
         return Span("id_number", start, end)  # a checksummed ID stays one even before 人员 or 户籍

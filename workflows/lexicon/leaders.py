@@ -29,7 +29,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 
-import ahocorasick_rs
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -79,6 +78,8 @@ class LeaderRegister:
     def __init__(self, rows):
         """`rows`: (name, title, rank, valid_from, valid_to). Names and titles are kept folded as the
         scanned text is (fold_literal: width and traditional characters), so 鄭浩然縣長 meets 郑浩然县长."""
+        import ahocorasick_rs  # on the first build, not at start-up (docs/deployment.md, cold start)
+
         self.by_name = defaultdict(list)
         self.by_title = defaultdict(list)
         for name, title, *rest in rows:

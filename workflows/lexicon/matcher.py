@@ -10,7 +10,6 @@ import threading
 import time
 from dataclasses import dataclass
 
-import ahocorasick_rs
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +151,8 @@ class LexiconMatcher:
         # fast as over str, which the binding converts to UTF-8 and maps back to character offsets.
         # The contiguous NFA matches about 15% slower than the DFA on 10,000 Chinese terms but takes
         # well under a megabyte instead of some 45 MB in every worker process, and builds six times faster.
+        import ahocorasick_rs  # on the first build, not at start-up (docs/deployment.md, cold start)
+
         self._automaton = (
             ahocorasick_rs.BytesAhoCorasick(
                 [text.encode("utf-16-le") for text in patterns],
