@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.urls import include, path
 from django.views.generic import RedirectView
-from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.auth import require_admin_access
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.mediastorage import serve_rendition
 from cms.security import login as security_login
+from site_pages import serving as site_serving
 from site_pages import views as site_views
 from workflows import editor as workflow_editor
 
@@ -40,7 +40,8 @@ urlpatterns += [
     # Wagtail's front-end login (pages restricted to signed-in users) with the same steps as the admin's;
     # before wagtail.urls so that it wins.
     path("_util/login/", security_login.FrontendLoginView.as_view(), name="wagtailcore_login"),
-    path("", include(wagtail_urls)),
+    # Wagtail's page serving with the site and portal settings from the listing cache (site_pages.serving).
+    path("", include(site_serving.urlpatterns)),
 ]
 
 handler500 = "site_pages.views.server_error"

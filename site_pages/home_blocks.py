@@ -51,9 +51,18 @@ def column_pictures(column, count):
 
 
 class LinkValue(blocks.StructValue):
+    # The request the block is rendered for (set by with_request): page.get_url(request) is page.url with the
+    # sites' root paths read once per request instead of once per linked page (a cache round trip each).
+    request = None
+
     def href(self):
         page = self.get("page")
-        return page.url if page is not None and page.live else self.get("url", "")
+        return page.get_url(self.request) if page is not None and page.live else self.get("url", "")
+
+
+def with_request(links, context):
+    for link in links:
+        link.request = context.get("request")
 
 
 class LinkBlock(blocks.StructBlock):
@@ -153,6 +162,11 @@ class EntryBlock(blocks.StructBlock):
         label = _("栏目入口")
         template = "site_pages/blocks/home_entry.html"
 
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        with_request([value["link"], *value["links"]], context)
+        return context
+
 
 class ShortcutsBlock(blocks.StructBlock):
     """政务服务: a row of shortcut links."""
@@ -164,6 +178,11 @@ class ShortcutsBlock(blocks.StructBlock):
         icon = "grip"
         label = _("快捷链接")
         template = "site_pages/blocks/home_shortcuts.html"
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        with_request(value["links"], context)
+        return context
 
 
 class HomeBodyBlock(blocks.StreamBlock):
