@@ -91,8 +91,11 @@ def enabled():
     return settings.LISTING_CACHE_ENABLED
 
 
-def cached(name, compute, *parts):
-    """compute()'s value, kept under the current generation; `parts` tell one listing's value from another's."""
+def cached(name, compute, *parts, keep=None):
+    """compute()'s value, kept under the current generation; `parts` tell one listing's value from another's.
+
+    None is never kept (the shared cache answers None for a missing key), nor a value `keep` refuses: they are
+    computed again each time."""
     if not settings.LISTING_CACHE_ENABLED:
         return compute()
     generation = current_generation()
@@ -105,6 +108,8 @@ def cached(name, compute, *parts):
     value = cache.get(key)
     if value is None:
         value = compute()
+        if value is None or (keep is not None and not keep(value)):
+            return value
         cache.set(key, value, TIMEOUT)
     local_values.put(key, generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value

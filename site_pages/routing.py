@@ -12,12 +12,42 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
 from wagtail.url_routing import RouteResult
 
+from . import listing_cache
+
 
 def _as_path(components):
     return "".join(f"{component}/" for component in components)
 
 
 def route_by_url_path(root, request, path_components):
+    """What Page.route(root, request, path_components) returns, from the listing cache when the URL names a page
+    served as itself (the usual case; any publication, move or unpublication renews it), else from the tree."""
+    if not listing_cache.enabled():
+        return _route(root, request, path_components)
+    return listing_cache.cached(
+        "route",
+        lambda: _route(root, request, path_components),
+        root.pk,
+        *path_components,
+        keep=lambda result: _served_as_itself(root, result, path_components),
+    )
+
+
+def _served_as_itself(root, result, path_components):
+    """Whether the route found the page the URL names with no page on the way routing it (a sub-route, a route of
+    its own): then it is the same for every request until pages change."""
+    page = result.page
+    if result.args or result.kwargs or page.url_path != root.url_path + _as_path(path_components):
+        return False
+    walked = page
+    while walked is not root:
+        if (walked.specific_class or Page).route not in (Page.route, RoutablePageMixin.route):
+            return False
+        walked = walked._cached_parent_obj
+    return True
+
+
+def _route(root, request, path_components):
     """What Page.route(root, request, path_components) returns, from one read of the tree."""
     prefixes = [root.url_path + _as_path(path_components[:n]) for n in range(1, len(path_components) + 1)]
     pages = {page.url_path: page for page in Page.objects.descendant_of(root).filter(url_path__in=prefixes)}

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
@@ -19,6 +19,7 @@ from workflows.panels import ReviewStatusPanel
 from workflows.permissions import ReviewedPagePermissionTester
 from workflows.reposts import RepostSourceMixin
 
+from .. import listing_cache
 from ..blocks import BodyBlock
 from ..draft_privacy import display_title
 from ..forms import PortalPageForm
@@ -230,14 +231,24 @@ class ContentPage(RepostSourceMixin, PortalPage):
         return timezone.localtime(self.first_published_at) if self.first_published_at else None
 
     def source_display(self):
-        """What the page shows as 来源."""
+        """What the page shows as 来源 (a unit's name from the listing cache: a unit's change renews it)."""
         if self.is_repost:
             return self.source_organisation
-        unit = self.owning_unit
-        return unit.name if unit else ""
+        if self.owning_unit_id is None:
+            return ""
+        return listing_cache.cached("unit-name", lambda: self.owning_unit.name, self.owning_unit_id)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["print_view"] = request.GET.get("print") == "1"
-        context["breadcrumbs"] = self.get_ancestors().filter(depth__gt=1).live()
+        context["breadcrumbs"] = breadcrumbs_of(self)
         return context
+
+
+def breadcrumbs_of(page):
+    """The page's live ancestors below the tree root, from the listing cache, read only when the template shows them."""
+
+    def read():
+        return list(page.get_ancestors().filter(depth__gt=1).live())
+
+    return SimpleLazyObject(lambda: listing_cache.cached("breadcrumbs", read, page.pk))

@@ -185,3 +185,20 @@ def test_each_site_is_shown_the_home_sections_it_would_be_without_the_cache(clie
     settings.LISTING_CACHE_ENABLED = False
     for host in hosts:
         assert cached[host] == [client.get("/", HTTP_HOST=host).content.decode()] * 2, host
+
+
+def test_kept_breadcrumbs_subcolumns_and_source_follow_their_changes(client, listing_cache_on, portal, township_a):
+    article = make_content(portal["a"], title="石羊镇召开春耕会", owning_unit=township_a)
+    make_content(portal["b"], title="龙台镇新闻")
+    for _ in range(2):  # filled, then read from the cache
+        html = client.get(article.url).content.decode()
+        assert f'<a href="{portal["a"].url}">石羊镇</a>' in html and "来源：安岳县石羊镇人民政府测试" in html
+        assert '<h2 class="subnav-title">乡镇动态</h2>' in client.get(portal["towns"].url).content.decode()
+    column = portal["a"]
+    column.title = "石羊镇新名"
+    column.save_revision().publish()
+    township_a.name = "安岳县石羊镇人民政府（新）"
+    township_a.save()
+    html = client.get(article.url).content.decode()
+    assert f'<a href="{column.url}">石羊镇新名</a>' in html and "来源：安岳县石羊镇人民政府（新）" in html
+    assert f'<a href="{column.url}">石羊镇新名</a>' in client.get(portal["towns"].url).content.decode()

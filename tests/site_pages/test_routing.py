@@ -1,10 +1,13 @@
-"""Routing by url_path (site_pages/routing.py) answers every URL exactly as Wagtail's segment-by-segment routing."""
+"""Routing by url_path (site_pages/routing.py) answers every URL exactly as Wagtail's segment-by-segment routing,
+computed or taken from the listing cache."""
 
+import pytest
 from django.http import Http404
 from django.test import RequestFactory
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, PageViewRestriction, Site
 
+from site_pages import listing_cache
 from site_pages.models import ArticlePage
 from tests.factories import make_column, make_content
 
@@ -62,11 +65,18 @@ def site_root():
     return Site.objects.get(is_default_site=True).root_page.specific
 
 
-def test_every_demo_url_routes_as_wagtail_would(demo_county):
-    assert_routes_like_wagtail(site_root())
+@pytest.fixture(params=[False, True], ids=["computed", "listing-cache"])
+def listing_cache_switch(request, settings):
+    settings.LISTING_CACHE_ENABLED = request.param
+    listing_cache.bump()  # nothing cached by an earlier, rolled-back test is read
 
 
-def test_drafts_restrictions_and_missing_pages(demo_county, client):
+def test_every_demo_url_routes_as_wagtail_would(demo_county, listing_cache_switch):
+    for _ in range(2):  # with the listing cache, the first walk fills it and the second reads it
+        assert_routes_like_wagtail(site_root())
+
+
+def test_drafts_restrictions_and_missing_pages(demo_county, client, listing_cache_switch):
     root = site_root()
     column = Page.objects.get(url_path=root.url_path + "zjay/").specific
     draft_column = make_column(column, "草稿栏目", column.owning_unit, slug="draft-column")
@@ -75,6 +85,7 @@ def test_drafts_restrictions_and_missing_pages(demo_county, client):
     make_content(column, ArticlePage, title="未发布的信息", slug="never-published", publish=False)
     restricted = make_content(column, ArticlePage, title="受限信息", slug="restricted")
     PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
+    assert_routes_like_wagtail(root)
     assert_routes_like_wagtail(root)
 
     # Wagtail serves a live page below a draft; a draft, a missing page and a missing parent are not found.
