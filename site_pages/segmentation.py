@@ -34,19 +34,28 @@ def tokenizer():
 
 
 def build_in_background():
-    """Builds the tokenizer in a thread while this process already answers requests.
+    """Builds the tokenizer in a thread once this process has sent its first answer.
 
-    A request that needs it first waits for the same build (jieba initialises under its own lock)."""
-    threading.Thread(target=tokenizer, name="jieba-dictionary", daemon=True).start()
+    Started at the fork, the thread shared the interpreter lock with the first request (measured: about 0.3 s more
+    CPU before gunicorn's first 200, docs/deployment.md, "Cold start"). A request that needs it earlier builds it;
+    one that needs it during the build waits for it (jieba initialises under its own lock)."""
+    from django.core.signals import request_finished
+
+    def start(**_kwargs):
+        # disconnect() is True for one caller only, however many threads finish a request at once.
+        if request_finished.disconnect(start):
+            threading.Thread(target=tokenizer, name="jieba-dictionary", daemon=True).start()
+
+    request_finished.connect(start, weak=False)
 
 
 def build_around_forks():
     """For a pre-forking server that imported the application before forking (gunicorn --preload).
 
-    Each forked worker builds the tokenizer in the background and answers meanwhile, so the first answer after a
-    start does not wait for it; the server's own process builds it once, right after its first fork, so that the
-    workers it forks later (--max-requests replaces each worker every few thousand requests, every few seconds
-    under load) start with it instead of each paying a second of CPU."""
+    Each forked worker builds the tokenizer in the background once it has answered, so the first answer after a
+    start neither waits for it nor shares the interpreter with it; the server's own process builds it once, right
+    after its first fork, so that the workers it forks later (--max-requests replaces each worker every few thousand
+    requests, every few seconds under load) start with it instead of each paying a second of CPU."""
     os.register_at_fork(after_in_parent=tokenizer, after_in_child=build_in_background)
 
 

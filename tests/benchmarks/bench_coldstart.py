@@ -3,17 +3,17 @@
     DJANGO_SETTINGS_MODULE=cms.settings.test .venv/bin/python tests/benchmarks/bench_coldstart.py [--rounds 5] \\
         [--database-url postgres://postgres@127.0.0.1:5432/NAME] [--baseline /path/to/another/checkout ...] \\
         [--reference /path/to/bakerydemo --reference-app bakerydemo.wsgi:application \\
-         --reference-settings bakerydemo.settings.dev] [--no-bytecode]
+         --reference-settings bakerydemo.settings.dev]
 
 Every server runs with 2 workers and the options of deploy/systemd/cms-gunicorn.service (--preload among them): the
 portal of this checkout with its production settings; with --baseline (repeatable) the portal of another checkout
 (a git worktree of an older commit) on the same database, to measure a change; with --reference a project with its
-own virtualenv (DIR/.venv) and settings, as it is shipped (bakerydemo). Rounds alternate between them. Each start
-begins with an empty page cache (the private redis-server is flushed), so the first answer is rendered, not copied.
-Modules are compiled once beforehand, as `pip install` does when deploying, into a private bytecode directory;
---no-bytecode compiles them at every start instead, as a shell with PYTHONDONTWRITEBYTECODE=1 (bench_http.py here)
-does. Without --database-url a throw-away PostgreSQL database is seeded with the demo (about two minutes) and dropped
-at the end. Prints every start, its CPU time, the medians and the machine's load. Nothing is asserted.
+own virtualenv (DIR/.venv) and settings, as it is shipped (bakerydemo). One start of each, not counted, comes
+first, so that the counted ones find their files in the system's page cache as a restart does; then rounds
+alternate between them. Each start begins with an empty page cache of the portal (its private redis-server is
+flushed), so the first answer is rendered, not copied. Without --database-url a throw-away PostgreSQL database is
+seeded with the demo (about two minutes) and dropped at the end. Prints every start, the CPU time gunicorn's
+processes spent until its first 200, the medians and the machine's load. Nothing is asserted.
 """
 
 import argparse
@@ -52,7 +52,6 @@ def main():
     parser.add_argument(
         "--baseline", action="append", default=[], help="another checkout of the portal (git worktree) to compare"
     )
-    parser.add_argument("--no-bytecode", action="store_true", help="compile the modules at every start")
     args = parser.parse_args()
 
     server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -73,13 +72,6 @@ def main():
         if args.reference:
             servers.append(reference_server(args, workdir))
         for server in servers:
-            if args.no_bytecode:
-                server.env = {**server.env, "PYTHONDONTWRITEBYTECODE": "1"}
-                continue
-            # As deployed (pip install compiles the modules): one start, not counted, writes the bytecode into a
-            # private directory, which the counted starts read; the checkouts stay untouched.
-            server.env = {**server.env, "PYTHONPYCACHEPREFIX": str(Path(workdir) / "pycache")}
-            server.env.pop("PYTHONDONTWRITEBYTECODE", None)
             server.start()
             server.stop()
         seconds = {server.name: [] for server in servers}
