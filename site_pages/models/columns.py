@@ -10,11 +10,15 @@ from wagtail.models import Page
 from cms.organisation.models import UnitKind
 from cms.organisation.permissions import grant_page_to_unit
 
+from .. import listing_cache
 from ..forms import ColumnPageForm
-from ..keyset import KeysetListing, Source, below, below_unindexed, of_types
+from ..keyset import KeysetListing, Source, below, below_unindexed, children_by_parent_index, of_types, parents_below
 from .base import PortalPage, UpdateClass
 
 LISTING_PAGE_SIZE = 20
+# A long listing merges one page of each page with children below the column (a subquery each, in a UNION, which
+# SQLite caps at 500 terms); past this many it walks the site's date index instead.
+MAX_LISTED_PARENTS = 100
 CONTENT_PAGE_TYPES = (
     "site_pages.ArticlePage",
     "site_pages.NoticePage",
@@ -114,10 +118,20 @@ class ListingMixin:
         base = public_content() if base is None else base
         return below(self, base).order_by("-first_published_at", "-pk")
 
+    def long_listing(self, base):
+        """A long listing as the children of each page with children below the column (itself included), each
+        walked newest first by the index of site_pages 0015: no page outside the column is read."""
+        parents = listing_cache.cached("column-parents", lambda: parents_below(self), self.pk)
+        if len(parents) > MAX_LISTED_PARENTS:
+            return [Source(below_unindexed(self, base), "first_published_at")]
+        return [children_by_parent_index(path, base, "first_published_at") for path in parents]
+
     def paginate_listing(self, request):
-        # A long listing walks the date index; a short one reads its range of paths (site_pages.keyset).
-        base = public_content()  # reads the view restrictions: once for both forms
-        source = Source(self.listing_queryset(base).order_by(), "first_published_at", long=below_unindexed(self, base))
+        # A short listing reads its range of paths and sorts it; a long one merges its parents' pages (above).
+        base = public_content()  # reads the view restrictions: once for all forms
+        source = Source(
+            self.listing_queryset(base).order_by(), "first_published_at", long=lambda: self.long_listing(base)
+        )
         listing = KeysetListing(
             [source], lambda page: (page.first_published_at, page.pk), LISTING_PAGE_SIZE, count_key=("column", self.pk)
         )

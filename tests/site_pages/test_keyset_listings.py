@@ -23,7 +23,7 @@ from disclosure.models.catalogue import public_items, public_policy_entries
 from disclosure.models.listing import CATALOGUE_PAGE_SIZE
 from site_pages import keyset, listing_cache
 from site_pages.demo.emblem import emblem_png
-from site_pages.models import ArticlePage, PolicyDocumentPage
+from site_pages.models import ArticlePage, PolicyDocumentPage, columns
 from site_pages.models.columns import LISTING_PAGE_SIZE
 from tests.benchmarks.bench_catalogue import build_tree, bulk_items
 from tests.factories import make_column, make_content
@@ -114,16 +114,21 @@ def test_filtered_and_unit_listings_match_order_by(client, catalogue):
     assert walk(client, unit_page.url, "page=1", "next") == chunks(expected_ids(items, policy), CATALOGUE_PAGE_SIZE)
 
 
-@pytest.mark.parametrize("bound", [keyset.BOUNDED_COUNT, 10])
-def test_column_listing_matches_order_by_with_ties(client, portal, monkeypatch, bound):
-    """Both ways a column is read: a short listing by its range of paths, a long one (here past 10) by date."""
+@pytest.mark.parametrize(("bound", "max_parents"), [(keyset.BOUNDED_COUNT, 100), (10, 100), (10, 2)])
+def test_column_listing_matches_order_by_with_ties(client, portal, monkeypatch, bound, max_parents):
+    """Every way a column is read: a short listing by its range of paths, a long one (here past 10) merged from the
+    children of each page with children below it (the column and its sub-columns, two levels deep), or, past
+    MAX_LISTED_PARENTS such pages (here 2), by the site's date index."""
     monkeypatch.setattr(keyset, "BOUNDED_COUNT", bound)
-    column = portal["a"]
+    monkeypatch.setattr(columns, "MAX_LISTED_PARENTS", max_parents)
+    column = portal["towns"]
+    parents = [column, portal["a"], portal["b"]]
     for number in range(LISTING_PAGE_SIZE * 2 + 7):
-        make_content(column, model=ArticlePage, title=f"动态{number}", slug=f"dt{number}")
-    # Four pages at a time share their publication time: the page id orders them.
+        make_content(parents[number % 3], model=ArticlePage, title=f"动态{number}", slug=f"dt{number}")
+    # Four pages at a time share their publication time, across parents: the page id orders them.
     moment = timezone.now() - datetime.timedelta(days=3)
-    for number, page in enumerate(Page.objects.child_of(column).order_by("pk")):
+    listed = Page.objects.type(ArticlePage).descendant_of(column).order_by("pk")
+    for number, page in enumerate(listed):
         Page.objects.filter(pk=page.pk).update(first_published_at=moment - datetime.timedelta(minutes=number // 4))
     ordered = column.listing_queryset().order_by("-first_published_at", "-pk").values_list("pk", flat=True)
     expected = chunks(list(ordered), LISTING_PAGE_SIZE)
