@@ -7,6 +7,8 @@ them: a routable page answers its own sub-routes first, a page with any other ro
 the URL itself, drafts along the way are passed through and only a live page is served.
 """
 
+import copy
+
 from django.http import Http404
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page
@@ -24,13 +26,38 @@ def route_by_url_path(root, request, path_components):
     served as itself (the usual case; any publication, move or unpublication renews it), else from the tree."""
     if not listing_cache.enabled():
         return _route(root, request, path_components)
-    return listing_cache.cached(
+    result = listing_cache.cached(
         "route",
         lambda: _route(root, request, path_components),
         root.pk,
         *path_components,
         keep=lambda result: _served_as_itself(root, result, path_components),
     )
+    if result.args or result.kwargs:
+        return result
+    return RouteResult(_with_kept_view_restrictions(result.page))
+
+
+def _with_kept_view_restrictions(page):
+    """A copy of the page whose view restrictions, which Wagtail's before_serve_page check reads (two queries), come
+    from the listing cache: any write to a restriction or its groups renews them. Only the served copy answers them
+    so; the page itself (the site's root page, say) and the admin's pages keep Wagtail's queryset."""
+    restrictions = listing_cache.cached(
+        "view-restrictions", lambda: list(type(page).get_view_restrictions(page)), page.pk
+    )
+    served = copy.copy(page)
+    served.get_view_restrictions = _Answer(restrictions)
+    return served
+
+
+class _Answer:
+    """A method's stand-in that answers what it was given (picklable, unlike a lambda, should the page be kept)."""
+
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self):
+        return self.value
 
 
 def _served_as_itself(root, result, path_components):

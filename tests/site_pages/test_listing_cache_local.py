@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 from site_pages import listing_cache
 from site_pages.models import PortalSettings
@@ -202,3 +202,14 @@ def test_kept_breadcrumbs_subcolumns_and_source_follow_their_changes(client, lis
     html = client.get(article.url).content.decode()
     assert f'<a href="{column.url}">石羊镇新名</a>' in html and "来源：安岳县石羊镇人民政府（新）" in html
     assert f'<a href="{column.url}">石羊镇新名</a>' in client.get(portal["towns"].url).content.decode()
+
+
+def test_a_view_restriction_applies_on_the_next_request_to_a_kept_route(client, listing_cache_on, portal):
+    article = make_content(portal["a"], title="石羊镇召开春耕会")
+    for _ in range(2):  # the route and its restrictions are kept
+        assert client.get(article.url).status_code == 200
+    restriction = PageViewRestriction.objects.create(page=portal["towns"], restriction_type=PageViewRestriction.LOGIN)
+    assert client.get(article.url).status_code == 302
+    assert client.get(article.url).status_code == 302
+    restriction.delete()
+    assert client.get(article.url).status_code == 200
