@@ -8,6 +8,7 @@ becomes the pairs of its runs, all of which must match: any run of two or more c
 in the indexed text then finds it, however jieba would have cut the query.
 """
 
+import gc
 import logging
 import os
 import re
@@ -55,8 +56,14 @@ def build_around_forks():
     Each forked worker builds the tokenizer in the background once it has answered, so the first answer after a
     start neither waits for it nor shares the interpreter with it; the server's own process builds it once, right
     after its first fork, so that the workers it forks later (--max-requests replaces each worker every few thousand
-    requests, every few seconds under load) start with it instead of each paying a second of CPU."""
-    os.register_at_fork(after_in_parent=tokenizer, after_in_child=build_in_background)
+    requests) start with it instead of each paying a second of CPU."""
+    os.register_at_fork(after_in_parent=_build_in_master, after_in_child=build_in_background)
+
+
+def _build_in_master():
+    tokenizer()
+    # Kept out of the garbage collector's walks like the rest of the master (cms/wsgi.py, gc.freeze).
+    gc.freeze()
 
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -76,7 +76,7 @@ def top_level_modules():
     return modules
 
 
-def loaded_at_startup():
+def _production_env():
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")}
     env.update(
         DJANGO_SETTINGS_MODULE="cms.settings.production",
@@ -86,11 +86,19 @@ def loaded_at_startup():
         REDIS_URL="redis://127.0.0.1:6379/1",
         MEDIA_STORAGE="filesystem",
     )
+    return env
+
+
+def _probe(script):
     result = subprocess.run(  # noqa: S603 - this interpreter with a fixed script
-        [sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", script], cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    return set(json.loads(result.stdout.splitlines()[-1]))
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def loaded_at_startup():
+    return set(_probe(PROBE))
 
 
 def test_the_allow_list_names_only_dependencies():
@@ -116,3 +124,12 @@ def test_startup_imports_no_dependency_the_first_request_does_not_need():
         "imported at start-up, before gunicorn's first answer; find the importer with "
         "`python -X importtime -c 'import cms.wsgi'` and import it where it is used"
     )
+
+
+def test_what_the_master_loaded_is_frozen_before_gunicorn_forks():
+    """cms/wsgi.py ends with gc.freeze(): a worker's collections leave the master's objects (and pages) alone."""
+    frozen, tracked = _probe(
+        "import gc, json, cms.wsgi; print(json.dumps([gc.get_freeze_count(), len(gc.get_objects())]))"
+    )
+    assert frozen > 100_000
+    assert tracked < frozen / 10
