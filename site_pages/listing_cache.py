@@ -19,6 +19,7 @@ from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 
 from cms.pagecache.keys import current_generation
 from cms.pagecache.purge import request_purge
@@ -113,3 +114,20 @@ def cached(name, compute, *parts, keep=None):
         cache.set(key, value, TIMEOUT)
     local_values.put(key, generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
+
+
+def public(pages):
+    """pages.public(), with the restricted pages it excludes read from the listing cache (Wagtail reads every view
+    restriction on each call; a restriction's write renews them)."""
+    if not settings.LISTING_CACHE_ENABLED:
+        return pages.public()
+    private = Q()
+    for page in cached("restricted-pages", _restricted_pages):
+        private |= pages.descendant_of_q(page, inclusive=True)
+    return pages.exclude(private if private else Q(pk__in=[]))  # as Wagtail's private_q, which matches nothing then
+
+
+def _restricted_pages():
+    from wagtail.models import PageViewRestriction
+
+    return [restriction.page for restriction in PageViewRestriction.objects.select_related("page")]

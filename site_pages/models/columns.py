@@ -41,13 +41,13 @@ def content_models():
 def public_content():
     """Live, unrestricted content pages as base Page rows, with the 文号 the listings show.
 
-    Annotating the one specific field a listing needs keeps the query count flat; `.public()`
-    reads the view restrictions once, so callers listing several columns should share it.
+    Annotating the one specific field a listing needs keeps the query count flat; the view restrictions are read
+    once (from the listing cache when it is on), so callers listing several columns should share it.
     """
     from .content import PolicyDocumentPage
 
     document_number = PolicyDocumentPage.objects.filter(pk=OuterRef("pk")).order_by().values("document_number")[:1]
-    pages = of_types(Page.objects.live().public(), *content_models())
+    pages = of_types(listing_cache.public(Page.objects.live()), *content_models())
     return pages.annotate(document_number=Subquery(document_number))
 
 
