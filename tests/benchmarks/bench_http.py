@@ -31,6 +31,7 @@ if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))
 
 from tests.benchmarks import http_support as hs  # noqa: E402
+from tests.benchmarks.bakerydemo_reference import COLUMN, HOME, Bakerydemo, versions  # noqa: E402
 from tests.benchmarks.publish_under_load import publish_under_load  # noqa: E402
 
 PORTAL_PATHS = {
@@ -173,6 +174,45 @@ def report(figures, cache_state, reference_ms, portal_ms, cold):
         print(f"  {name}：{seconds:.2f} 秒")
 
 
+def report_bakerydemo(figures, portal_ms, paths, bakerydemo_ms, both_versions):
+    """Issue 17's §1 targets against bakerydemo itself, from the same rounds."""
+    print()
+    print(f"对照 bakerydemo（{both_versions[0]}；门户 {both_versions[1]}）：gunicorn -w 2，站点缓存为本地内存")
+    site_cache = summary(figures[("bakerydemo-站点缓存", "首页")])
+    plain = summary(figures[("bakerydemo", "首页")])
+    rows = []
+    for label in PORTAL_PATHS:
+        cached = summary(figures[("门户-页面缓存开", label)])
+        rows.append(
+            (
+                label,
+                f"{cached['rps']:.0f} ÷ {site_cache['rps']:.0f} = {cached['rps'] / site_cache['rps']:.2f}×",
+                "达到" if cached["rps"] >= 1.5 * site_cache["rps"] else "未达到",
+                f"{site_cache['cpu_us'] / cached['cpu_us']:.2f}×" if cached["cpu_us"] else "",
+                f"{cached['p99']:.0f} ms",
+            )
+        )
+    header = ("门户页面（缓存开）", "请求/秒 ÷ bakerydemo 首页（站点缓存）", "≥ 1.5×", "CPU 比", "p99")
+    hs.print_table(header, rows)
+    print(f"  bakerydemo 首页无缓存：{plain['rps']:.0f} 请求/秒，p99 {plain['p99']:.0f} ms")
+    rows = []
+    for label, path in zip(IN_PROCESS, paths, strict=True):
+        ours = statistics.median(r[PORTAL_PATHS[label]]["ms"] for r in portal_ms)
+        theirs = statistics.median(r[path]["ms"] for r in bakerydemo_ms)
+        queries = (portal_ms[-1][PORTAL_PATHS[label]]["queries"], bakerydemo_ms[-1][path]["queries"])
+        rows.append(
+            (
+                label,
+                f"{ours:.1f} ms（{queries[0]} 条 SQL）",
+                f"{path}：{theirs:.1f} ms（{queries[1]} 条 SQL）",
+                f"{ours / theirs:.2f}×",
+                "达到" if ours <= theirs / 3 else "未达到",
+            )
+        )
+    print("  进程内（门户无页面缓存，列表缓存照部署开着；测试客户端，各轮中位数）")
+    hs.print_table(("页面", "门户", "bakerydemo", "比值", "≤ 1/3"), rows)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=int, default=5, help="ab's time limit per URL and round")
@@ -181,6 +221,12 @@ def main():
     parser.add_argument("--in-process-requests", type=int, default=30)
     parser.add_argument("--publish-seconds", type=float, default=8, help="load after the final approval")
     parser.add_argument("--skip-publish", action="store_true")
+    parser.add_argument(
+        "--bakerydemo",
+        metavar="DIR",
+        help="also measure Wagtail's bakerydemo, checked out in DIR with its virtualenv in DIR/.venv and its demo "
+        "loaded (tests/benchmarks/bakerydemo_reference.py)",
+    )
     args = parser.parse_args()
 
     server_url = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432")
@@ -197,6 +243,7 @@ def main():
         hs.seed_portal(portal_url, cached_env)
         reference_dir, reference_env = build_reference(workdir, reference_url)
 
+        bakerydemo = Bakerydemo(args.bakerydemo, workdir) if args.bakerydemo else None
         site_cache_env = {**reference_env, "SITE_CACHE": "1"}
         cold = {}
         # Only the server under load uses the portal's Redis while it is measured: its CPU is that server's.
@@ -207,6 +254,8 @@ def main():
             (hs.Gunicorn("参照站", "refsite.wsgi", reference_env, workdir, cwd=reference_dir), ["首页"]),
             (hs.Gunicorn("参照站-站点缓存", "refsite.wsgi", site_cache_env, workdir, reference_dir), ["首页"]),
         ]
+        bakerydemo_servers = bakerydemo.servers() if bakerydemo else ()
+        plans += [(server, ["首页"]) for server in bakerydemo_servers]
         for server, _labels in plans:
             cold[server.name] = server.start()
             servers.append(server)
@@ -219,14 +268,19 @@ def main():
 
         figures = measure(plans, args.rounds, args.seconds, args.limit)
 
-        hs.say("进程内计时（交替：门户、参照站）")
-        portal_ms, reference_ms = [], []
+        hs.say("进程内计时（交替：门户、参照站" + ("、bakerydemo）" if bakerydemo else "）"))
+        portal_ms, reference_ms, bakerydemo_ms = [], [], []
+        bakerydemo_paths = [HOME, COLUMN, bakerydemo.article(bakerydemo_servers[0])] if bakerydemo else []
         for _round in range(args.rounds):
             paths = [PORTAL_PATHS[label] for label in IN_PROCESS]
             portal_ms.append(in_process(uncached_env, paths, args.in_process_requests, BASE_DIR))
             reference_ms.append(in_process(reference_env, ["/"], args.in_process_requests, reference_dir)["/"]["ms"])
+            if bakerydemo:
+                bakerydemo_ms.append(bakerydemo.in_process(bakerydemo_paths, args.in_process_requests))
 
         report(figures, cache_state, reference_ms, portal_ms, cold)
+        if bakerydemo:
+            report_bakerydemo(figures, portal_ms, bakerydemo_paths, bakerydemo_ms, versions(args.bakerydemo))
         if not args.skip_publish:
             print()
             publish_under_load(cached_server, cached_env, cache_state, args.publish_seconds)

@@ -137,8 +137,10 @@ def cpu_seconds(pid):
 class Gunicorn:
     """gunicorn on a free port of 127.0.0.1; ``start`` returns the seconds from launch to the first 200."""
 
-    def __init__(self, name, app, env, workdir, cwd=BASE_DIR, workers=2, companions=(), gunicorn=None):
+    def __init__(self, name, app, env, workdir, cwd=BASE_DIR, workers=2, companions=(), gunicorn=None, options=None):
         self.name, self.app, self.env, self.cwd, self.workers = name, app, env, cwd, workers
+        # The deployed unit's options by default; another project runs with the options it is compared under.
+        self.options = options
         # Another project's own gunicorn (its virtualenv) for a reference site; this virtualenv's by default.
         self.gunicorn = gunicorn or BIN / "gunicorn"
         # Servers it alone depends on (its Redis): their CPU is part of what its requests cost.
@@ -151,7 +153,8 @@ class Gunicorn:
         return f"http://127.0.0.1:{self.port}{path}"
 
     def start(self, probe="/"):
-        command = [str(self.gunicorn), self.app, *gunicorn_options(self.workers), "--bind", f"127.0.0.1:{self.port}"]
+        options = self.options if self.options is not None else gunicorn_options(self.workers)
+        command = [str(self.gunicorn), self.app, *options, "--bind", f"127.0.0.1:{self.port}"]
         started = time.monotonic()
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(command, cwd=self.cwd, env=self.env, stdout=log, stderr=log)  # noqa: S603
