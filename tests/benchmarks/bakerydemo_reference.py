@@ -26,15 +26,8 @@ from bakerydemo.settings.dev import *  # noqa: F403
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
 STATIC_ROOT = os.environ["BENCH_STATIC_ROOT"]
-if os.environ.get("SITE_CACHE") == "1":
-    MIDDLEWARE = [
-        "django.middleware.cache.UpdateCacheMiddleware",
-        *MIDDLEWARE,  # noqa: F405
-        "django.middleware.cache.FetchFromCacheMiddleware",
-    ]
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CACHE_MIDDLEWARE_SECONDS = 600
 '''
+SETTINGS += hs.SITE_CACHE_SETTINGS
 # Its pages that stand for the portal's home page, column and article.
 HOME, COLUMN = "/", "/blog/"
 

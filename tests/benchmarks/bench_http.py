@@ -53,15 +53,8 @@ SECRET_KEY = os.environ["SECRET_KEY"]
 ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
 DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
 STATIC_ROOT = os.environ["STATIC_ROOT"]
-if os.environ.get("SITE_CACHE") == "1":
-    MIDDLEWARE = [
-        "django.middleware.cache.UpdateCacheMiddleware",
-        *MIDDLEWARE,  # noqa: F405
-        "django.middleware.cache.FetchFromCacheMiddleware",
-    ]
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CACHE_MIDDLEWARE_SECONDS = 600
 '''
+REFERENCE_SETTINGS += hs.SITE_CACHE_SETTINGS
 
 
 def build_reference(workdir, database_url):

@@ -30,6 +30,20 @@ PAGE_CACHE_HEADER = "X-Page-Cache"
 OUTAGE_PAGE_MARK = "系统繁忙"
 
 
+# Appended to a reference site's generated settings: with SITE_CACHE=1 in its environment, Django's per-site cache
+# (UpdateCacheMiddleware/FetchFromCacheMiddleware) in local memory, the cheapest cache a reference could have.
+SITE_CACHE_SETTINGS = """
+if os.environ.get("SITE_CACHE") == "1":
+    MIDDLEWARE = [
+        "django.middleware.cache.UpdateCacheMiddleware",
+        *MIDDLEWARE,  # noqa: F405
+        "django.middleware.cache.FetchFromCacheMiddleware",
+    ]
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHE_MIDDLEWARE_SECONDS = 600
+"""
+
+
 def say(message):
     """A progress line with the UTC time, flushed at once (the runs take minutes)."""
     print(f"[{time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", flush=True)
