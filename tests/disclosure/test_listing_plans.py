@@ -170,5 +170,16 @@ def test_a_years_filter_reads_that_year_alone(client, catalogue, filters):
     sample = DisclosureItem.objects.order_by("pk").first()
     values = {"category": sample.category_id, "unit": sample.owning_unit_id, "year": sample.published_date.year}
     lines = details(plans(client, catalogue.url, {name: values[name] for name in filters}))
-    items = [line for line in lines if "disclosure_disclosureitem USING" in line and "PRIMARY KEY" not in line]
+    # The items table read by one of its indexes, under its name or an alias (U0 in a subquery); with the total in
+    # the listing cache only the page's own query is left.
+    table = DisclosureItem._meta.db_table
+    with connection.cursor() as cursor:
+        indexes = {name for name, c in connection.introspection.get_constraints(cursor, table).items() if c["index"]}
+    by_index = re.compile(r"USING (?:COVERING )?INDEX (\S+)")
+    items = [
+        line
+        for line in lines
+        if (f"{table} USING" in line and "PRIMARY KEY" not in line)
+        or (by_index.search(line) and by_index.search(line).group(1) in indexes)
+    ]
     assert items and all("published_date>? AND published_date<?" in line for line in items), lines
