@@ -4,19 +4,17 @@ Admin views, Wagtail's own workflow actions, the other apps and the tests all go
 functions; a refused action raises `WorkflowError` carrying the Chinese message for the user.
 """
 
-from dataclasses import dataclass
-from urllib.parse import urlsplit
-
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Revision, Task, TaskState, WorkflowState
+from wagtail.models import Page, Task, TaskState, WorkflowState
 from wagtail.signals import task_submitted
 
-from cms.organisation.models import Membership, Role, Unit
+from cms.organisation.models import Membership, Role
 
+from .automated import collect_findings, precheck, run_checks, summarise
 from .independence import (
     INDEPENDENT_STAGES,
     SIGN_OFF_STAGES,
@@ -24,24 +22,29 @@ from .independence import (
     sign_off_refusal,
     signed_off,
 )
+from .lookups import (
+    ACTIVE_STATUSES,
+    StageInfo,
+    active_workflow_state,
+    current_stage,
+    current_task_state,
+    latest_check_run,
+    newest_revision,
+    specific,
+)
 from .models import (
     ACKNOWLEDGE_KEY,
-    AuthoritativeSource,
     AutomatedCheckTask,
     AutomatedCheckTaskState,
     CheckRun,
     Consent,
     Override,
-    PublicationRecord,
     RejectionReason,
     Stage,
     UnitTaskState,
     checklist_labels,
 )
-
-ACTIVE_STATUSES = (WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES)
-# Which blocking finding a head's recorded decision lifts.
-OVERRIDDEN_CATEGORY = {Override.Kind.REPOST_SOURCE: "unlisted_source", Override.Kind.PERSONAL_DATA: "personal_data"}
+from .records import record_publication
 
 
 class WorkflowError(PermissionDenied):
@@ -54,71 +57,6 @@ class WorkflowError(PermissionDenied):
 
     def __str__(self):
         return self.message
-
-
-@dataclass(frozen=True)
-class StageInfo:
-    name: str
-    stage: str
-    role: str
-    unit: Unit | None
-    task_state: TaskState
-
-    @property
-    def label(self):
-        return Stage(self.stage).label if self.stage in Stage.values else self.name
-
-    @property
-    def role_label(self):
-        return Role(self.role).label if self.role in Role.values else ""
-
-
-# ---------------------------------------------------------------- lookups
-
-
-def specific(obj):
-    return obj.specific if isinstance(obj, Page) else obj
-
-
-def active_workflow_state(obj):
-    return (
-        WorkflowState.objects.filter(
-            base_content_type=obj.get_base_content_type(), object_id=str(obj.pk), status__in=ACTIVE_STATUSES
-        )
-        .select_related("workflow", "requested_by")
-        .first()
-    )
-
-
-def current_task_state(obj, *, for_update=False):
-    """The in-progress task state of the object's workflow (specific), or None."""
-    states = TaskState.objects.filter(
-        workflow_state__base_content_type=obj.get_base_content_type(),
-        workflow_state__object_id=str(obj.pk),
-        workflow_state__status=WorkflowState.STATUS_IN_PROGRESS,
-        status=TaskState.STATUS_IN_PROGRESS,
-    )
-    if for_update:
-        states = states.select_for_update()
-    state = states.order_by("-pk").first()
-    return state.specific if state else None
-
-
-def current_stage(obj):
-    """Where the object stands: None when no workflow is in progress."""
-    state = current_task_state(obj)
-    if state is None:
-        return None
-    if isinstance(state, UnitTaskState):
-        return StageInfo(state.task.name, state.stage, state.role, state.unit, state)
-    return StageInfo(state.task.name, "", "", None, state)
-
-
-def latest_check_run(obj, revision=None):
-    runs = CheckRun.for_object(obj)
-    if revision is not None:
-        runs = runs.filter(revision=revision)
-    return runs.first()
 
 
 def checklist_for(obj):
@@ -188,135 +126,6 @@ def can_edit(obj, user):
         return False
     unit_id = getattr(obj, "owning_unit_id", None)
     return user.is_superuser or Membership.objects.active().filter(user=user, unit_id=unit_id).exists()
-
-
-# ---------------------------------------------------------------- automated checks
-
-
-def _source_is_authoritative(organisation, url):
-    sources = AuthoritativeSource.objects.filter(active=True)
-    if organisation and sources.filter(name=organisation.strip()).exists():
-        return True
-    host = (urlsplit(url).hostname or "").lower() if url else ""
-    if host:
-        for domain in sources.exclude(domain="").values_list("domain", flat=True):
-            if host == domain or host.endswith("." + domain):
-                return True
-    return False
-
-
-def _repost_findings(content):
-    source = getattr(content, "get_repost_source", lambda: None)()
-    if not source:
-        return []
-    organisation, url = source
-    if _source_is_authoritative(organisation, url):
-        return []
-    return [
-        {
-            "category": "unlisted_source",
-            "term": organisation,
-            "matched": organisation,
-            "start": 0,
-            "end": len(organisation),
-            "severity": "block",
-            "suggestion": _("转载来源须为权威来源名录中的党政机关或权威媒体；确需转载的，由主要负责人说明理由后放行。"),
-            "field": "source_organisation",
-            "field_label": _("来源单位"),
-        }
-    ]
-
-
-def collect_findings(obj, content, override_kinds=None):
-    """The findings of every automated check on `content` (a revision's object), with overrides applied.
-
-    `override_kinds` are the object's recorded Override kinds when the caller loaded them in bulk (the inspection
-    re-scans every live page); by default they are read here.
-    """
-    from .checks import scan_object
-
-    findings = [finding.to_dict() for finding in scan_object(content)]
-    findings += _repost_findings(content)
-    if override_kinds is None:
-        override_kinds = Override.for_object(obj).values_list("kind", flat=True)
-    overridden = {OVERRIDDEN_CATEGORY[kind] for kind in override_kinds}
-    for finding in findings:
-        if finding["category"] in overridden and finding["severity"] == "block":
-            finding["overridden"] = True
-    return findings
-
-
-@dataclass(frozen=True)
-class Precheck:
-    """预检: what the submission's automated check would find now; nothing is stored."""
-
-    findings: list
-    requirements: list
-
-    def blocking(self):
-        return [f for f in self.findings if f.get("severity") == "block" and not f.get("overridden")]
-
-    def warnings(self):
-        return [f for f in self.findings if f.get("severity") == "warn" or f.get("overridden")]
-
-
-def precheck(obj):
-    """Run the submission checks on the newest draft without changing any state."""
-    obj = specific(obj)
-    revision = newest_revision(obj)
-    content = revision.as_object() if revision else obj
-    requirements = getattr(content, "publication_requirements", lambda phase: [])(CheckRun.Phase.SUBMIT)
-    return Precheck(collect_findings(obj, content), [str(m) for m in requirements])
-
-
-def run_checks(obj, revision, phase):
-    """Scan the revision's content and store the findings; overrides recorded by the head are applied."""
-    content = revision.as_object()
-    findings = collect_findings(obj, content)
-    requirements = [str(m) for m in getattr(content, "publication_requirements", lambda phase: [])(phase)]
-    run = CheckRun.objects.create(
-        base_content_type=obj.get_base_content_type(),
-        object_id=str(obj.pk),
-        revision=revision,
-        phase=phase,
-        findings=findings,
-        requirements=requirements,
-    )
-    previous = (
-        CheckRun.for_object(obj).filter(revision=revision, acknowledged_by__isnull=False).exclude(pk=run.pk).first()
-    )
-    if previous is not None and _warning_keys(run) <= _warning_keys(previous):
-        # Warnings already acknowledged for this very revision need not be acknowledged again.
-        run.acknowledged_by_id, run.acknowledged_at = previous.acknowledged_by_id, previous.acknowledged_at
-        run.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    return run
-
-
-def _warning_keys(run):
-    return {(f.get("category"), f.get("field"), f.get("start"), f.get("matched")) for f in run.warnings()}
-
-
-def summarise(run):
-    parts = [
-        f"{f.get('field_label') or f.get('field')}：“{f.get('matched') or f.get('term')}”" for f in run.blocking()[:5]
-    ]
-    message = _("自动检查未通过，请修改后重新提交。")
-    if parts:
-        message += " " + "；".join(parts)
-    if len(run.blocking()) > 5:
-        message += _(" 等%(count)s处") % {"count": len(run.blocking())}
-    if run.requirements:
-        message += " " + "；".join(run.requirements)
-    return message
-
-
-def newest_revision(obj):
-    """Read from the revisions table: during save_revision the object's own pointer is not updated yet."""
-    return (
-        Revision.objects.filter(base_content_type=obj.get_base_content_type(), object_id=str(obj.pk))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 def first_pending_task(workflow_state, revision):
@@ -614,91 +423,6 @@ def publish_from_workflow(workflow_state, user=None):
     record_publication(obj, revision, workflow_state, user)
 
 
-def _person(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
-def record_publication(obj, revision, workflow_state, user, *, emergency=False, reason=""):
-    obj = specific(type(obj)._default_manager.get(pk=obj.pk))
-    labels = checklist_labels()
-    stages = []
-    if workflow_state is not None:
-        states = (
-            TaskState.objects.filter(workflow_state=workflow_state, revision=revision, status=TaskState.STATUS_APPROVED)
-            .select_related("task", "finished_by")
-            .order_by("finished_at", "pk")
-            .specific()
-        )
-        for state in states:
-            entry = {
-                "task": state.task.name,
-                "stage": getattr(state, "stage", ""),
-                "stage_label": str(Stage(state.stage).label) if getattr(state, "stage", "") else str(_("自动检查")),
-                "role": getattr(state, "role", ""),
-                "role_label": str(Role(state.role).label) if getattr(state, "role", "") else "",
-                "unit": state.unit.name if getattr(state, "unit", None) else "",
-                "user_id": state.finished_by_id,
-                "user": _person(state.finished_by) or str(_("系统")),
-                "finished_at": state.finished_at.isoformat() if state.finished_at else "",
-                "checked": list(getattr(state, "checked", [])),
-                "checked_labels": [str(labels.get(k, k)) for k in getattr(state, "checked", [])],
-                "comment": state.comment,
-            }
-            stages.append(entry)
-    runs = list(CheckRun.for_object(obj).filter(revision=revision).select_related("acknowledged_by"))
-    findings = runs[0].findings if runs else []
-    acknowledgements = [
-        {"user": _person(r.acknowledged_by), "at": r.acknowledged_at.isoformat(), "phase": r.phase}
-        for r in runs
-        if r.acknowledged_by_id
-    ]
-    overrides = [
-        {
-            "kind": o.kind,
-            "kind_label": str(o.get_kind_display()),
-            "legal_basis": str(o.get_legal_basis_display()) if o.legal_basis else "",
-            "reason": o.reason,
-            "user": _person(o.user),
-            "at": o.created_at.isoformat(),
-        }
-        for o in Override.for_object(obj).select_related("user").order_by("created_at")
-    ]
-    consents = [
-        {"unit": c.unit.name, "user": _person(c.user), "at": c.created_at.isoformat(), "comment": c.comment}
-        for c in Consent.for_object(obj).filter(revision=revision).select_related("unit", "user")
-    ]
-    unit = Unit.objects.filter(pk=getattr(obj, "owning_unit_id", None)).first()
-    column = obj.get_parent() if isinstance(obj, Page) else None
-    url = obj.get_url() if isinstance(obj, Page) else ""
-    return PublicationRecord.objects.create(
-        base_content_type=obj.get_base_content_type(),
-        object_id=str(obj.pk),
-        revision=revision,
-        title=str(obj)[:255],
-        content_kind=str(type(obj)._meta.verbose_name),
-        unit=unit,
-        unit_name=unit.name if unit else "",
-        column=column,
-        column_title=column.title if column else "",
-        url=url or "",
-        published_at=timezone.now(),
-        published_by=user,
-        workflow_state=workflow_state,
-        workflow_name=workflow_state.workflow.name if workflow_state else "",
-        emergency=emergency,
-        emergency_reason=reason,
-        submitted_by_name=_person(workflow_state.requested_by) if workflow_state else "",
-        submitted_at=workflow_state.created_at if workflow_state else None,
-        stages=stages,
-        findings=findings,
-        acknowledgements=acknowledgements,
-        overrides=overrides,
-        consents=consents,
-    )
-
-
 def restart_after_edit(revision):
     """An edit while in review sends the content back to the first stage (re-approval on edit)."""
     state = (
@@ -730,4 +454,16 @@ __all__ = [
     "emergency_publish",
     "awaiting",
     "can_act",
+    # Re-exported: the other apps and the tests reach them through this module.
+    "ACTIVE_STATUSES",
+    "active_workflow_state",
+    "collect_findings",
+    "current_task_state",
+    "latest_check_run",
+    "newest_revision",
+    "precheck",
+    "record_publication",
+    "run_checks",
+    "specific",
+    "summarise",
 ]
