@@ -8,7 +8,7 @@ DEV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 # The suite runs on every core (pytest-xdist), each worker with its own database and files; the 30
 # slowest tests are printed so that a slow one is seen. One worker more than there are cores: the tests also wait
 # on PostgreSQL, their subprocesses and the browser (on 2 cores, 3 workers took CI from about 20 to 16.5 minutes).
-WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(os.sched_getaffinity(0)) + 1)")
+WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(getattr(os, 'sched_getaffinity', lambda _: range(os.cpu_count()))(0)) + 1)")
 PYTEST := $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
 .PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-http benchmark-faults benchmark-pages-large benchmark-corpus clean
