@@ -13,15 +13,14 @@ request used. The copies expire as the shared cache's do and are dropped when th
 """
 
 import pickle
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 
 from cms.pagecache.keys import current_generation
+from cms.pagecache.local import BoundedCopies
 from cms.pagecache.purge import request_purge
 
 # Long enough to matter under load, short enough that a change made behind the signals' back heals by itself.
@@ -30,54 +29,23 @@ TIMEOUT = 3600
 LOCAL_BYTES = 8 * 1024 * 1024
 
 
-class LocalValues:
-    """This process's pickled copies of one generation's values, least recently used first out."""
+class LocalValues(BoundedCopies):
+    """This process's pickled copies of the current generation's values: (generation, expires, pickled) by key."""
 
     def __init__(self, limit):
-        self.limit = limit
+        super().__init__(lambda: limit, lambda kept: len(kept[2]))
         self.generation = None
-        self._copies = OrderedDict()  # key -> (expires, pickled)
-        self._bytes = 0
-        # Threaded workers share one process.
-        self._lock = threading.Lock()
 
     def get(self, key, generation):
-        with self._lock:
-            if generation != self.generation:
-                return None
-            stored = self._copies.get(key)
-            if stored is None:
-                return None
-            if stored[0] <= time.monotonic():
-                self._drop(key)
-                return None
-            self._copies.move_to_end(key)
-            return stored[1]
+        kept = super().get(key, lambda kept: kept[0] == generation and kept[1] > time.monotonic())
+        return None if kept is None else kept[2]
 
     def put(self, key, generation, pickled):
-        if len(pickled) > self.limit:
-            return
-        with self._lock:
-            if generation != self.generation:
-                self._copies.clear()
-                self._bytes = 0
-                self.generation = generation
-            if key in self._copies:
-                self._drop(key)
-            self._copies[key] = (time.monotonic() + TIMEOUT, pickled)
-            self._bytes += len(pickled)
-            while self._bytes > self.limit:
-                self._drop(next(iter(self._copies)))
-
-    def clear(self):
-        with self._lock:
-            self._copies.clear()
-            self._bytes = 0
-            self.generation = None
-
-    def _drop(self, key):
-        _expires, pickled = self._copies.pop(key)
-        self._bytes -= len(pickled)
+        if generation != self.generation:
+            # Nothing of an older generation is answered again: its copies only take room.
+            self.clear()
+            self.generation = generation
+        super().put(key, (generation, time.monotonic() + TIMEOUT, pickled))
 
 
 local_values = LocalValues(LOCAL_BYTES)

@@ -13,13 +13,16 @@ from collections import OrderedDict
 from django.conf import settings
 
 
-def _size(stored):
-    _generation, content, headers = stored
-    return len(content) + sum(len(name) + len(value) for name, value in headers)
+class BoundedCopies:
+    """Values this process keeps, least recently used first out, within a number of bytes.
 
+    ``limit`` is a callable giving the bytes allowed (read at each store, so a setting changed at run time applies),
+    ``size`` one giving a value's bytes. Shared by the page copies here and the listing cache's
+    (site_pages.listing_cache); each says which of its values may still be answered.
+    """
 
-class LocalPages:
-    def __init__(self):
+    def __init__(self, limit, size):
+        self._limit, self._size = limit, size
         self._copies = OrderedDict()
         self._bytes = 0
         # The development server and threaded workers share one process.
@@ -28,27 +31,27 @@ class LocalPages:
     def __contains__(self, key):
         return key in self._copies
 
-    def get(self, key, generation):
-        """The copy of ``key`` stored under ``generation``, or None; a copy under an older generation is dropped."""
+    def get(self, key, valid):
+        """The value kept for ``key`` if ``valid(value)``, else None; a value no longer valid is dropped."""
         with self._lock:
-            stored = self._copies.get(key)
-            if stored is None:
+            value = self._copies.get(key)
+            if value is None:
                 return None
-            if stored[0] != generation:
+            if not valid(value):
                 self._drop(key)
                 return None
             self._copies.move_to_end(key)
-            return stored
+            return value
 
-    def put(self, key, stored):
-        limit = settings.PAGE_CACHE_LOCAL_BYTES
-        size = _size(stored)
+    def put(self, key, value):
+        limit = self._limit()
+        size = self._size(value)
         if size > limit:
             return
         with self._lock:
             if key in self._copies:
                 self._drop(key)
-            self._copies[key] = stored
+            self._copies[key] = value
             self._bytes += size
             while self._bytes > limit:
                 self._drop(next(iter(self._copies)))
@@ -63,7 +66,21 @@ class LocalPages:
         return self._bytes
 
     def _drop(self, key):
-        self._bytes -= _size(self._copies.pop(key))
+        self._bytes -= self._size(self._copies.pop(key))
+
+
+def _size(stored):
+    _generation, content, headers = stored
+    return len(content) + sum(len(name) + len(value) for name, value in headers)
+
+
+class LocalPages(BoundedCopies):
+    def __init__(self):
+        super().__init__(lambda: settings.PAGE_CACHE_LOCAL_BYTES, _size)
+
+    def get(self, key, generation):
+        """The copy of ``key`` stored under ``generation``, or None; a copy under an older generation is dropped."""
+        return super().get(key, lambda stored: stored[0] == generation)
 
 
 local_pages = LocalPages()
