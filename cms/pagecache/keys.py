@@ -13,10 +13,13 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import caches
 
+from .watch import GenerationWatch
+
 GENERATION_KEY = "pagecache:generation"
 # After the cache was found down, this process serves uncached for this many seconds without asking it again:
 # a hung Redis would otherwise cost every request its timeouts.
 OUTAGE_PAUSE = 5.0
+generation_watch = GenerationWatch(GENERATION_KEY, OUTAGE_PAUSE)
 
 
 # The generation as this request first read it (a dict while Django serves a request, see begin_request): the
@@ -44,9 +47,16 @@ def current_generation():
     if memo:
         return memo["generation"]
     cache = page_cache()
-    generation = cache.get(GENERATION_KEY) or start_generation(cache)
+    generation = read_generation(cache) or start_generation(cache)
     remember_generation(generation)
     return generation
+
+
+def read_generation(cache):
+    """The generation as the cache has it, None when it has none or is down; kept in this process where Redis
+    reports its changes (cms.pagecache.watch)."""
+    generation = generation_watch.generation(cache)
+    return cache.get(GENERATION_KEY) if generation is None else generation
 
 
 class _Outage:

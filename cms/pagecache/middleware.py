@@ -1,11 +1,9 @@
 """Full-page cache for anonymous public GET requests, answered before every other middleware.
 
-A request qualifies (``cacheable_request``) when it is a GET or HEAD outside the admin, documents, media, previews,
-logins and the API, and carries no cookie but the CSRF cookie and the cookies that are part of the key
-(``PAGE_CACHE_VARY_COOKIES``): a session, a pending message or any other cookie means the page may be someone's own.
-A qualifying request reads the generation and its page in one round trip (cms.pagecache.keys); a page stored under
-the current generation is a hit, answered from the stored content and headers, so sessions, authentication, OTP,
-account policy, lockout, CSP and the view never run for it.
+Which requests qualify and their keys are cms.pagecache.qualify's. A qualifying request reads the generation and
+its page in one round trip (cms.pagecache.keys); a page stored under the current generation is a hit, answered
+from the stored content and headers, so sessions, authentication, OTP, account policy, lockout, CSP and the view
+never run for it.
 
 A miss runs the whole stack and stores the response only when nothing in it may be personal or one-off
 (``storable``): 200 text/html, no Set-Cookie (a page that used its CSRF token always sets the cookie), no
@@ -24,43 +22,25 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
 
-from .keys import GENERATION_KEY, cache_paused, page_cache, page_key, remember_generation, start_generation
+from .keys import (
+    GENERATION_KEY,
+    cache_paused,
+    page_cache,
+    read_generation,
+    remember_generation,
+    start_generation,
+)
 from .local import local_pages
+from .qualify import request_key
 
 HEADER = "X-Page-Cache"
 # Where the WSGI front (cms.pagecache.wsgi) leaves the lookup it already made for a request it did not answer.
 # Not a header: a client cannot set it.
 LOOKUP_ENVIRON_KEY = "cms.pagecache.lookup"
-# Paths whose answer depends on who asks, or that are never a public page.
-EXCLUDED_PREFIXES = (
-    "/admin/",  # Wagtail's admin, its login and two-factor steps, the admin API
-    "/django-admin/",
-    "/documents/",  # documents are checked per download (cms.security.docserve)
-    "/media/",
-    "/static/",
-    "/_util/",  # Wagtail's front-end login and page-password forms
-    "/api/",
-    "/a11y/",  # sets the large-text cookie
-)
 _WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _NO_STORE_DIRECTIVES = {"private", "no-store", "no-cache"}
 # Headers that are not part of a page: rebuilt by the server or meaningless once stored.
 _SKIPPED_HEADERS = {"date", HEADER.lower()}
-
-
-def cacheable_cookies():
-    return {settings.CSRF_COOKIE_NAME, *settings.PAGE_CACHE_VARY_COOKIES}
-
-
-def cacheable_request(request):
-    if request.method not in ("GET", "HEAD"):
-        return False
-    if request.path_info.startswith(EXCLUDED_PREFIXES):
-        return False
-    if request.COOKIES and not cacheable_cookies().issuperset(request.COOKIES):
-        return False
-    # A preview (Wagtail runs a simulated request through the middleware) shows a draft.
-    return "HTTP_AUTHORIZATION" not in request.META and not getattr(request, "is_dummy", False)
 
 
 def _ignorable_vary(value):
@@ -98,13 +78,20 @@ def lookup(request):
     one it reads the generation and the page together (``get_many``). None when the request does not qualify, the
     cache is switched off, or the cache is down (served uncached).
     """
-    if not settings.PAGE_CACHE_ENABLED or cache_paused() or not cacheable_request(request):
+    return lookup_environ(request.META, request)
+
+
+def lookup_environ(environ, request=None):
+    """``lookup`` for the request of a WSGI ``environ``; without ``request`` none is built for a hit."""
+    if not settings.PAGE_CACHE_ENABLED or cache_paused():
+        return None
+    key = request_key(environ, request)
+    if key is None:
         return None
     cache = page_cache()
-    key = page_key(request)
     had_copy = key in local_pages
     if had_copy:
-        generation, stored = cache.get(GENERATION_KEY), None
+        generation, stored = read_generation(cache), None
     else:
         found = cache.get_many([GENERATION_KEY, key])
         generation, stored = found.get(GENERATION_KEY), found.get(key)

@@ -7,9 +7,7 @@ cached page costs little more than a static file. Everything else, misses and st
 where the wrapper is not in front (the test client, another server), the middleware answers hits the same way.
 """
 
-from django.core.handlers.wsgi import WSGIRequest
-
-from .middleware import HEADER, LOOKUP_ENVIRON_KEY, lookup
+from .middleware import HEADER, LOOKUP_ENVIRON_KEY, lookup_environ
 
 
 class PageCacheApplication:
@@ -29,6 +27,6 @@ class PageCacheApplication:
     @staticmethod
     def _lookup(environ):
         try:
-            return lookup(WSGIRequest(environ))
+            return lookup_environ(environ)
         except Exception:  # noqa: BLE001 - a host not allowed, a malformed request: Django answers it in full
             return None
