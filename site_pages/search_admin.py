@@ -5,6 +5,7 @@ the statistics hold no user or address, only query texts and counts per week.
 """
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
@@ -14,8 +15,12 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from cms.organisation.models import Membership, UnitKind
+from cms.outages import CACHE_ERRORS
 
+from . import search_counts
 from .models.search_stats import SearchQueryStat, week_of
+
+logger = logging.getLogger("cms.outages.cache")
 
 TOP_QUERIES = 30
 WEEKS_LISTED = 12
@@ -55,6 +60,11 @@ class SearchStatsView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Searches counted in Redis since the last scheduled flush (site_pages.search_counts) shown now.
+        try:
+            search_counts.flush()
+        except CACHE_ERRORS:
+            logger.warning("搜索统计未能从 Redis 计入，显示的是上次计入的数字", exc_info=True)
         weeks = list(SearchQueryStat.objects.order_by("-week").values_list("week", flat=True).distinct()[:WEEKS_LISTED])
         week = self.chosen_week(weeks)
         rows = SearchQueryStat.objects.filter(week=week)

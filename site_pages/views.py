@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from cms import outages
 
 from . import search as site_search
+from . import search_counts
 from .models.search_stats import SearchQueryStat, week_of
 
 LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
@@ -17,6 +18,7 @@ LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
 # searched, so that what one visitor typed (a name, a number) is never shown to the next.
 POPULAR_SUGGESTIONS = 5
 POPULAR_MIN_SEARCHES = 5
+COUNT_ON_HIT = "site_pages.search_counts.count"
 
 
 @require_GET
@@ -25,6 +27,7 @@ def search(request):
     form.is_valid()
     query = form.value("q") or ""
     context = {"form": form, "query": query, "types": site_search.RESULT_TYPES, "sorts": site_search.SORTS}
+    counted = None
     if query:
         outcome = site_search.run_search(form)
         results = site_search.paginate(outcome.ids, request.GET.get("page", 1))
@@ -39,10 +42,15 @@ def search(request):
         )
         # Counted once per search, not again for every further page of its results.
         if "page" not in request.GET:
-            SearchQueryStat.record(query, found=bool(outcome.ids))
+            counted = (query, bool(outcome.ids))
+            search_counts.count(*counted)
         if not outcome.ids:
             context["suggestions"] = site_search.suggestions(form, popular=popular_queries())
-    return render(request, "site_pages/search.html", context)
+    response = render(request, "site_pages/search.html", context)
+    if counted is not None:
+        # Served from the page cache, the same search is counted again on every hit.
+        response.page_cache_on_hit = (COUNT_ON_HIT, counted)
+    return response
 
 
 def popular_queries():

@@ -16,6 +16,9 @@ from django.core.cache import caches
 from .watch import GenerationWatch
 
 GENERATION_KEY = "pagecache:generation"
+# The layout of a stored entry (middleware._to_stored), part of every page's key: entries stored by code with
+# another layout are never read, they expire.
+ENTRY_FORMAT = 2
 # After the cache was found down, this process serves uncached for this many seconds without asking it again:
 # a hung Redis would otherwise cost every request its timeouts.
 OUTAGE_PAUSE = 5.0
@@ -123,4 +126,4 @@ def page_key(request):
         ]
     )
     digest = hashlib.sha256(parts.encode("utf-8", "surrogateescape")).hexdigest()
-    return f"pagecache:{digest}"
+    return f"pagecache:v{ENTRY_FORMAT}:{digest}"

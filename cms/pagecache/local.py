@@ -70,8 +70,10 @@ class BoundedCopies:
 
 
 def _size(stored):
-    _generation, content, headers = stored
-    return len(content) + sum(len(name) + len(value) for name, value in headers)
+    _generation, content, headers, on_hit = stored
+    # An action is a dotted path and a few plain values: its repr is near enough.
+    extra = len(repr(on_hit)) if on_hit is not None else 0
+    return len(content) + sum(len(name) + len(value) for name, value in headers) + extra
 
 
 class LocalPages(BoundedCopies):

@@ -8,19 +8,27 @@ never run for it.
 A miss runs the whole stack and stores the response only when nothing in it may be personal or one-off
 (``storable``): 200 text/html, no Set-Cookie (a page that used its CSRF token always sets the cookie), no
 private/no-store/no-cache, no CSP nonce, not streamed, and no database write while it was built (a hit would skip
-the write: search statistics, counters, first renditions). ``Vary: Cookie`` is on every page (the account policy
-reads ``request.user`` on every request) and cannot refuse one here: the request that built a stored page and every
-request served from it carry the same cookies apart from the CSRF cookie, which only a page that sets it reads.
+the write: search statistics without Redis, counters, first renditions). ``Vary: Cookie`` is on every page (the
+account policy reads ``request.user`` on every request) and cannot refuse one here: the request that built a stored
+page and every request served from it carry the same cookies apart from the CSRF cookie, which only a page that
+sets it reads.
+
+What a view must do on every request although its page is served from the cache (count a search) it names in
+``response.page_cache_on_hit = ("dotted.path.to.callable", (args, ...))``, plain values that pickle; the entry
+``(generation, content, headers, on_hit)`` keeps it and every GET hit calls it (``run_on_hit``), here and in the
+WSGI front. Its errors are logged and never fail the hit.
 """
 
+import logging
 import re
 from contextlib import ExitStack
-from functools import partial
+from functools import cache, partial
 
 from django.conf import settings
 from django.db import connections
 from django.http import HttpResponse
 from django.utils.cache import cc_delim_re
+from django.utils.module_loading import import_string
 
 from .keys import (
     GENERATION_KEY,
@@ -41,6 +49,25 @@ _WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _NO_STORE_DIRECTIVES = {"private", "no-store", "no-cache"}
 # Headers that are not part of a page: rebuilt by the server or meaningless once stored.
 _SKIPPED_HEADERS = {"date", HEADER.lower()}
+ON_HIT_ATTRIBUTE = "page_cache_on_hit"
+# One line a minute and kind of error (cms.outages.OncePerInterval): a failing action fails on every hit.
+logger = logging.getLogger("cms.outages.cache")
+
+
+@cache
+def _callable(path):
+    return import_string(path)
+
+
+def run_on_hit(on_hit, method):
+    """Calls a stored page's action for a hit; a HEAD shows no page and calls nothing. Never raises."""
+    if method == "HEAD":
+        return
+    path, args = on_hit
+    try:
+        _callable(path)(*args)
+    except Exception:  # noqa: BLE001 - the visitor gets the page whatever the action does
+        logger.warning("页面缓存命中时的操作 %s 出错", path, exc_info=True)
 
 
 def _ignorable_vary(value):
@@ -149,11 +176,13 @@ class PageCacheMiddleware:
     @staticmethod
     def _to_stored(generation, response):
         headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _SKIPPED_HEADERS]
-        return (generation, response.content, headers)
+        return (generation, response.content, headers, getattr(response, ON_HIT_ATTRIBUTE, None))
 
     @staticmethod
     def _from_stored(request, stored):
-        _generation, content, headers = stored
+        _generation, content, headers, on_hit = stored
+        if on_hit is not None:
+            run_on_hit(on_hit, request.method)
         response = HttpResponse(b"" if request.method == "HEAD" else content)
         for name, value in headers:
             response[name] = value

@@ -40,16 +40,19 @@ class SearchQueryStat(models.Model):
 
     @classmethod
     def record(cls, query, found):
-        """Count one search; two requests at once for a new query may race to create its row."""
+        """Count one search."""
         text = normalise_query(query)
-        if not text:
-            return
-        week = week_of(timezone.localdate())
-        changes = {"searches": F("searches") + 1, "zero_results": F("zero_results") + (0 if found else 1)}
+        if text:
+            cls.add(week_of(timezone.localdate()), text, searches=1, zero_results=0 if found else 1)
+
+    @classmethod
+    def add(cls, week, text, searches, zero_results):
+        """Add counts to the row of a normalised query; two requests at once for a new query may race to create it."""
+        changes = {"searches": F("searches") + searches, "zero_results": F("zero_results") + zero_results}
         if cls.objects.filter(week=week, query=text).update(**changes):
             return
         try:
             with transaction.atomic():
-                cls.objects.create(week=week, query=text, searches=1, zero_results=0 if found else 1)
+                cls.objects.create(week=week, query=text, searches=searches, zero_results=zero_results)
         except IntegrityError:
             cls.objects.filter(week=week, query=text).update(**changes)

@@ -53,7 +53,9 @@ def test_a_purged_copy_gives_way_to_the_page_another_process_stored(page_cache_o
     bump_generation()
     # Another process rendered the page again and stored it under the new generation.
     current = generation()
-    page_cache().set(key, (current, "他处存入的页面".encode(), [("Content-Type", "text/html; charset=utf-8")]), 60)
+    page_cache().set(
+        key, (current, "他处存入的页面".encode(), [("Content-Type", "text/html; charset=utf-8")], None), 60
+    )
     reads.clear()
     hit = client.get(portal["a"].url)
     assert hit.get(HEADER) == "hit" and hit.content.decode() == "他处存入的页面"
@@ -67,13 +69,13 @@ def test_copies_stay_within_their_byte_limit_least_recently_used_out(settings):
     settings.PAGE_CACHE_LOCAL_BYTES = 1000
     copies = LocalPages()
     for name in "abcd":
-        copies.put(name, (1, b"x" * 300, [("Content-Type", "text/html")]))
+        copies.put(name, (1, b"x" * 300, [("Content-Type", "text/html")], None))
     assert copies.size <= 1000
     assert "a" not in copies and {"b", "c", "d"} <= set(copies._copies)
     copies.get("b", 1)
-    copies.put("e", (1, b"x" * 300, []))
+    copies.put("e", (1, b"x" * 300, [], None))
     assert "c" not in copies and "b" in copies
-    copies.put("huge", (1, b"x" * 1001, []))
+    copies.put("huge", (1, b"x" * 1001, [], None))
     assert "huge" not in copies
     assert copies.get("b", 2) is None and "b" not in copies  # stored under an older generation: dropped
 
