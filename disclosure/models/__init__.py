@@ -4,14 +4,12 @@ from .calendar_days import CalendarDay
 from .catalogue import (
     AnnualReportIndexPage,
     DisclosureCatalogue,
-    DisclosureItem,
-    DisclosureScope,
     DisclosureSectionPage,
-    DisclosureSettings,
-    IndexNumberCounter,
     ProactiveDisclosurePage,
     UnitCataloguePage,
 )
+from .item import DisclosureItem, DisclosureScope
+from .numbering import DisclosureSettings, IndexNumberCounter
 from .policy_record import PolicyCatalogueEntry
 from .taxonomy import CategoryList, DisclosureCategory, TopicCategory
 

@@ -16,6 +16,7 @@ from cms.organisation.models import Unit
 from site_pages import listing_cache
 from site_pages.keyset import KeysetListing, Source
 
+from .numbering import IndexNumberCounter
 from .taxonomy import DisclosureCategory, TopicCategory
 
 CATALOGUE_PAGE_SIZE = 20
@@ -135,8 +136,8 @@ class CatalogueListing:
     fixed_unit = None
 
     def catalogue_context(self, request, items, policy_entries):
-        # catalogue.py builds its listing pages on this module, so its models are imported here.
-        from .catalogue import IndexNumberCounter, UnitCataloguePage
+        # catalogue.py builds its listing pages on this module, so its page type is imported here.
+        from .catalogue import UnitCataloguePage
 
         filters = CatalogueFilter(request.GET, fixed_unit=self.fixed_unit)
         listing = catalogue_listing(

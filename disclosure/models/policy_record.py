@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .catalogue import allocate_for
+from .numbering import allocate_for
 from .taxonomy import DisclosureCategory, TopicCategory
 
 # Policy documents are 规范性文件 in the regulation's list (条例 第二十条 第一项) unless an editor says otherwise.
@@ -56,7 +56,7 @@ class PolicyCatalogueEntry(models.Model):
 def public_policy_entries(private=None):
     """Entries of live policy pages the public may see; an unpublished page leaves the catalogue with it.
 
-    `private` is the view restrictions' filter when the caller has read it already (catalogue.private_sections).
+    `private` is the view restrictions' filter when the caller has read it already (item.private_sections).
     """
     from wagtail.models import Page
 

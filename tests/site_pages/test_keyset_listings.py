@@ -19,8 +19,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from disclosure.models import DisclosureItem, PolicyCatalogueEntry
-from disclosure.models.catalogue import public_items, public_policy_entries
+from disclosure.models.item import public_items
 from disclosure.models.listing import CATALOGUE_PAGE_SIZE
+from disclosure.models.policy_record import public_policy_entries
 from site_pages import keyset, listing_cache
 from site_pages.demo.emblem import emblem_png
 from site_pages.models import ArticlePage, PolicyDocumentPage, columns
