@@ -202,12 +202,15 @@ class KeysetListing:
     # ------------------------------------------------------------------ one page
 
     def paginate(self, params):
-        """Reads the page asked for by `params` (page, after, before); a bad value gives the first page."""
-        self.count = self.total()
-        if self.count >= BOUNDED_COUNT:
-            self.sources = [part for source in self.sources for part in (source.long() if source.long else [source])]
-        self.num_pages = max(1, ceil(self.count / self.size))
-        self.paginator = self  # the templates' listing.paginator.count and .num_pages
+        """Reads the page asked for by `params` (page, after, before); a bad value gives the first page.
+
+        A listing with a count key keeps its first page with its total (listing_cache) until pages change: it is
+        the page most visitors open, and the one rendered again after each purge."""
+        if self.count_key is not None and self._asks_first_page(params):
+            count, rows, has_next = listing_cache.cached("first-page", self._first_page, *self.count_key)
+            self._counted(count, fetching=False)
+            return self._page(1, rows, has_next)
+        self._counted(self.total())
         number = self._number(params.get("page"))
         try:
             if params.get("after"):
@@ -221,6 +224,22 @@ class KeysetListing:
             return self._last()
         rows = self._fetch(True, self.size + 1, offset=(number - 1) * self.size)
         return self._page(number, rows[: self.size], has_next=len(rows) > self.size)
+
+    @staticmethod
+    def _asks_first_page(params):
+        return not params.get("after") and not params.get("before") and (params.get("page") or "").strip() in ("", "1")
+
+    def _first_page(self):
+        self._counted(self.total())
+        rows = self._fetch(True, self.size + 1)
+        return self.count, rows[: self.size], len(rows) > self.size
+
+    def _counted(self, count, fetching=True):
+        self.count = count
+        if fetching and count >= BOUNDED_COUNT:
+            self.sources = [part for source in self.sources for part in (source.long() if source.long else [source])]
+        self.num_pages = max(1, ceil(self.count / self.size))
+        self.paginator = self  # the templates' listing.paginator.count and .num_pages
 
     def _number(self, raw):
         raw = (raw or "").strip()
