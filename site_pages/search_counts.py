@@ -15,12 +15,21 @@ between its commit and its delete, one round trip, would have its counts added t
 
 Elsewhere (local memory: development, most tests) and while Redis fails, ``count`` writes the database as before:
 nothing is lost, and that page is simply not stored.
+
+A hit counts through ``count_hit``, which adds to this process's own pending counts instead of sending a command:
+a search answered from the page cache then costs no round trip (one was half of its CPU). They are sent together
+(one pipelined round trip) by the first hit a second or more after the oldest of them, when ``PUSH_AT`` queries
+are waiting, before this process flushes, and when it exits; sending fails and they go to the database.
 """
 
+import atexit
 import datetime
 import logging
+import os
+import threading
 import time
 import uuid
+from collections import Counter
 
 from django.core.cache import caches
 from django.db import transaction
@@ -42,6 +51,9 @@ ABANDONED_AFTER = 300
 # would otherwise cost every search its timeout.
 OUTAGE_PAUSE = 5.0
 FOUND, ZERO = "1", "0"
+# A hit's count waits at most about this long in the process (while hits come), and at most this many queries.
+PUSH_AFTER = 1.0
+PUSH_AT = 500
 
 
 class _Outage:
@@ -58,26 +70,90 @@ def _redis():
     return cache, cache.client.get_client(write=True)
 
 
-def count(query, found):
-    """Counts one search of ``query`` (``found``: it had results); never fails for want of Redis."""
+def _field(query, found):
+    """The pending hash's field for a search of ``query``, or None for a query that counts as no search."""
     text = normalise_query(query)
     if not text:
-        return
-    week = week_of(timezone.localdate())
+        return None
+    return f"{week_of(timezone.localdate()).isoformat()}|{FOUND if found else ZERO}|{text}"
+
+
+def _to_database(fields):
+    for field, searches in fields.items():
+        week, flag, text = field.split("|", 2)
+        zero = searches if flag == ZERO else 0
+        SearchQueryStat.add(datetime.date.fromisoformat(week), text, searches=searches, zero_results=zero)
+
+
+def _send(fields):
+    """Adds ``fields`` ({field: searches}) to the pending hash in one round trip; the database takes them where
+    Redis is not the cache or fails."""
     redis = None if time.monotonic() < _Outage.until else _redis()
     if redis is not None:
         cache, client = redis
         try:
-            client.hincrby(cache.make_key(PENDING), f"{week.isoformat()}|{FOUND if found else ZERO}|{text}", 1)
+            pipeline = client.pipeline(transaction=False)
+            for field, searches in fields.items():
+                pipeline.hincrby(cache.make_key(PENDING), field, searches)
+            pipeline.execute()
             return
         except CACHE_ERRORS:
             _Outage.until = time.monotonic() + OUTAGE_PAUSE
             logger.warning("搜索统计无法计入 Redis，%s 秒内直接写入数据库", OUTAGE_PAUSE, exc_info=True)
-    SearchQueryStat.add(week, text, searches=1, zero_results=0 if found else 1)
+    _to_database(fields)
+
+
+def count(query, found):
+    """Counts one search of ``query`` (``found``: it had results); never fails for want of Redis."""
+    field = _field(query, found)
+    if field is not None:
+        _send({field: 1})
+
+
+class _Waiting:
+    """This process's counts of page-cache hits not yet sent."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.fields = Counter()
+        self.since = 0.0
+        self.pid = None
+
+    def add(self, field):
+        with self.lock:
+            if self.pid != os.getpid():
+                # A forked worker: what the parent had waiting is the parent's to send.
+                self.fields, self.pid = Counter(), os.getpid()
+                atexit.register(self.send)
+            if not self.fields:
+                self.since = time.monotonic()
+            self.fields[field] += 1
+            due = len(self.fields) >= PUSH_AT or time.monotonic() - self.since >= PUSH_AFTER
+        if due:
+            self.send()
+
+    def send(self):
+        with self.lock:
+            if self.pid != os.getpid():
+                return
+            fields, self.fields = self.fields, Counter()
+        if fields:
+            _send(fields)
+
+
+_waiting = _Waiting()
+
+
+def count_hit(query, found):
+    """``count`` for a search answered from the page cache (its stored per-hit action): sent with others."""
+    field = _field(query, found)
+    if field is not None:
+        _waiting.add(field)
 
 
 def flush():
     """Moves the pending counts into SearchQueryStat; returns how many searches were moved. Raises Redis's errors."""
+    _waiting.send()
     redis = _redis()
     if redis is None:
         return 0
@@ -106,14 +182,8 @@ def _take(client, key, prefix):
 
 
 def _move(client, batch):
-    rows = {}
-    for field, searches in client.hgetall(batch).items():
-        week, flag, text = field.decode().split("|", 2)
-        searches = int(searches)
-        total, zero = rows.get((week, text), (0, 0))
-        rows[week, text] = (total + searches, zero + (searches if flag == ZERO else 0))
+    fields = {field.decode(): int(searches) for field, searches in client.hgetall(batch).items()}
     with transaction.atomic():
-        for (week, text), (searches, zero) in rows.items():
-            SearchQueryStat.add(datetime.date.fromisoformat(week), text, searches=searches, zero_results=zero)
+        _to_database(fields)
     client.delete(batch)
-    return sum(searches for searches, _zero in rows.values())
+    return sum(fields.values())

@@ -18,7 +18,7 @@ LARGE_TEXT_COOKIE_AGE = 365 * 24 * 3600
 # searched, so that what one visitor typed (a name, a number) is never shown to the next.
 POPULAR_SUGGESTIONS = 5
 POPULAR_MIN_SEARCHES = 5
-COUNT_ON_HIT = "site_pages.search_counts.count"
+COUNT_ON_HIT = "site_pages.search_counts.count_hit"
 
 
 @require_GET

@@ -234,3 +234,51 @@ def test_an_entry_stored_by_the_previous_code_is_never_served(page_cache_on, por
     page_cache().set(old_key, (generation_, "旧格式的页面".encode(), headers), 60)
     response = client.get(portal["a"].url)
     assert response.get(HEADER) == "miss" and "旧格式的页面" not in response.content.decode()
+
+
+def sent(on_redis):  # noqa: F811
+    """HINCRBY commands Redis has executed."""
+    stats = redis.Redis(port=on_redis.port).info("commandstats")
+    return stats.get("cmdstat_hincrby", {}).get("calls", 0)
+
+
+def test_hits_send_their_counts_together_not_one_command_each(counted_in_redis, portal, article, app, monkeypatch):  # noqa: F811
+    application, _django = app
+    client = Client()
+    warm(client, "/")
+    assert search(client, FOUND_QUERY).get(HEADER) == "miss"  # the miss itself counts at once
+    before = sent(counted_in_redis)
+    for _ in range(20):
+        assert call(application, "/search/", QUERY_STRING=urlencode({"q": FOUND_QUERY}))["headers"][HEADER] == "hit"
+    assert sent(counted_in_redis) == before  # waiting in this process
+    monkeypatch.setattr(search_counts, "PUSH_AFTER", 0.0)
+    call(application, "/search/", QUERY_STRING=urlencode({"q": FOUND_QUERY}))
+    assert sent(counted_in_redis) == before + 1  # 21 searches of one query: one command
+    assert search_counts.flush() == 22 and stat(FOUND_QUERY) == (22, 0)
+
+
+def test_many_waiting_queries_are_sent_before_the_second(counted_in_redis, monkeypatch):
+    monkeypatch.setattr(search_counts, "PUSH_AT", 5)
+    before = sent(counted_in_redis)
+    for number in range(5):
+        search_counts.count_hit(f"查询{number}", found=True)
+    assert sent(counted_in_redis) == before + 5 and search_counts._waiting.fields == {}
+    assert search_counts.flush() == 5
+
+
+def test_a_forked_worker_leaves_its_parents_waiting_counts_to_the_parent(counted_in_redis, monkeypatch):
+    search_counts.count_hit("父进程的查询", found=True)
+    parent_pid = search_counts._waiting.pid
+    monkeypatch.setattr(search_counts.os, "getpid", lambda: parent_pid + 1)
+    search_counts.count_hit("子进程的查询", found=True)
+    assert list(search_counts._waiting.fields) == [search_counts._field("子进程的查询", True)]
+    search_counts._waiting.send()
+    monkeypatch.undo()
+    assert search_counts.flush() == 1 and stat("子进程的查询") == (1, 0) and stat("父进程的查询") == (0, 0)
+
+
+def test_waiting_counts_go_to_the_database_when_redis_fails(counted_in_redis):
+    search_counts.count_hit("停机时的查询", found=False)
+    counted_in_redis.kill()
+    search_counts._waiting.send()  # as at exit, or the next hit a second later
+    assert stat("停机时的查询") == (1, 1)
