@@ -22,7 +22,8 @@ from django.views.generic import TemplateView
 from .admin_common import InspectorViewMixin, portal_label, severity_label, unit_names
 from .findings import Kind, Severity
 from .models import FalsePositive, mark_false_positive
-from .runs import InspectionRun, record_run
+from .run_requests import STALE_AFTER, InspectionRequest, queue
+from .runs import InspectionRun
 from .scoring import counts, portal_unit, score_run
 from .scoring_models import kind_label
 
@@ -60,21 +61,49 @@ class RunListView(InspectorViewMixin, TemplateView):
         for run in runs:
             tally, marked = severity_counts(run.findings)
             rows.append({"run": run, "counts": tally, "marked": marked, "current": current[run.quarter] == run.pk})
-        context.update(rows=rows, today=timezone.localdate())
+        latest = InspectionRequest.objects.select_related("requested_by", "run").first()
+        context.update(
+            rows=rows,
+            today=timezone.localdate(),
+            latest_request=latest,
+            requester=requester(latest) if latest else None,
+            stale_hours=int(STALE_AFTER.total_seconds() // 3600),
+        )
         return context
 
 
 class RunNowView(InspectorViewMixin, View):
+    """Queues an inspection for the timer's command: run here, a large portal's would outlive the worker."""
+
     http_method_names = ["post"]
 
     def post(self, request):
-        run = record_run(timezone.localdate(), request.user)
-        messages.success(
-            request,
-            _("已完成检查，结果已保存为 %(quarter)s 季度检查记录，共 %(count)s 条检查发现。")
-            % {"quarter": run.quarter, "count": len(run.findings)},
-        )
-        return redirect("inspection_run", run_id=run.pk)
+        queued, created = queue(request.user)
+        if created:
+            messages.success(
+                request,
+                _("已提交检查请求，将在一分钟内开始检查全站，需要几分钟到十几分钟。请稍后刷新本页查看进度和结果。"),
+            )
+        elif queued is not None:
+            messages.warning(
+                request,
+                _("已有一次检查（%(who)s 于 %(when)s 提出）%(state)s，无需重复提交；完成后刷新本页查看结果。")
+                % {"state": queued.get_state_display(), "who": requester(queued), "when": moment(queued.requested_at)},
+            )
+        else:
+            messages.warning(request, _("刚才的检查已结束，请刷新本页查看结果后再决定是否重新检查。"))
+        return redirect("inspection_runs")
+
+
+def requester(inspection_request):
+    user = inspection_request.requested_by
+    if user is None:
+        return _("已删除的用户")
+    return user.get_full_name() or user.get_username()
+
+
+def moment(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
 class FindingFilterForm(forms.Form):

@@ -148,7 +148,7 @@ class InspectionStatusPanel(Component):
         }
         if self.supervisor:
             context["run_url"] = reverse("inspection_run", args=[run.pk]) if run else None
-            context["run_now_url"] = reverse("inspection_run_now")
+            context["runs_url"] = reverse("inspection_runs")
             if run is not None:
                 context["scores_chart"] = scores_chart(run.as_of.year)
                 context["kinds_chart"] = kinds_chart(run)

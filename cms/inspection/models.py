@@ -49,5 +49,6 @@ from .annual_models import AccountabilityCase, AnnualAssessment  # noqa: E402,F4
 from .bulletin import Bulletin  # noqa: E402,F401
 from .digest_models import DigestState  # noqa: E402,F401
 from .probe_models import ProbeResult  # noqa: E402,F401
+from .run_requests import InspectionRequest  # noqa: E402,F401
 from .runs import InspectionRun  # noqa: E402,F401
 from .scoring_models import DeductionRule  # noqa: E402,F401

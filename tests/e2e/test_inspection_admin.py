@@ -1,10 +1,15 @@
-"""检查考核 in headless Chromium, as the county office's head: 立即检查, 标记误报, 扣分标准, 年度考核.
+"""检查考核 in headless Chromium, as the county office's head: 立即检查 (queued, then run by the timer's command),
+标记误报, 扣分标准, 年度考核.
 
 Screenshots: var/e2e-screenshots/inspection-run.png, inspection-findings.png, inspection-rules.png,
 inspection-annual.png, inspection-case.png.
 """
 
+import re
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 
 from cms.inspection.models import FalsePositive
 from site_pages.demo.structure import DEMO_PASSWORD
@@ -32,7 +37,13 @@ def test_inspector_runs_marks_and_reads_the_tables(page, run_axe, screenshot_dir
     page.goto("/admin/inspection/runs/")
     with page.expect_navigation():
         page.get_by_role("button", name="立即检查").click()
-    expect(page.locator(".messages")).to_contain_text("已完成检查")
+    expect(page.locator(".messages")).to_contain_text("已提交检查请求")
+    expect(page.get_by_text("检查请求排队中")).to_be_visible()
+    # The timer's command runs the request outside the web request; a reload shows its run.
+    call_command("run_requested_inspections", stdout=StringIO())
+    page.reload()
+    with page.expect_navigation():
+        page.get_by_role("link", name=re.compile("查看 .* 季度检查记录")).click()
     expect(page.get_by_role("heading", name="各单位得分")).to_be_visible()
     page.screenshot(path=screenshot_dir / "inspection-run.png", full_page=True)
     assert serious(run_axe, page) == []

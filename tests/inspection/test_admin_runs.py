@@ -2,14 +2,16 @@
 
 import datetime
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.admin.menu import admin_menu
 
 from cms.inspection.findings import Kind, Severity
-from cms.inspection.models import DeductionRule, FalsePositive, InspectionRun
+from cms.inspection.models import DeductionRule, FalsePositive, InspectionRequest, InspectionRun
 from cms.inspection.runs import record_run
 from tests.factories import log_in, make_column
 
@@ -56,12 +58,14 @@ def test_inspector_sees_the_menu_group_and_a_township_editor_does_not(rf, inspec
     assert "检查考核" not in menu(rf, editor_a)
 
 
-def test_run_now_records_a_run_for_today(client, inspector, findings_portal):
+def test_run_now_queues_a_run_for_today_that_the_command_records(client, inspector, findings_portal):
     log_in(client, inspector)
     assert "还没有检查记录" in text(client.get(reverse("inspection_runs")))
     response = client.post(reverse("inspection_run_now"))
+    assert response.status_code == 302 and response["Location"] == reverse("inspection_runs")
+    assert not InspectionRun.objects.exists()
+    call_command("run_requested_inspections", stdout=StringIO())
     run = InspectionRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("inspection_run", args=[run.pk])
     assert run.as_of == timezone.localdate() and run.created_by == inspector
     listing = text(client.get(reverse("inspection_runs")))
     assert run.quarter in listing and reverse("inspection_run", args=[run.pk]) in listing
@@ -170,3 +174,4 @@ def test_a_township_editor_gets_404_on_every_view(client, editor_a, run, evidenc
     for response in (client.get(url), client.post(url, {"reason": "试图标记", "year": "2026"})):
         assert response.status_code in (404, 405), (name, response.status_code)
     assert InspectionRun.objects.count() == 1 and not FalsePositive.objects.exists()
+    assert not InspectionRequest.objects.exists()

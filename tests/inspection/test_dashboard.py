@@ -108,7 +108,7 @@ def test_before_any_run_a_member_sees_today_s_inspection_of_their_unit(client, p
 def test_before_any_run_inspectors_are_asked_to_run_one(client, county_office, monkeypatch):
     monkeypatch.setattr("cms.inspection.dashboard.inspect", lambda context: pytest.fail("inspected on a page view"))
     panel = panel_of(home_page(client, member(county_office, "head", username="office_head")))
-    assert "尚无季度检查记录。" in panel and reverse("inspection_run_now") in panel
+    assert "尚无季度检查记录。" in panel and reverse("inspection_runs") in panel and "到“季度检查”立即检查" in panel
 
 
 def test_users_without_a_unit_see_no_panel(client, run):
