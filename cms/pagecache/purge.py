@@ -46,6 +46,7 @@ NO_PURGE = {
     "security.TamperFinding": "tamper monitoring results, admin only",
     "security.CheckedPdf": "upload check results; documents are served uncached",
     "inspection.InspectionRun": "inspection runs, admin only",
+    "inspection.InspectionRequest": "立即检查 requests, admin only",
     "inspection.ProbeResult": "availability and link probes, admin only",
     "inspection.DigestState": "digest e-mail bookkeeping",
     "wagtailcore.ModelLogEntry": "admin history",
