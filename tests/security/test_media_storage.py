@@ -217,6 +217,7 @@ def test_an_archive_holding_media_is_not_restored_over_a_bucket(remote_media):
 
 
 @pytest.mark.slow
+@pytest.mark.one_database  # the storage is the subject, not the database (as tests/site_pages/test_export_static.py)
 @pytest.mark.django_db
 def test_demo_seed_and_static_export_with_media_in_the_storage(remote_media, tmp_path):
     call_command("seed_demo", stdout=io.StringIO())

@@ -25,7 +25,8 @@ from site_pages.mirror.addresses import MANIFEST_FILE, UNAVAILABLE_FILE, Address
 from site_pages.mirror.export import export_static, public_pages
 from site_pages.models import ArticlePage
 
-pytestmark = pytest.mark.slow
+# The mirror is files written from pages that the page tests render on both databases: SQLite's run covers it.
+pytestmark = [pytest.mark.slow, pytest.mark.one_database]
 
 LINK_ATTRIBUTES = ("href", "src", "poster", "action", "data")
 CHART_ID = re.compile(r"chart-\d+")
