@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 from .admin_common import InspectorViewMixin, portal_label, severity_label, unit_names
 from .findings import Kind, Severity
 from .models import FalsePositive, mark_false_positive
-from .run_requests import STALE_AFTER, InspectionRequest, queue
+from .run_requests import STALE_HOURS, InspectionRequest, queue
 from .runs import InspectionRun
 from .scoring import counts, portal_unit, score_run
 from .scoring_models import kind_label
@@ -67,7 +67,7 @@ class RunListView(InspectorViewMixin, TemplateView):
             today=timezone.localdate(),
             latest_request=latest,
             requester=requester(latest) if latest else None,
-            stale_hours=int(STALE_AFTER.total_seconds() // 3600),
+            stale_hours=STALE_HOURS,
         )
         return context
 

@@ -23,7 +23,8 @@ from .runs import InspectionRun, record_run
 logger = logging.getLogger(__name__)
 
 # Generous: the slowest inspection measured took under 10 minutes.
-STALE_AFTER = datetime.timedelta(hours=2)
+STALE_HOURS = 2
+STALE_AFTER = datetime.timedelta(hours=STALE_HOURS)
 ERROR_LENGTH = 2000
 
 
@@ -88,11 +89,10 @@ def stale_before():
 
 def expire_stale():
     """Marks requests running for longer than STALE_AFTER failed; returns how many."""
-    hours = int(STALE_AFTER.total_seconds() // 3600)
     count = InspectionRequest.objects.filter(state=State.RUNNING, started_at__lt=stale_before()).update(
         state=State.FAILED,
         finished_at=timezone.now(),
-        error=_("检查开始后超过 %(hours)s 小时仍未结束（进程可能已被终止），视为失败。") % {"hours": hours},
+        error=_("检查开始后超过 %(hours)s 小时仍未结束（进程可能已被终止），视为失败。") % {"hours": STALE_HOURS},
     )
     if count:
         logger.warning("Expired %s inspection request(s) running for more than %s", count, STALE_AFTER)
