@@ -5,12 +5,9 @@ teardown flush recreates content types and permissions with new ids, and a later
 restoring the serialized database fails on their unique constraints.
 """
 
-import io
 import os
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.test.utils import setup_databases, teardown_databases
 
 from tests import dbtemplate
@@ -79,7 +76,6 @@ def pytest_collection_modifyitems(items):
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
 
-
 @pytest.fixture(autouse=True)
 def _renditions_cached_by_one_test_only():
     """Wagtail caches renditions by image id and filter. Ids come back after a rollback, and many tests put
@@ -88,6 +84,7 @@ def _renditions_cached_by_one_test_only():
     from wagtail.images import get_image_model
 
     get_image_model().get_rendition_model().cache_backend.clear()
+
 
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
@@ -108,16 +105,18 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
 @pytest.fixture(scope="module")
 def demo_county_module(django_db_setup, django_db_blocker):
-    """The demo county seeded once per module (seeding takes seconds), in a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
+    """The demo county for this module's tests: a copy of the database seeded once per run (tests/dbtemplate.py),
+    replaced by the migrated one again after the module."""
+    with django_db_blocker.unblock():
+        dbtemplate.use_demo_database()
+    yield
+    with django_db_blocker.unblock():
+        dbtemplate.use_migrated_database()
 
 
 @pytest.fixture
 def demo_county(demo_county_module, db):
-    """The seeded demo county; what a test changes is rolled back to it (a savepoint in the module's transaction)."""
+    """The seeded demo county; what a test changes is rolled back to it."""
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
-"""A migrated template database, built once and copied for every test process.
+"""Template databases, built once and copied for every test process: the migrated schema, and the demo county.
 
 Migrating the schema takes far longer than copying it, and every pytest-xdist worker needs its own
 database. The first process to need the template builds it (``manage.py migrate`` in a subprocess, under a
 file lock so parallel workers and parallel runs wait for one build); each process then copies it into its
 own test database and lets Django's ``keepdb`` setup apply anything newer. The template's name carries a
 hash of every migration file and of the pinned dependencies, so a change to either builds a new one.
+
+The demo county (``seed_demo``, about 25 seconds on PostgreSQL) is built the same way, once per change of the
+code: the migrated template is copied and seeded by ``manage.py seed_demo`` in a subprocess, whose uploaded and
+private files go to a folder of their own. A test that needs the demo copies that database over its own and
+those files into its own folders (``use_demo_database``), and the migrated one back afterwards
+(``use_migrated_database``): a copy each way instead of a seed in every process.
 """
 
 import fcntl
@@ -14,22 +20,41 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.core.cache import caches
+from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "var" / "test-template.lock"
 # Our migrations and the test-only app; third-party migrations change only with pyproject.toml.
 SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "tests/testapp"]
+# What the demo is made of: all of our code, its data files and its templates.
+DEMO_SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "locale"]
+# The folders of settings.TEST_FILES_ROOT that seed_demo writes (uploads, 依申请公开 and letters' private files).
+DEMO_FILE_FOLDERS = ("media", "private", "private-letters")
 
 
+# Once per process: the files do not change during a run.
+@cache
 def fingerprint():
     digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes())
     for source in SOURCES:
         for path in sorted((ROOT / source).rglob("*.py")):
             if "migrations" in path.parts or source == "tests/testapp":
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@cache
+def demo_fingerprint():
+    digest = hashlib.sha256(fingerprint().encode())
+    for source in DEMO_SOURCES:
+        for path in sorted((ROOT / source).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(str(path.relative_to(ROOT)).encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
@@ -46,45 +71,84 @@ def _locked():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _migrate(database_url):
+def _manage(database_url, *args, files_folder=None):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
     env.pop("PYTEST_XDIST_WORKER", None)
+    if files_folder:
+        # cms/settings/test.py puts a process's files under var/test-<PYTEST_XDIST_WORKER>.
+        env["PYTEST_XDIST_WORKER"] = files_folder
     subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", "migrate", "--run-syncdb", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
     )
 
 
+def _migrate(database_url):
+    _manage(database_url, "migrate", "--run-syncdb", "--noinput", "-v0")
+
+
+def _sqlite_template(key):
+    return ROOT / "var" / f"test-template-{key}.sqlite3"
+
+
+def _sqlite_build(template, stale_pattern, start, fill):
+    """Under the lock: unless ``template`` exists, the stale ones dropped, a partial file started and filled."""
+    if template.exists():
+        return
+    for stale in template.parent.glob(stale_pattern):
+        stale.unlink()
+    partial = template.with_suffix(".partial")
+    start(partial)
+    fill(f"sqlite:///{partial}")
+    partial.rename(template)
+
+
 def _sqlite(test_name, key):
-    template = ROOT / "var" / f"test-template-{key}.sqlite3"
+    template = _sqlite_template(key)
     with _locked():
-        if not template.exists():
-            for stale in template.parent.glob("test-template-*"):
-                stale.unlink()
-            partial = template.with_suffix(".partial")
-            _migrate(f"sqlite:///{partial}")
-            partial.rename(template)
+        _sqlite_build(template, "test-template-*", lambda partial: partial.unlink(missing_ok=True), _migrate)
         Path(test_name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, test_name)
 
 
-def _postgres(test_name, key):
-    base = settings.DATABASES["default"]
+# The configured database's name, kept before the test setup renames the connection's to the per-worker one.
+_configured = {}
+
+
+def _postgres_prefix():
     # Named after the configured database, not the per-worker test name: one template for every worker.
-    prefix = f"test_{base['NAME']}"[:40] + "_tpl_"
+    name = _configured.setdefault("name", settings.DATABASES["default"]["NAME"])
+    return f"test_{name}"[:40] + "_tpl_"
+
+
+def _postgres_url(name):
+    base = settings.DATABASES["default"]
+    user = base.get("USER") or ""
+    auth = f"{user}:{base.get('PASSWORD')}@" if base.get("PASSWORD") else (f"{user}@" if user else "")
+    return f"postgres://{auth}{base.get('HOST') or '127.0.0.1'}:{base.get('PORT') or 5432}/{name}"
+
+
+def _postgres_build(cursor, template, stale_prefix, source, fill):
+    """Under the lock: unless ``template`` exists, the stale ones dropped (a partial one of a failed build among
+    them), a partial database created from ``source`` (SQL) and filled, then renamed."""
+    quote = connection.ops.quote_name
+    cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+    if cursor.fetchone() is not None:
+        return
+    cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [stale_prefix])
+    for (stale,) in cursor.fetchall():
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)} WITH (FORCE)")
+    partial = f"{template}_partial"
+    cursor.execute(f"CREATE DATABASE {quote(partial)} {source}")
+    fill(_postgres_url(partial))
+    cursor.execute(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(template)}")
+
+
+def _postgres(test_name, key):
+    prefix = _postgres_prefix()
     template = prefix + key
     quote = connection.ops.quote_name
     with _locked(), connection._nodb_cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
-        if cursor.fetchone() is None:
-            cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [prefix])
-            for (stale,) in cursor.fetchall():
-                cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)} WITH (FORCE)")
-            partial = f"{template}_partial"
-            cursor.execute(f"CREATE DATABASE {quote(partial)} ENCODING 'UTF8' TEMPLATE template0")
-            user = base.get("USER") or ""
-            auth = f"{user}:{base.get('PASSWORD')}@" if base.get("PASSWORD") else (f"{user}@" if user else "")
-            _migrate(f"postgres://{auth}{base.get('HOST') or '127.0.0.1'}:{base.get('PORT') or 5432}/{partial}")
-            cursor.execute(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(template)}")
+        _postgres_build(cursor, template, prefix, "ENCODING 'UTF8' TEMPLATE template0", _migrate)
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
 
@@ -101,67 +165,71 @@ def clone_into_test_database():
         _postgres(test_name, key)
 
 
-class Snapshot:
-    """A copy of this process's test database, restored in place of it later (demo content seeded once).
+def _demo_files(key):
+    # One per database backend: a SQLite and a PostgreSQL run of the same code may build theirs at the same time.
+    return ROOT / "var" / f"test-demo-{connection.vendor}-{key}"
 
-    Every connection of this process is closed first: PostgreSQL copies a database only while nobody is
-    connected to it, and SQLite's backup must not race a connection's own cache.
-    """
 
-    def __init__(self):
-        self.taken = False
+def _demo_database(key):
+    """The demo template's name (PostgreSQL) or path (SQLite), seeded first if this code has none yet."""
+    files = _demo_files(key)
 
-    def _names(self):
-        test_name = connection.settings_dict["NAME"]
-        return test_name, f"{test_name}_snapshot"
+    def seed(database_url):
+        for stale in files.parent.glob(f"test-demo-{connection.vendor}-*"):
+            shutil.rmtree(stale)
+        _manage(database_url, "seed_demo", files_folder=files.name.removeprefix("test-"))
 
-    def take(self):
-        from django.db import connections
-
-        connections.close_all()
-        live, copy = self._names()
+    with _locked():
         if connection.vendor == "sqlite":
-            _sqlite_copy(live, copy)
-        else:
-            self._postgres_copy(live, copy)
-        self.taken = True
+            template = _sqlite_template(f"demo-{key}")
+            migrated = _sqlite_template(fingerprint())
+            _sqlite_build(template, "test-template-demo-*", lambda partial: shutil.copyfile(migrated, partial), seed)
+            return str(template)
+        prefix = f"{_postgres_prefix()}demo_"
+        migrated = connection.ops.quote_name(_postgres_prefix() + fingerprint())
+        with connection._nodb_cursor() as cursor:
+            _postgres_build(cursor, prefix + key, prefix, f"TEMPLATE {migrated}", seed)
+        return prefix + key
 
-    def restore(self):
-        from django.db import connections
 
-        connections.close_all()
-        live, copy = self._names()
-        if connection.vendor == "sqlite":
-            _sqlite_copy(copy, live)
-        else:
-            self._postgres_copy(copy, live)
+def _copy_database(source):
+    """The live test database replaced by a copy of ``source``, every connection of this process closed first:
+    PostgreSQL copies a database only while nobody is connected to it, and SQLite's backup must not race a
+    connection's own cache."""
+    connections.close_all()
+    target = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        import sqlite3
 
-    def drop(self):
-        if not self.taken:
-            return
-        _live, copy = self._names()
-        if connection.vendor == "sqlite":
-            Path(copy).unlink(missing_ok=True)
-        else:
-            with connection._nodb_cursor() as cursor:
-                cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(copy)} WITH (FORCE)")
-
-    @staticmethod
-    def _postgres_copy(source, target):
+        with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+    else:
         quote = connection.ops.quote_name
         with connection._nodb_cursor() as cursor:
-            _terminate_sessions(cursor, source)
+            _terminate_sessions(cursor, target)
             cursor.execute(f"DROP DATABASE IF EXISTS {quote(target)} WITH (FORCE)")
             cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
+    # Rows come back with ids a cache may hold for other rows.
+    for alias in settings.CACHES:
+        caches[alias].clear()
 
 
-def _sqlite_copy(source, target):
-    import sqlite3
+def use_demo_database():
+    """This process's test database becomes a copy of the demo county, with the demo's files in its folders."""
+    key = demo_fingerprint()
+    _copy_database(_demo_database(key))
+    for folder in DEMO_FILE_FOLDERS:
+        seeded = _demo_files(key) / folder
+        if seeded.is_dir():
+            shutil.copytree(seeded, Path(settings.TEST_FILES_ROOT) / folder, dirs_exist_ok=True)
 
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    src.close()
-    dst.close()
+
+def use_migrated_database():
+    """This process's test database back to a copy of the migrated template (after use_demo_database)."""
+    key = fingerprint()
+    _copy_database(str(_sqlite_template(key)) if connection.vendor == "sqlite" else _postgres_prefix() + key)
 
 
 def _terminate_sessions(cursor, name):
@@ -174,8 +242,6 @@ def _terminate_sessions(cursor, name):
 
 def release_test_database():
     """Ends every session on this process's test database, so that it can be dropped."""
-    from django.db import connections
-
     connections.close_all()
     if connection.vendor == "postgresql":
         with connection._nodb_cursor() as cursor:

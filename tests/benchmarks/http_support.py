@@ -98,7 +98,10 @@ def run(args, env, cwd=BASE_DIR, what=""):
 
 def portal_env(database_url, workdir, redis_url="", page_cache=True, settings="cms.settings.production"):
     """The environment production settings need (docs/deployment.md), on 127.0.0.1 over plain HTTP."""
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_REPLICA_URL", "PYTEST_XDIST_WORKER")}
+    # PYTHONDONTWRITEBYTECODE (set in some shells) would make every start compile the portal's modules again: a
+    # server runs from the bytecode `pip install .` wrote, and the reference site's environment never carries it.
+    dropped = ("REDIS_URL", "DATABASE_REPLICA_URL", "PYTEST_XDIST_WORKER", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         DJANGO_SETTINGS_MODULE=settings,
         SECRET_KEY=secrets.token_urlsafe(50),

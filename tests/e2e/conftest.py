@@ -3,31 +3,27 @@
 Nothing is downloaded: the browser is /usr/bin/chromium and axe-core comes from npm (node_modules).
 When either is missing the tests are skipped, or fail when E2E_REQUIRED=1 (CI must not skip silently).
 
-How the pieces fit (and why the browser is started per test, after seeding):
+How the pieces fit (and why the browser is started per test, after the demo is in place):
 
 * pytest-django's ``live_server`` makes every test transactional: the database is flushed after each
-  test, so each test needs the demo county again: the first test of a process seeds it and snapshots
-  the database, the later ones restore the snapshot (see ``demo_site``).
+  test, so each test copies the demo county, seeded once per run, over it again (see ``demo_site``).
 * Playwright's sync API keeps an asyncio event loop registered as *running* in the main thread for as
   long as Playwright is started. While it is, Django refuses ORM calls (SynchronousOnlyOperation) unless
   DJANGO_ALLOW_ASYNC_UNSAFE is set, and, worse, ``django.db.connections`` then hands out *another*
   connection object (asgiref's thread-critical Local switches to context-variable storage), one that
   pytest-django never set up: its serialized-rollback snapshot is missing, and the second test of the
-  module found no root page. So Playwright starts only after the seed and stops before pytest-django
+  module found no root page. So Playwright starts only after the copy and stops before pytest-django
   flushes the database: all of the test's own database work happens with no event loop around.
 * DJANGO_ALLOW_ASYNC_UNSAFE=true is still set for the browser's lifetime (a test that queries the ORM
   while the page is open must not crash), but only then: set for the whole run, it leaked into
   tests/test_settings.py, whose `manage.py check --deploy` subprocess then reports async.E001.
 """
 
-import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.cache import caches
-from django.core.management import call_command
 from django.db import connections
 
 from tests import dbtemplate
@@ -72,7 +68,7 @@ def e2e_prerequisites():
 
 @pytest.fixture
 def browser(e2e_prerequisites, demo_site, monkeypatch):
-    """Headless Chromium, started after demo_site's seed and stopped before the flush (see above)."""
+    """Headless Chromium, started after demo_site's copy and stopped before the flush (see above)."""
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -90,31 +86,15 @@ def browser(e2e_prerequisites, demo_site, monkeypatch):
         connections.close_all()
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    """This process's database right after the first seed_demo, copied back for the later tests."""
-    snapshot = dbtemplate.Snapshot()
-    yield snapshot
-    with django_db_blocker.unblock():
-        snapshot.drop()
-
-
 @pytest.fixture
-def demo_site(live_server, e2e_prerequisites, demo_snapshot):
+def demo_site(live_server, e2e_prerequisites, django_db_blocker):
     """The live server with the demo county in this test's (transactional) database.
 
-    Transactional tests flush the database afterwards. The first test of a process seeds the demo county
-    (serialized_rollback has put back what the migrations created: Wagtail's root page, locale,
-    collection, default site) and snapshots the database; every later test restores that snapshot,
-    which costs a database copy instead of a seed. The cache is cleared because the restored rows carry
-    the same ids as the ones a previous test may have cached.
+    Transactional tests flush the database afterwards, so every test copies the demo county (seeded once per run,
+    tests/dbtemplate.py) over it: a database copy instead of a seed.
     """
-    if demo_snapshot.taken:
-        demo_snapshot.restore()
-        caches["default"].clear()
-    else:
-        call_command("seed_demo", stdout=io.StringIO())
-        demo_snapshot.take()
+    with django_db_blocker.unblock():
+        dbtemplate.use_demo_database()
     return live_server
 
 

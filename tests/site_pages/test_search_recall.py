@@ -5,7 +5,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.http import QueryDict
 from wagtail.models import Page
 
@@ -14,21 +13,6 @@ from site_pages.models import PolicyDocumentPage
 from site_pages.segmentation import WORD_RUN, normalise
 
 BRACKETS = [("〔", "〕"), ("[", "]"), ("(", ")"), ("（", "）"), ("【", "】"), ("［", "］")]
-
-
-@pytest.fixture(scope="module")
-def seeded_once(django_db_setup, django_db_blocker):
-    """Seed once for the module inside a transaction that is rolled back afterwards (seeding takes seconds)."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            call_command("seed_demo", stdout=io.StringIO())
-            yield
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def seeded(seeded_once, db):
-    return None
 
 
 def found_ids(**params):
@@ -43,7 +27,7 @@ def result_pages():
     return Page.objects.live().public().type(*site_search.result_models().values())
 
 
-def test_every_two_character_piece_of_every_title_finds_its_page(seeded):
+def test_every_two_character_piece_of_every_title_finds_its_page(demo_county):
     pages = list(result_pages())
     assert len(pages) > 50
     pieces = {}
@@ -61,7 +45,7 @@ def test_every_two_character_piece_of_every_title_finds_its_page(seeded):
     assert len(pieces) > 500
 
 
-def test_the_issue_example_finds_the_new_media_pages(seeded):
+def test_the_issue_example_finds_the_new_media_pages(demo_county):
     titles = [Page.objects.get(pk=pk).title for pk in found_ids(q="新媒体")]
     assert len([t for t in titles if "政务新媒体" in t]) >= 2
     # Titles holding the query come before pages that only mention it.
@@ -69,13 +53,13 @@ def test_the_issue_example_finds_the_new_media_pages(seeded):
 
 
 @pytest.mark.parametrize("opening,closing", BRACKETS)
-def test_document_number_in_any_brackets_finds_the_document_first(seeded, opening, closing):
+def test_document_number_in_any_brackets_finds_the_document_first(demo_county, opening, closing):
     for policy in PolicyDocumentPage.objects.live().exclude(document_number=""):
         typed = policy.document_number.replace("〔", opening).replace("〕", closing)
         assert found_ids(q=typed)[0] == policy.pk, typed
 
 
-def test_index_number_finds_the_item_first(seeded):
+def test_index_number_finds_the_item_first(demo_county):
     from disclosure.models import DisclosureItem
 
     items = list(DisclosureItem.objects.live().public().exclude(index_number="")[:5])
@@ -84,7 +68,7 @@ def test_index_number_finds_the_item_first(seeded):
         assert found_ids(q=item.index_number)[0] == item.pk
 
 
-def test_type_filter_keeps_one_type(seeded):
+def test_type_filter_keeps_one_type(demo_county):
     everything = found_ids(q="安岳")
     policies = found_ids(q="安岳", type="policy")
     assert policies and set(policies) < set(everything)
@@ -93,7 +77,7 @@ def test_type_filter_keeps_one_type(seeded):
     }
 
 
-def test_disclosure_items_are_results_and_columns_are_not(seeded):
+def test_disclosure_items_are_results_and_columns_are_not(demo_county):
     from disclosure.models import DisclosureItem
 
     item = DisclosureItem.objects.live().public().first()
@@ -102,14 +86,14 @@ def test_disclosure_items_are_results_and_columns_are_not(seeded):
     assert column.pk not in found_ids(q=column.title)
 
 
-def test_date_sort_is_newest_first(seeded):
+def test_date_sort_is_newest_first(demo_county):
     ids = found_ids(q="安岳", sort="date")
     dates = [Page.objects.get(pk=pk).first_published_at for pk in ids]
     assert len(dates) > 5
     assert dates == sorted(dates, reverse=True)
 
 
-def test_update_index_leaves_the_demo_searchable(seeded):
+def test_update_index_leaves_the_demo_searchable(demo_county):
     before = found_ids(q="新媒体")
     call_command("update_index", stdout=io.StringIO())
     assert set(found_ids(q="新媒体")) == set(before)
