@@ -216,14 +216,29 @@ def _copy_database(source):
         caches[alias].clear()
 
 
+def copy_demo_database(target):
+    """A new database holding the demo county: a PostgreSQL database named ``target``, or a SQLite file there."""
+    source = _demo_database(demo_fingerprint())
+    if connection.vendor == "sqlite":
+        shutil.copyfile(source, target)
+    else:
+        quote = connection.ops.quote_name
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"CREATE DATABASE {quote(target)} TEMPLATE {quote(source)}")
+
+
+def copy_demo_files(root):
+    """The demo's uploaded and private files into ``root``/media, private and private-letters."""
+    for folder in DEMO_FILE_FOLDERS:
+        seeded = _demo_files(demo_fingerprint()) / folder
+        if seeded.is_dir():
+            shutil.copytree(seeded, Path(root) / folder, dirs_exist_ok=True)
+
+
 def use_demo_database():
     """This process's test database becomes a copy of the demo county, with the demo's files in its folders."""
-    key = demo_fingerprint()
-    _copy_database(_demo_database(key))
-    for folder in DEMO_FILE_FOLDERS:
-        seeded = _demo_files(key) / folder
-        if seeded.is_dir():
-            shutil.copytree(seeded, Path(settings.TEST_FILES_ROOT) / folder, dirs_exist_ok=True)
+    _copy_database(_demo_database(demo_fingerprint()))
+    copy_demo_files(settings.TEST_FILES_ROOT)
 
 
 def use_migrated_database():
