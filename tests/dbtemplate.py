@@ -28,7 +28,6 @@ from django.core.cache import caches
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "var" / "test-template.lock"
 # Our migrations and the test-only app; third-party migrations change only with pyproject.toml.
 SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "tests/testapp"]
 # What the demo is made of: all of our code, its data files and its templates.
@@ -62,8 +61,11 @@ def demo_fingerprint():
 
 @contextmanager
 def _locked():
-    LOCK.parent.mkdir(parents=True, exist_ok=True)
-    with LOCK.open("w") as handle:
+    # One per database backend: CI builds the SQLite and the PostgreSQL templates at the same time. Named so that
+    # no stale-template pattern below matches it.
+    lock = ROOT / "var" / f"test-template.{connection.vendor}.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -71,12 +73,12 @@ def _locked():
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _manage(database_url, *args, files_folder=None):
+def _manage(database_url, *args, files_root=None):
     env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
     env.pop("PYTEST_XDIST_WORKER", None)
-    if files_folder:
-        # cms/settings/test.py puts a process's files under var/test-<PYTEST_XDIST_WORKER>.
-        env["PYTEST_XDIST_WORKER"] = files_folder
+    if files_root:
+        # cms/settings/test.py puts uploads and private files there instead of a worker's folder.
+        env["TEST_FILES_ROOT"] = str(files_root)
     subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL
     )
@@ -177,7 +179,7 @@ def _demo_database(key):
     def seed(database_url):
         for stale in files.parent.glob(f"test-demo-{connection.vendor}-*"):
             shutil.rmtree(stale)
-        _manage(database_url, "seed_demo", files_folder=files.name.removeprefix("test-"))
+        _manage(database_url, "seed_demo", files_root=files)
 
     with _locked():
         if connection.vendor == "sqlite":

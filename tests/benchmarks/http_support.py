@@ -119,7 +119,13 @@ def portal_env(database_url, workdir, redis_url="", page_cache=True, settings="c
 
 def seed_portal(database_url, production_env):
     """Migrations, the demo (as `make seed` does) and the collected static files of a fresh database."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", "DATABASE_URL": database_url}
+    # The demo's uploads go where the servers' MEDIA_ROOT is (portal_env).
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "DATABASE_URL": database_url,
+        "TEST_FILES_ROOT": str(TEST_MEDIA_ROOT.parent),
+    }
     env.pop("PYTEST_XDIST_WORKER", None)
     TEST_MEDIA_ROOT.mkdir(parents=True, exist_ok=True)
     manage = [sys.executable, "manage.py"]
