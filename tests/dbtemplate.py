@@ -28,6 +28,7 @@ from django.core.cache import caches
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCK = ROOT / "var" / "test-template.lock"
 # Our migrations and the test-only app; third-party migrations change only with pyproject.toml.
 SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "tests/testapp"]
 # What the demo is made of: all of our code, its data files and its templates.
@@ -61,11 +62,8 @@ def demo_fingerprint():
 
 @contextmanager
 def _locked():
-    # One per database backend: CI builds the SQLite and the PostgreSQL templates at the same time. Named so that
-    # no stale-template pattern below matches it.
-    lock = ROOT / "var" / f"test-template.{connection.vendor}.lock"
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("w") as handle:
+    LOCK.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

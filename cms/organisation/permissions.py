@@ -13,7 +13,7 @@ stay out of other units' choosers and edit screens.
 """
 
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, PagePermissionTester
 
 # Editors write and submit; publishing only ever comes from the review workflow.
@@ -82,27 +82,43 @@ def ensure_unit_collection(unit):
     return collection
 
 
+def _grant_once(model, **fields):
+    """Creates the grant unless a concurrent save created it first (both models are unique on their fields).
+
+    The caller has read the group's grants already, so Django's get_or_create would read again for nothing; the
+    objects passed (not their ids) also spare the audit handler a query each (cms/security/audit_signals.py)."""
+    try:
+        with transaction.atomic():
+            model.objects.create(**fields)
+    except IntegrityError:
+        pass
+
+
 def grant_unit_collections(unit, group):
     """The group's collection grants become exactly: its unit's collection in full, the public one to choose."""
     wanted = {
-        (collection.pk, codename)
+        (collection.pk, codename): collection
         for collection, grants in (
             (ensure_unit_collection(unit), UNIT_COLLECTION_PERMISSIONS),
             (public_collection(), PUBLIC_COLLECTION_PERMISSIONS),
         )
         for _app, codename in grants
     }
+    kept = set()
+    for grant in GroupCollectionPermission.objects.filter(group=group).select_related("permission"):
+        key = (grant.collection_id, grant.permission.codename)
+        if key in wanted:
+            kept.add(key)
+        else:
+            grant.delete()
+    missing = [key for key in wanted if key not in kept]
+    if not missing:
+        return
     permissions = {
         p.codename: p for p in Permission.objects.filter(content_type__app_label__in=("wagtaildocs", "wagtailimages"))
     }
-    existing = GroupCollectionPermission.objects.filter(group=group).select_related("permission")
-    for grant in existing:
-        if (grant.collection_id, grant.permission.codename) not in wanted:
-            grant.delete()
-    for collection_id, codename in wanted:
-        GroupCollectionPermission.objects.get_or_create(
-            group=group, collection_id=collection_id, permission=permissions[codename]
-        )
+    for key in missing:
+        _grant_once(GroupCollectionPermission, group=group, collection=wanted[key], permission=permissions[key[1]])
 
 
 def sync_user_groups(user):
@@ -130,12 +146,15 @@ def grant_page_to_unit(page, unit):
     if unit is None:
         return
     group = unit.editor_group or ensure_unit_group(unit)
-    for codename in UNIT_PAGE_PERMISSIONS:
-        GroupPagePermission.objects.get_or_create(
-            group=group,
-            page=page,
-            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
-        )
+    # Every save of a column comes here: once granted, two queries.
+    granted = set(
+        GroupPagePermission.objects.filter(group=group, page=page).values_list("permission__codename", flat=True)
+    )
+    if granted.issuperset(UNIT_PAGE_PERMISSIONS):
+        return
+    missing = Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=UNIT_PAGE_PERMISSIONS)
+    for permission in missing.exclude(codename__in=granted):
+        _grant_once(GroupPagePermission, group=group, page=page, permission=permission)
 
 
 def user_unit_ids(user):

@@ -18,11 +18,9 @@ DEMO_SEED_ALLOWED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
 # Each pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) writes files under its own folder, so
-# parallel tests never see each other's uploads, backups, manifests or archives; a PostgreSQL run's folders are
-# apart from a SQLite run's, so that CI runs both at once. TEST_FILES_ROOT names the folder outright (the demo
-# template's seed, a benchmark's server).
-_RUN = "pg-" if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" else ""  # noqa: F405
-_FOLDER = BASE_DIR / "var" / f"test-{_RUN}{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+# parallel tests never see each other's uploads, backups, manifests or archives. TEST_FILES_ROOT names the folder
+# outright (the demo template's seed, a benchmark's server).
+_FOLDER = BASE_DIR / "var" / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 TEST_FILES_ROOT = Path(os.environ.get("TEST_FILES_ROOT") or _FOLDER)  # noqa: F405
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
 DISCLOSURE_REQUEST_FILES_ROOT = TEST_FILES_ROOT / "private"

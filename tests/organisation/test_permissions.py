@@ -1,11 +1,14 @@
 """Editors touch only their own unit's columns, through the real admin views, and never publish."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms.organisation.models import Membership
+from cms.organisation.permissions import _grant_once, grant_page_to_unit
 from site_pages.models import ArticlePage
 from tests.factories import log_in, make_content, member
 
@@ -118,6 +121,29 @@ def test_changing_a_columns_owner_moves_the_grant(portal, township_a, township_b
     column.save()
     assert not GroupPagePermission.objects.filter(page=column, group=township_a.editor_group).exists()
     assert GroupPagePermission.objects.filter(page=column, group=township_b.editor_group).exists()
+
+
+def test_a_save_restores_a_lost_grant_and_a_resave_reads_twice(portal, township_a):
+    column = portal["a"]
+    GroupPagePermission.objects.filter(page=column, permission__codename="change_page").delete()
+    grant_page_to_unit(column, township_a)
+    granted = GroupPagePermission.objects.filter(page=column, group=township_a.editor_group)
+    assert sorted(granted.values_list("permission__codename", flat=True)) == ["add_page", "change_page"]
+    # Already granted: other units' grants removed, this one's read, nothing written (the savepoint aside).
+    with CaptureQueriesContext(connection) as queries:
+        grant_page_to_unit(column, township_a)
+    statements = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE"))]
+    assert len(statements) == 2, statements
+
+
+def test_a_grant_made_meanwhile_by_another_save_is_no_error(portal, township_a):
+    """Between reading the group's grants and writing the missing ones, a concurrent save may write one first."""
+    column = portal["a"]
+    existing = GroupPagePermission.objects.get(page=column, permission__codename="add_page")
+    _grant_once(GroupPagePermission, group=existing.group, page=column, permission=existing.permission)
+    assert GroupPagePermission.objects.filter(page=column, group=existing.group).count() == 2
+    # The transaction is still usable after the refused insert.
+    assert GroupPagePermission.objects.filter(page=column).exists()
 
 
 def test_explorer_offers_adding_pages_only_in_own_column(client, portal, editor_a):
