@@ -152,8 +152,10 @@ def grant_page_to_unit(page, unit):
     )
     if granted.issuperset(UNIT_PAGE_PERMISSIONS):
         return
-    missing = Permission.objects.filter(content_type__app_label="wagtailcore", codename__in=UNIT_PAGE_PERMISSIONS)
-    for permission in missing.exclude(codename__in=granted):
+    missing = Permission.objects.filter(
+        content_type__app_label="wagtailcore", codename__in=set(UNIT_PAGE_PERMISSIONS) - granted
+    )
+    for permission in missing:
         _grant_once(GroupPagePermission, group=group, page=page, permission=permission)
 
 
