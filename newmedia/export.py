@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cms.organisation.people import person_name
+
 
 def _date(value):
     if value is None:
@@ -14,10 +16,6 @@ def _date(value):
         value = timezone.localtime(value)
         return value.strftime("%Y-%m-%d %H:%M")
     return value.isoformat()
-
-
-def _person(user):
-    return (user.get_full_name() or user.get_username()) if user else ""
 
 
 COLUMNS = [
@@ -34,8 +32,8 @@ COLUMNS = [
     (gettext_lazy("承办机构"), lambda a: a.contractor),
     (gettext_lazy("保密协议签订日期"), lambda a: _date(a.contractor_nda_on)),
     (gettext_lazy("委托合同截止日期"), lambda a: _date(a.contractor_contract_end)),
-    (gettext_lazy("责任人"), lambda a: _person(a.responsible)),
-    (gettext_lazy("副责任人"), lambda a: _person(a.deputy)),
+    (gettext_lazy("责任人"), lambda a: person_name(a.responsible)),
+    (gettext_lazy("副责任人"), lambda a: person_name(a.deputy)),
     (gettext_lazy("最近一次更换口令"), lambda a: _date(a.password_changed_at)),
     (gettext_lazy("须更换口令"), lambda a: _("是") if a.password_change_required else ""),
     (gettext_lazy("最近发文时间"), lambda a: _date(a.last_updated_at)),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.organisation.models import UnitKind
+from cms.organisation.people import person_name
 
 from . import access, checks
 from .filings import alert_forced_closure
@@ -302,7 +303,7 @@ def activate(account, user, opened_on=None, comment=""):
 
 def _describe(account, field, value):
     if field == "responsible":
-        return value.get_full_name() or value.get_username() if value else ""
+        return person_name(value)
     return value
 
 

@@ -5,15 +5,10 @@ from django.utils.translation import gettext as _
 from wagtail.models import Page, TaskState
 
 from cms.organisation.models import Role, Unit
+from cms.organisation.people import person_name
 
 from .lookups import specific
 from .models import CheckRun, Consent, Override, PublicationRecord, Stage, checklist_labels
-
-
-def _person(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def record_publication(obj, revision, workflow_state, user, *, emergency=False, reason=""):
@@ -36,7 +31,7 @@ def record_publication(obj, revision, workflow_state, user, *, emergency=False, 
                 "role_label": str(Role(state.role).label) if getattr(state, "role", "") else "",
                 "unit": state.unit.name if getattr(state, "unit", None) else "",
                 "user_id": state.finished_by_id,
-                "user": _person(state.finished_by) or str(_("系统")),
+                "user": person_name(state.finished_by) or str(_("系统")),
                 "finished_at": state.finished_at.isoformat() if state.finished_at else "",
                 "checked": list(getattr(state, "checked", [])),
                 "checked_labels": [str(labels.get(k, k)) for k in getattr(state, "checked", [])],
@@ -46,7 +41,7 @@ def record_publication(obj, revision, workflow_state, user, *, emergency=False, 
     runs = list(CheckRun.for_object(obj).filter(revision=revision).select_related("acknowledged_by"))
     findings = runs[0].findings if runs else []
     acknowledgements = [
-        {"user": _person(r.acknowledged_by), "at": r.acknowledged_at.isoformat(), "phase": r.phase}
+        {"user": person_name(r.acknowledged_by), "at": r.acknowledged_at.isoformat(), "phase": r.phase}
         for r in runs
         if r.acknowledged_by_id
     ]
@@ -56,13 +51,13 @@ def record_publication(obj, revision, workflow_state, user, *, emergency=False, 
             "kind_label": str(o.get_kind_display()),
             "legal_basis": str(o.get_legal_basis_display()) if o.legal_basis else "",
             "reason": o.reason,
-            "user": _person(o.user),
+            "user": person_name(o.user),
             "at": o.created_at.isoformat(),
         }
         for o in Override.for_object(obj).select_related("user").order_by("created_at")
     ]
     consents = [
-        {"unit": c.unit.name, "user": _person(c.user), "at": c.created_at.isoformat(), "comment": c.comment}
+        {"unit": c.unit.name, "user": person_name(c.user), "at": c.created_at.isoformat(), "comment": c.comment}
         for c in Consent.for_object(obj).filter(revision=revision).select_related("unit", "user")
     ]
     unit = Unit.objects.filter(pk=getattr(obj, "owning_unit_id", None)).first()
@@ -85,7 +80,7 @@ def record_publication(obj, revision, workflow_state, user, *, emergency=False, 
         workflow_name=workflow_state.workflow.name if workflow_state else "",
         emergency=emergency,
         emergency_reason=reason,
-        submitted_by_name=_person(workflow_state.requested_by) if workflow_state else "",
+        submitted_by_name=person_name(workflow_state.requested_by) if workflow_state else "",
         submitted_at=workflow_state.created_at if workflow_state else None,
         stages=stages,
         findings=findings,

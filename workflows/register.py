@@ -34,6 +34,7 @@ from wagtail.admin.ui.tables import Column, StatusFlagColumn, TitleColumn
 from wagtail.models import Page, Site, TaskState
 
 from cms.organisation.models import Membership, Unit
+from cms.organisation.people import person_name
 from cms.reports import ExportReportView
 
 from .checks import CATEGORY_LABELS, SEVERITY_LABELS
@@ -108,12 +109,6 @@ def local_naive(value):
 def local_text(value):
     value = local_naive(value)
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-def person_name(user):
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
 
 
 def record_number(record):

@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from cms.organisation.people import person_name
+
 from .admin_common import InspectorViewMixin, portal_label, severity_label, unit_names
 from .findings import Kind, Severity
 from .models import FalsePositive, mark_false_positive
@@ -96,10 +98,7 @@ class RunNowView(InspectorViewMixin, View):
 
 
 def requester(inspection_request):
-    user = inspection_request.requested_by
-    if user is None:
-        return _("已删除的用户")
-    return user.get_full_name() or user.get_username()
+    return person_name(inspection_request.requested_by, missing=_("已删除的用户"))
 
 
 def moment(value):

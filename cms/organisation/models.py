@@ -7,6 +7,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.search import index
 
+from .people import person_name
 from .validators import normalise_uscc, validate_uscc
 
 
@@ -143,7 +144,7 @@ class Membership(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.unit} · {self.get_role_display()} · {self.user.get_full_name() or self.user.get_username()}"
+        return f"{self.unit} · {self.get_role_display()} · {person_name(self.user)}"
 
 
 def user_has_role(user, unit_id, role):
