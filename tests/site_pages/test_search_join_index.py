@@ -40,7 +40,7 @@ def test_the_search_joins_its_matches_to_pages_by_the_indexed_expression(client,
     """The join names the expression the index is built on, and a page sought by that expression is found through the
     index. Which side of the join the planner reads first depends on the statistics of the moment (at a test's size
     it may walk the pages of the searched types and look their entries up instead), so the plan of the search itself
-    is not asserted; at 200,000 pages bench_pages --large shows the index walked."""
+    is not asserted beyond naming it or walking it; at 200,000 pages bench_pages --large shows the index walked."""
     for number in range(3):
         make_content(portal["a"], title=f"柠檬产业发展第{number}次推进会", slug=f"nm{number}")
     with CaptureQueriesContext(connection) as queries:
@@ -57,5 +57,6 @@ def test_the_search_joins_its_matches_to_pages_by_the_indexed_expression(client,
             "EXPLAIN (COSTS OFF) SELECT id FROM wagtailcore_page WHERE (id)::varchar(50) = %s", [str(page.pk)]
         )
         lookup_plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "(wagtailcore_page.id)::character varying(50)" in search_plan, search_plan
+    # Either the planner walks the index already, or its join names the expression the index serves.
+    assert INDEX in search_plan or "(wagtailcore_page.id)::character varying(50)" in search_plan, search_plan
     assert f"using {INDEX} on wagtailcore_page" in lookup_plan, lookup_plan
