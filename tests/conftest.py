@@ -88,6 +88,16 @@ def _renditions_cached_by_one_test_only():
     get_image_model().get_rendition_model().cache_backend.clear()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_with_the_root_urlconf():
+    """An anonymous request is routed by cms.public_urls, which Django keeps on the thread until the response is
+    closed; a test that leaves a streamed response (a document, a file) unread would leave it to the next test."""
+    yield
+    from django.urls import set_urlconf
+
+    set_urlconf(None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
     """pytest-django's database setup, starting from a copy of the migrated template (tests/dbtemplate.py)."""

@@ -133,3 +133,17 @@ def test_what_the_master_loaded_is_frozen_before_gunicorn_forks():
     )
     assert frozen > 100_000
     assert tracked < frozen / 10
+
+
+def test_routing_and_linking_a_public_page_leave_the_admins_urls_unloaded():
+    """An anonymous page view is routed by cms.public_urls (tests/test_public_urls.py): the admin's URLs, about forty
+    modules, stay unloaded until a request needs them."""
+    loaded = _probe(
+        "import json, sys, cms.wsgi\n"
+        "from django.urls import resolve, reverse\n"
+        "resolve('/xwzx/', urlconf='cms.public_urls')\n"
+        "[reverse(name, urlconf='cms.public_urls') for name in ('search', 'toggle_large_text', 'wagtailcore_login')]\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    assert "cms.public_urls" in loaded
+    assert "wagtail.admin.urls" not in loaded

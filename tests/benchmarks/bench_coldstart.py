@@ -3,17 +3,18 @@
     DJANGO_SETTINGS_MODULE=cms.settings.test .venv/bin/python tests/benchmarks/bench_coldstart.py [--rounds 5] \\
         [--database-url postgres://postgres@127.0.0.1:5432/NAME] [--baseline /path/to/another/checkout ...] \\
         [--reference /path/to/bakerydemo --reference-app bakerydemo.wsgi:application \\
-         --reference-settings bakerydemo.settings.dev]
+         --reference-settings bakerydemo.settings.dev [--reference-database-url postgres://...]]
 
 Every server runs with 2 workers and the options of deploy/systemd/cms-gunicorn.service (--preload among them): the
-portal of this checkout with its production settings; with --baseline (repeatable) the portal of another checkout
-(a git worktree of an older commit) on the same database, to measure a change; with --reference a project with its
-own virtualenv (DIR/.venv) and settings, as it is shipped (bakerydemo). One start of each, not counted, comes
-first, so that the counted ones find their files in the system's page cache as a restart does; then rounds
-alternate between them. Each start begins with an empty page cache of the portal (its private redis-server is
-flushed), so the first answer is rendered, not copied. Without --database-url a throw-away PostgreSQL database is
-seeded with the demo (about two minutes) and dropped at the end. Prints every start, the CPU time gunicorn's
-processes spent until its first 200, the medians and the machine's load. Nothing is asserted.
+portal of this checkout with its production settings; with --baseline (repeatable) the portal of another checkout (a
+git worktree of an older commit) on the same database, to measure a change; with --reference a project with its own
+virtualenv (DIR/.venv) and settings, as it is shipped (bakerydemo: SQLite), and with --reference-database-url also
+on a PostgreSQL database it was loaded into, the portal's database and driver. One start of each, not counted, comes
+first, so that the counted ones find their files in the system's page cache as a restart does; then rounds alternate
+between them. Each start begins with an empty page cache of the portal (its private redis-server is flushed), so the
+first answer is rendered, not copied. Without --database-url a throw-away PostgreSQL database is seeded with the
+demo (about two minutes) and dropped at the end. Prints every start, the CPU time gunicorn's processes spent until
+its first 200, the medians and the machine's load. Nothing is asserted.
 """
 
 import argparse
@@ -33,13 +34,17 @@ if str(BASE_DIR) not in sys.path:
 from tests.benchmarks import http_support as hs  # noqa: E402
 
 
-def reference_server(args, workdir):
+def reference_server(args, workdir, database_url=None):
     directory = Path(args.reference).resolve()
     # Only the basics of this shell: the reference's settings read DATABASE_URL and the like for themselves.
     env = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR")}
     env["DJANGO_SETTINGS_MODULE"] = args.reference_settings
+    name = "参照站"
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        name = "参照站（PostgreSQL）"
     gunicorn = directory / ".venv" / "bin" / "gunicorn"
-    return hs.Gunicorn("参照站", args.reference_app, env, workdir, cwd=directory, gunicorn=gunicorn)
+    return hs.Gunicorn(name, args.reference_app, env, workdir, cwd=directory, gunicorn=gunicorn)
 
 
 def main():
@@ -49,6 +54,10 @@ def main():
     parser.add_argument("--reference", help="the reference project's directory, with its virtualenv in .venv")
     parser.add_argument("--reference-app", default="bakerydemo.wsgi:application")
     parser.add_argument("--reference-settings", default="bakerydemo.settings.dev")
+    parser.add_argument(
+        "--reference-database-url",
+        help="the reference loaded into PostgreSQL: started a second time with DATABASE_URL set, as the portal runs",
+    )
     parser.add_argument(
         "--baseline", action="append", default=[], help="another checkout of the portal (git worktree) to compare"
     )
@@ -71,6 +80,8 @@ def main():
             servers.append(hs.Gunicorn(f"门户（{baseline.name}）", "cms.wsgi", env, workdir, cwd=baseline.resolve()))
         if args.reference:
             servers.append(reference_server(args, workdir))
+            if args.reference_database_url:
+                servers.append(reference_server(args, workdir, args.reference_database_url))
         for server in servers:
             server.start()
             server.stop()

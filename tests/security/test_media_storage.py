@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_PACKAGES = ("cms", "site_pages", "disclosure", "newmedia", "workflows")
 # Modules that may name MEDIA_ROOT: the settings, the development server's media URL (DEBUG only) and the
 # backup, which copies the directory only when the default storage is one (cms.mediastorage.is_local).
-MEDIA_ROOT_READERS = {"cms/urls.py", "cms/security/storage_roots.py", "cms/security/backup.py"}
+MEDIA_ROOT_READERS = {"cms/public_urls.py", "cms/security/storage_roots.py", "cms/security/backup.py"}
 # path() calls that handle a storage without one: retention falls back to the name, the export's static files
 # are never in the media storage and fall back to the finders.
 PATH_CALLERS = {"cms/security/retention.py", "site_pages/mirror/export.py"}

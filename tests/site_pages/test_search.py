@@ -127,15 +127,22 @@ def test_loading_the_site_does_not_build_jiebas_dictionary():
 def test_under_preload_the_dictionary_is_built_after_the_first_answer_and_inherited_by_later_workers():
     """cms.wsgi under gunicorn --preload: the first answer does not wait for the dictionary nor share the interpreter
     with its build; the first worker builds it by itself once an answer is finished (request_finished, which Django
-    sends when gunicorn closes a response), the master right after that fork, and a worker forked later starts with
-    it."""
+    sends when gunicorn closes a response), the master right after that fork in a thread at the lowest priority
+    (its own stays), and a worker forked later starts with it: the fork waits for that build."""
     script = """
 import os, threading, time
 import cms.wsgi, jieba
 from django.core.signals import request_finished
 from site_pages import segmentation
-built = lambda: segmentation.tokenizer.cache_info().currsize == 1
+build, niceness = segmentation.tokenizer, []
+built = lambda: build.cache_info().currsize == 1
 assert not built() and not jieba.dt.initialized, "built before the first fork"
+
+def niced_build():
+    niceness.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    return build()
+
+segmentation.tokenizer = niced_build
 
 def child(first):
     pid = os.fork()
@@ -152,16 +159,16 @@ def child(first):
         os._exit(0 if built() and jieba.dt.initialized and "安岳县" in jieba.dt.FREQ and builds <= 1 else 1)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
+own = os.getpriority(os.PRIO_PROCESS, 0)
 first = child(first=True)
-master = built()
 later = child(first=False)
-print(first, master, later)
+print(first, built(), later, niceness == [19], os.getpriority(os.PRIO_PROCESS, 0) == own)
 """
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test"}
     result = subprocess.run(  # noqa: S603 - this interpreter with a fixed script
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=300
     )
-    assert result.stdout.split() == ["0", "True", "0"], result.stderr[-2000:]
+    assert result.stdout.split() == ["0", "True", "0", "True", "True"], result.stderr[-2000:]
 
 
 def test_the_portals_own_words_are_in_the_dictionary_from_the_first_segmentation():
