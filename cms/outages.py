@@ -5,6 +5,7 @@
   "strict" alias, which raises ``CACHE_ERRORS``, and falls back to the database itself.
 - A database outage answers 503 with Retry-After and the 系统繁忙 page (site_pages.views.server_error).
 - ``OncePerInterval`` turns a flood of identical outage errors into one log line per interval.
+- ``Pause``: after Redis failed, a process leaves it alone for a few seconds (the page cache, search counts).
 """
 
 import logging
@@ -51,6 +52,24 @@ def _cache_errors():
 
 
 CACHE_ERRORS = _cache_errors()
+
+
+class Pause:
+    """After an error from a service, this process does without it for ``seconds`` instead of asking it again:
+    a hung Redis would otherwise cost every request its timeouts."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.until = 0.0
+
+    def active(self):
+        return time.monotonic() < self.until
+
+    def start(self):
+        self.until = time.monotonic() + self.seconds
+
+    def end(self):
+        self.until = 0.0
 
 
 def database_unavailable(exc):

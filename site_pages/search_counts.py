@@ -36,7 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import ResponseError
 
-from cms.outages import CACHE_ERRORS
+from cms.outages import CACHE_ERRORS, Pause
 
 from .models.search_stats import SearchQueryStat, normalise_query, week_of
 
@@ -50,14 +50,11 @@ ABANDONED_AFTER = 300
 # After a Redis error, counts go to the database for this many seconds without asking Redis again: a hung Redis
 # would otherwise cost every search its timeout.
 OUTAGE_PAUSE = 5.0
+outage_pause = Pause(OUTAGE_PAUSE)
 FOUND, ZERO = "1", "0"
 # A hit's count waits at most about this long in the process (while hits come), and at most this many queries.
 PUSH_AFTER = 1.0
 PUSH_AT = 500
-
-
-class _Outage:
-    until = 0.0
 
 
 def _redis():
@@ -88,7 +85,7 @@ def _to_database(fields):
 def _send(fields):
     """Adds ``fields`` ({field: searches}) to the pending hash in one round trip; the database takes them where
     Redis is not the cache or fails."""
-    redis = None if time.monotonic() < _Outage.until else _redis()
+    redis = None if outage_pause.active() else _redis()
     if redis is not None:
         cache, client = redis
         try:
@@ -98,7 +95,7 @@ def _send(fields):
             pipeline.execute()
             return
         except CACHE_ERRORS:
-            _Outage.until = time.monotonic() + OUTAGE_PAUSE
+            outage_pause.start()
             logger.warning("搜索统计无法计入 Redis，%s 秒内直接写入数据库", OUTAGE_PAUSE, exc_info=True)
     _to_database(fields)
 

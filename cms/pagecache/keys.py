@@ -13,6 +13,8 @@ from urllib.parse import parse_qsl, urlencode
 from django.conf import settings
 from django.core.cache import caches
 
+from cms.outages import Pause
+
 from .watch import GenerationWatch
 
 GENERATION_KEY = "pagecache:generation"
@@ -22,6 +24,7 @@ ENTRY_FORMAT = 2
 # After the cache was found down, this process serves uncached for this many seconds without asking it again:
 # a hung Redis would otherwise cost every request its timeouts.
 OUTAGE_PAUSE = 5.0
+outage_pause = Pause(OUTAGE_PAUSE)
 generation_watch = GenerationWatch(GENERATION_KEY, OUTAGE_PAUSE)
 
 
@@ -62,16 +65,12 @@ def read_generation(cache):
     return cache.get(GENERATION_KEY) if generation is None else generation
 
 
-class _Outage:
-    until = 0.0
-
-
 def cache_paused():
-    return time.monotonic() < _Outage.until
+    return outage_pause.active()
 
 
 def pause_after_outage():
-    _Outage.until = time.monotonic() + OUTAGE_PAUSE
+    outage_pause.start()
 
 
 def page_cache():

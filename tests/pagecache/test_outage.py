@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def short_pause(monkeypatch):
-    monkeypatch.setattr(keys, "OUTAGE_PAUSE", 0.5)
+    monkeypatch.setattr(keys.outage_pause, "seconds", 0.5)
     yield
-    keys._Outage.until = 0.0
+    keys.outage_pause.end()
 
 
 def test_pages_are_served_uncached_while_redis_is_down_and_cached_again_after(  # noqa: F811
@@ -57,7 +57,7 @@ def test_pages_are_served_uncached_while_redis_is_down_and_cached_again_after(  
     assert "停机期间发布的信息" in client.get(portal["a"].url).content.decode()
 
     on_redis.start()
-    time.sleep(keys.OUTAGE_PAUSE)
+    time.sleep(keys.outage_pause.seconds)
     assert warm(client, portal["a"].url).get(HEADER) == "miss"
     back = client.get(portal["a"].url)
     assert back.get(HEADER) == "hit" and "停机期间发布的信息" in back.content.decode()

@@ -253,3 +253,17 @@ def test_a_worker_reconnects_after_the_database_cut_its_connection():
     line = next(line for line in result.stdout.splitlines() if line.startswith("PROBE"))
     pids = json.loads(line.removeprefix("PROBE"))
     assert isinstance(pids["second"], int) and pids["second"] != pids["first"], pids
+
+
+def test_a_pause_leaves_the_service_alone_for_its_seconds_then_ends():
+    from cms.outages import Pause
+
+    pause = Pause(0.2)
+    assert not pause.active()
+    pause.start()
+    assert pause.active()
+    time.sleep(0.25)
+    assert not pause.active()
+    pause.start()
+    pause.end()
+    assert not pause.active()
