@@ -4,7 +4,8 @@
 renditions and the new-media accounts' files, into a bucket through django-storages (cms.s3storage).
 Nothing is public in the bucket: documents are served by Wagtail's serve view after site_pages.document_access
 has allowed the download, and image renditions by `serve_rendition` below, under the same /media/images/
-addresses nginx serves from disk in the default mode. Code that reads media therefore uses the storage API
+addresses nginx serves from disk in the default mode. The private files go to the same bucket under private/
+(private_storage). Code that reads media therefore uses the storage API
 (open, exists, save, delete, url) and never a local path; `is_local` tells the few places that handle a
 whole directory (backups) whether there is one.
 """
@@ -13,6 +14,7 @@ import mimetypes
 import posixpath
 from importlib.util import find_spec
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.http import FileResponse, Http404
@@ -22,6 +24,8 @@ FILESYSTEM = "filesystem"
 S3 = "s3"
 S3_BACKEND = "cms.s3storage.PrivateS3Storage"
 RENDITIONS = "images/"
+# Under the bucket's location: the private files' keys (private_storage).
+PRIVATE_PREFIX = "private"
 # How long browsers and nginx keep a rendition: its name changes with the image's focal point or file.
 RENDITION_MAX_AGE = 86400
 
@@ -91,6 +95,23 @@ def default_storage_config(environ):
             "max_memory_size": 2 * 1024 * 1024,
         },
     }
+
+
+def private_storage(location, folder):
+    """The storage of files no visitor may reach (reply documents, letters' attachments, inspection evidence).
+
+    On disk the directory `location`, outside MEDIA_ROOT. With MEDIA_STORAGE=s3 the media bucket under the key
+    prefix private/`folder`: every application server then reads the same files without a shared directory, and
+    no public address reads that prefix (serve_rendition reads images/ only, documents are served by their record;
+    these files only by the admin views that check access to their letter, request or case)."""
+    default = settings.STORAGES["default"]
+    if default["BACKEND"] != S3_BACKEND:
+        return FileSystemStorage(location=location, base_url=None)
+    from cms.s3storage import PrivateS3Storage
+
+    options = default["OPTIONS"]
+    prefix = "/".join(part for part in (options.get("location", ""), PRIVATE_PREFIX, folder) if part)
+    return PrivateS3Storage(**{**options, "location": prefix})
 
 
 def is_local(storage):

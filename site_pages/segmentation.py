@@ -14,6 +14,7 @@ import os
 import re
 import threading
 import unicodedata
+from contextlib import suppress
 from functools import cache, lru_cache
 
 # Local and domain terms jieba's dictionary lacks; otherwise 安岳 splits into 安 / 岳.
@@ -75,7 +76,9 @@ def _build_in_master():
 
 def _build_niced():
     # Linux gives each thread its own nice value; this thread ends with the build, the master keeps its own.
-    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+    # Elsewhere the call fails and the build runs at the master's priority.
+    with suppress(OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     tokenizer()
     # Kept out of the garbage collector's walks like the rest of the master (cms/wsgi.py, gc.freeze).
     gc.freeze()

@@ -4,12 +4,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from cms import mediastorage
 
 from .scoring_models import AccountabilityCategory
 
@@ -20,7 +21,7 @@ FIRST_YEAR = 2000
 def private_storage():
     """Evidence (criticism letters, screenshots) is internal, so it stays beside the other private files."""
     root = getattr(settings, "DISCLOSURE_REQUEST_FILES_ROOT", settings.BASE_DIR / "var" / "private")
-    return FileSystemStorage(location=Path(root) / "inspection", base_url=None)
+    return mediastorage.private_storage(Path(root) / "inspection", "inspection")
 
 
 def validate_evidence(upload):

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MinValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
+from cms import mediastorage
 from disclosure.statutory import WithholdingReason
 from site_pages.fields import EditorRichTextField
 from site_pages.models.base import PortalPage
@@ -49,7 +49,7 @@ def private_storage():
     They are served only through the admin view that checks access to the request.
     """
     location = getattr(settings, "DISCLOSURE_REQUEST_FILES_ROOT", settings.BASE_DIR / "var" / "private")
-    return FileSystemStorage(location=location, base_url=None)
+    return mediastorage.private_storage(location, "")
 
 
 def hash_secret(secret):

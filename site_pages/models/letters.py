@@ -6,13 +6,14 @@ letter and each view is audited; the public sees a published letter with its rep
 """
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
+
+from cms import mediastorage
 
 from ..fields import EditorRichTextField
 from .base import PortalPage, column_takes
@@ -21,7 +22,7 @@ from .base import PortalPage, column_takes
 def private_storage():
     """Attachments carry the writer's documents and photos, so they never live under the public MEDIA_ROOT."""
     location = getattr(settings, "LETTER_FILES_ROOT", settings.BASE_DIR / "var" / "private" / "letters")
-    return FileSystemStorage(location=location, base_url=None)
+    return mediastorage.private_storage(location, "letters")
 
 
 class LetterType(models.TextChoices):

@@ -2,12 +2,15 @@
 
 import io
 import runpy
+from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
+from django.db.models import FileField
 from django.test import Client
 from django.urls import reverse
 from wagtail.documents import get_document_model
@@ -146,3 +149,57 @@ def test_documents_and_renditions_live_in_the_private_bucket_and_the_site_serves
     assert (
         b"".join(response.streaming_content) == bucket.get_object(Bucket=BUCKET, Key=rendition.file.name)["Body"].read()
     )
+
+
+def private_file_fields():
+    """Every model's file field with a storage of its own (a callable giving another than the media storage; Wagtail's
+    renditions take theirs by a callable that gives the media storage): the private files."""
+    return [
+        (model, field)
+        for model in apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, FileField)
+        and callable(getattr(field, "_storage_callable", None))
+        and field._storage_callable() is not default_storage
+    ]
+
+
+@pytest.mark.django_db
+def test_private_files_live_in_the_bucket_under_private_and_no_public_address_reads_them(bucket):
+    from cms.s3storage import PrivateS3Storage
+
+    fields = private_file_fields()
+    assert len(fields) >= 3, "letters' attachments, reply documents and inspection evidence"
+    visitor = Client()
+    for model, field in fields:
+        storage = field._storage_callable()
+        assert isinstance(storage, PrivateS3Storage), field
+        assert storage.location.split("/")[0] == "private", field
+        name = storage.save(f"{model._meta.model_name}/来信附件.pdf", ContentFile(PDF))
+        key = f"{storage.location}/{name}"
+        assert key in _keys(bucket) and _private(bucket, key)
+        with storage.open(name) as handle:
+            assert handle.read() == PDF
+        for address in (f"/media/{key}", f"/media/images/../{key}", f"/media/images/%2E%2E/{key}", f"/{key}"):
+            assert visitor.get(address).status_code == 404, address
+
+
+def test_private_keys_follow_the_buckets_location(settings, production_storages):
+    from cms.mediastorage import private_storage
+
+    default = production_storages["default"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**default, "OPTIONS": {**default["OPTIONS"], "location": "anyue"}},
+    }
+    assert private_storage("/unused", "letters").location == "anyue/private/letters"
+    assert private_storage("/unused", "").location == "anyue/private"
+
+
+def test_on_disk_private_files_stay_in_their_directories(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
+    settings.LETTER_FILES_ROOT = tmp_path / "letters"
+    for _model, field in private_file_fields():
+        storage = field._storage_callable()
+        assert isinstance(storage, FileSystemStorage)
+        assert not Path(storage.location).resolve().is_relative_to(Path(settings.MEDIA_ROOT).resolve())
