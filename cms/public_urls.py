@@ -2,7 +2,7 @@
 
 Routing and reverse() read a whole URLconf on first use, so a public page under the full one (cms.urls) loaded the
 admin's URLs too, in every worker's first request (issue 17 §2, cold start). PublicUrlconfMiddleware routes an
-anonymous request outside /admin/ by this one; cms.urls is these patterns with the admin's put among them.
+anonymous GET or HEAD outside /admin/ by this one; cms.urls is these patterns with the admin's put among them.
 """
 
 from django.conf import settings
@@ -16,6 +16,7 @@ from site_pages import serving as site_serving
 from site_pages import views as site_views
 
 ADMIN_PREFIX = "/admin/"
+SAFE_METHODS = ("GET", "HEAD")
 
 # The admin's login with lockout and two-factor steps; before Wagtail's own (cms.urls) so that it wins.
 logins = [
@@ -55,14 +56,19 @@ handler500 = "site_pages.views.server_error"
 
 
 class PublicUrlconfMiddleware:
-    """Routes an anonymous request outside /admin/ by this URLconf (after AuthenticationMiddleware).
+    """Routes an anonymous GET or HEAD outside /admin/ by this URLconf (after AuthenticationMiddleware).
 
-    A signed-in user's pages may link into the admin, and /admin/ itself needs it: those keep ROOT_URLCONF."""
+    Those are the page views. A signed-in user's pages link into the admin and /admin/ is the admin; a form sent by
+    a visitor (a letter, a report, a request) tells the offices by links into the admin: they keep ROOT_URLCONF."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.path_info.startswith(ADMIN_PREFIX) and not request.user.is_authenticated:
+        if (
+            request.method in SAFE_METHODS
+            and not request.path_info.startswith(ADMIN_PREFIX)
+            and not request.user.is_authenticated
+        ):
             request.urlconf = __name__
         return self.get_response(request)

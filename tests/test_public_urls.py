@@ -46,8 +46,8 @@ def test_the_full_urlconf_keeps_the_portals_login_before_wagtails():
     assert resolve("/admin/login/", urlconf="cms.urls").func.view_class is security_login.LoginView
 
 
-def _urlconf_for(path, user):
-    request = RequestFactory().get(path)
+def _urlconf_for(path, user, method="get"):
+    request = getattr(RequestFactory(), method)(path)
     request.user = user
     seen = {}
 
@@ -63,9 +63,19 @@ def test_an_anonymous_request_outside_the_admin_is_routed_by_the_public_urlconf(
     assert _urlconf_for(path, AnonymousUser()) == "cms.public_urls"
 
 
+def test_an_anonymous_head_request_is_routed_by_the_public_urlconf():
+    assert _urlconf_for("/xwzx/", AnonymousUser(), "head") == "cms.public_urls"
+
+
 @pytest.mark.parametrize("path", ["/admin/", "/admin/login/", "/admin/pages/3/edit/"])
 def test_the_admin_is_routed_by_the_full_urlconf(path):
     assert _urlconf_for(path, AnonymousUser()) is None
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete", "options"])
+def test_a_form_a_visitor_sends_is_routed_by_the_full_urlconf(method):
+    """A letter, a report or a request tells the offices by links into the admin (reversed on commit)."""
+    assert _urlconf_for("/hdjl/xzxx/", AnonymousUser(), method) is None
 
 
 @pytest.mark.django_db
