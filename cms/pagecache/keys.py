@@ -65,14 +65,6 @@ def read_generation(cache):
     return cache.get(GENERATION_KEY) if generation is None else generation
 
 
-def cache_paused():
-    return outage_pause.active()
-
-
-def pause_after_outage():
-    outage_pause.start()
-
-
 def page_cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
@@ -88,7 +80,7 @@ def start_generation(cache):
     fresh = _fresh_generation()
     added = cache.add(GENERATION_KEY, fresh, timeout=None)
     if added is None:  # a cache that ignores its errors answers None: down
-        pause_after_outage()
+        outage_pause.start()
         return None
     return fresh if added else cache.get(GENERATION_KEY)
 

@@ -32,7 +32,7 @@ from django.utils.module_loading import import_string
 
 from .keys import (
     GENERATION_KEY,
-    cache_paused,
+    outage_pause,
     page_cache,
     read_generation,
     remember_generation,
@@ -110,7 +110,7 @@ def lookup(request):
 
 def lookup_environ(environ, request=None):
     """``lookup`` for the request of a WSGI ``environ``; without ``request`` none is built for a hit."""
-    if not settings.PAGE_CACHE_ENABLED or cache_paused():
+    if not settings.PAGE_CACHE_ENABLED or outage_pause.active():
         return None
     key = request_key(environ, request)
     if key is None:
