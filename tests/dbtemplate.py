@@ -16,6 +16,7 @@ those files into its own folders (``use_demo_database``), and the migrated one b
 import fcntl
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +29,8 @@ from django.core.cache import caches
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "var" / "test-template.lock"
+# One lock per template: a worker copying the migrated one does not wait for another seeding the demo.
+LOCKS = ROOT / "var"
 # Our migrations and the test-only app; third-party migrations change only with pyproject.toml.
 SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "tests/testapp"]
 # What the demo is made of: all of our code, its data files and its templates.
@@ -61,9 +63,9 @@ def demo_fingerprint():
 
 
 @contextmanager
-def _locked():
-    LOCK.parent.mkdir(parents=True, exist_ok=True)
-    with LOCK.open("w") as handle:
+def _locked(template):
+    LOCKS.mkdir(parents=True, exist_ok=True)
+    with (LOCKS / f"template-{template}.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
@@ -90,22 +92,28 @@ def _sqlite_template(key):
     return ROOT / "var" / f"test-template-{key}.sqlite3"
 
 
-def _sqlite_build(template, stale_pattern, start, fill):
-    """Under the lock: unless ``template`` exists, the stale ones dropped, a partial file started and filled."""
+# The migrated templates' files (a partial build's too), not the demo's: each kind is built under its own lock.
+SQLITE_STALE_PATTERN = "test-template-" + "[0-9a-f]" * 12 + ".*"
+
+
+def _sqlite_build(template, stale_pattern, fill, source=None):
+    """Under the lock: unless ``template`` exists, the stale ones dropped, a partial file (a copy of ``source``, or
+    new) filled and renamed."""
     if template.exists():
         return
     for stale in template.parent.glob(stale_pattern):
         stale.unlink()
     partial = template.with_suffix(".partial")
-    start(partial)
+    if source:
+        shutil.copyfile(source, partial)
     fill(f"sqlite:///{partial}")
     partial.rename(template)
 
 
 def _sqlite(test_name, key):
     template = _sqlite_template(key)
-    with _locked():
-        _sqlite_build(template, "test-template-*", lambda partial: partial.unlink(missing_ok=True), _migrate)
+    with _locked("migrated"):
+        _sqlite_build(template, SQLITE_STALE_PATTERN, _migrate)
         Path(test_name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, test_name)
 
@@ -127,14 +135,20 @@ def _postgres_url(name):
     return f"postgres://{auth}{base.get('HOST') or '127.0.0.1'}:{base.get('PORT') or 5432}/{name}"
 
 
-def _postgres_build(cursor, template, stale_prefix, source, fill):
-    """Under the lock: unless ``template`` exists, the stale ones dropped (a partial one of a failed build among
-    them), a partial database created from ``source`` (SQL) and filled, then renamed."""
+def postgres_stale_pattern(prefix):
+    """The migrated templates' names (a partial build's too), not the demo's: each kind is built under its own lock."""
+    return f"^{re.escape(prefix)}[0-9a-f]{{12}}(_partial)?$"
+
+
+def _postgres_build(cursor, template, stale_pattern, source, fill):
+    """Under the lock: unless ``template`` exists, the stale ones (names matching the regular expression
+    ``stale_pattern``, a partial one of a failed build among them) dropped, a partial database created from
+    ``source`` (SQL) and filled, then renamed."""
     quote = connection.ops.quote_name
     cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
     if cursor.fetchone() is not None:
         return
-    cursor.execute("SELECT datname FROM pg_database WHERE starts_with(datname, %s)", [stale_prefix])
+    cursor.execute("SELECT datname FROM pg_database WHERE datname ~ %s", [stale_pattern])
     for (stale,) in cursor.fetchall():
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(stale)} WITH (FORCE)")
     partial = f"{template}_partial"
@@ -147,8 +161,10 @@ def _postgres(test_name, key):
     prefix = _postgres_prefix()
     template = prefix + key
     quote = connection.ops.quote_name
-    with _locked(), connection._nodb_cursor() as cursor:
-        _postgres_build(cursor, template, prefix, "ENCODING 'UTF8' TEMPLATE template0", _migrate)
+    with _locked("migrated"), connection._nodb_cursor() as cursor:
+        _postgres_build(
+            cursor, template, postgres_stale_pattern(prefix), "ENCODING 'UTF8' TEMPLATE template0", _migrate
+        )
         cursor.execute(f"DROP DATABASE IF EXISTS {quote(test_name)} WITH (FORCE)")
         cursor.execute(f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(template)}")
 
@@ -179,16 +195,16 @@ def _demo_database(key):
             shutil.rmtree(stale)
         _manage(database_url, "seed_demo", files_root=files)
 
-    with _locked():
+    with _locked("demo"):
         if connection.vendor == "sqlite":
             template = _sqlite_template(f"demo-{key}")
             migrated = _sqlite_template(fingerprint())
-            _sqlite_build(template, "test-template-demo-*", lambda partial: shutil.copyfile(migrated, partial), seed)
+            _sqlite_build(template, "test-template-demo-*", seed, source=migrated)
             return str(template)
         prefix = f"{_postgres_prefix()}demo_"
         migrated = connection.ops.quote_name(_postgres_prefix() + fingerprint())
         with connection._nodb_cursor() as cursor:
-            _postgres_build(cursor, prefix + key, prefix, f"TEMPLATE {migrated}", seed)
+            _postgres_build(cursor, prefix + key, f"^{re.escape(prefix)}", f"TEMPLATE {migrated}", seed)
         return prefix + key
 
 

@@ -1,5 +1,8 @@
 """The test templates are rebuilt exactly when what they are made of changes (tests/dbtemplate.py)."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from tests import dbtemplate
@@ -65,3 +68,25 @@ def test_pinned_dependencies_change_both(project):
     (project / "pyproject.toml").write_text('[project]\ndependencies = ["wagtail==8.0.1"]\n')
     after = fingerprints()
     assert after[0] != before[0] and after[1] != before[1]
+
+
+def test_a_new_migrated_template_drops_the_old_ones_and_leaves_the_demo_to_its_own_lock(tmp_path):
+    old, partial = tmp_path / "test-template-0123456789ab.sqlite3", tmp_path / "test-template-fedcba987654.partial"
+    demo = tmp_path / "test-template-demo-0123456789ab.sqlite3"
+    for path in (old, partial, demo):
+        path.write_bytes(b"")
+    new = tmp_path / "test-template-aaaaaaaaaaaa.sqlite3"
+    dbtemplate._sqlite_build(
+        new, dbtemplate.SQLITE_STALE_PATTERN, lambda url: Path(url.removeprefix("sqlite:///")).write_text("x")
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([new.name, demo.name])
+    assert new.read_text() == "x"
+
+    pattern = re.compile(dbtemplate.postgres_stale_pattern("test_cms.ci_tpl_"))
+    assert pattern.match("test_cms.ci_tpl_0123456789ab") and pattern.match("test_cms.ci_tpl_0123456789ab_partial")
+    for name in (
+        "test_cms.ci_tpl_demo_0123456789ab",
+        "test_cmsxci_tpl_0123456789ab",
+        "test_cms.ci_tpl_0123456789ab_gw0",
+    ):
+        assert not pattern.match(name), name

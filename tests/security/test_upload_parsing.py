@@ -224,6 +224,8 @@ def test_every_accepted_extension_has_samples():
     assert accepted <= set(samples.CLEAN), accepted - set(samples.CLEAN)
 
 
+# The verdict comes from parsing the file, before anything is stored: the SQLite run covers it.
+@pytest.mark.one_database
 @pytest.mark.parametrize(("uploader", "extension"), list(cases()))
 def test_hostile_files_are_refused_in_chinese_and_clean_ones_pass(admin_client, uploader, extension):
     for label, content, expected in samples.hostile(extension):
@@ -236,6 +238,7 @@ def test_hostile_files_are_refused_in_chinese_and_clean_ones_pass(admin_client, 
     assert saved, errors
 
 
+@pytest.mark.one_database
 @pytest.mark.parametrize("extension", ["docm", "xlsm", "pptm", "dotm"])
 @pytest.mark.parametrize("uploader", [upload_document, upload_documents_multiple, upload_reply])
 def test_macro_enabled_office_extensions_are_refused(admin_client, uploader, extension):
