@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test.utils import setup_databases, teardown_databases
 
-from tests import dbtemplate
+from tests import dbtemplate, scheduling
 from tests.factories import UnitFactory, log_in, make_column, make_home, member
 
 
@@ -23,6 +23,11 @@ def _database_use(item):
     if {"transactional_db", "live_server"} & set(fixtures) or (marker and marker.kwargs.get("transaction")):
         return 2
     return 1 if marker or "db" in fixtures else 0
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: a run with -p no:xdist does not know it
+def pytest_xdist_make_scheduler(config, log):
+    return scheduling.make_scheduler(config, log)
 
 
 def pytest_configure(config):
@@ -51,6 +56,12 @@ def _check_demo_modules(items):
             raise pytest.UsageError(f"{name}: every database test must use demo_county, not {strays}")
 
 
+# Run order by kind (see _database_use): pytest-django's is in the database, transactional, none. Tests without the
+# database move before the transactional ones, so that the run ends with those (the browser tests), which
+# tests/scheduling.py hands out one at a time.
+KIND_ORDER = {1: 0, 0: 1, 2: 2}
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Tests marked slow start first, so that a parallel run does not end waiting for one of them.
@@ -64,16 +75,13 @@ def pytest_collection_modifyitems(items):
         for item in items:
             if item.get_closest_marker("one_database"):
                 item.add_marker(pytest.mark.skip(reason="does not depend on the database: the SQLite run covers it"))
-    first_of_kind = {}
-    for index, item in enumerate(items):
-        first_of_kind.setdefault(_database_use(item), index)
 
     def key(pair):
         index, item = pair
-        if item.get_closest_marker("slow") is None:
-            return (index, 1)
-        kind = _database_use(item)
-        return (-1 if kind == 0 else first_of_kind[kind], 0)
+        kind, slow = _database_use(item), item.get_closest_marker("slow") is not None
+        if slow and kind == 0:
+            return (0, 0, index)
+        return (1 + KIND_ORDER[kind], 0 if slow else 1, index)
 
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
