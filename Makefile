@@ -14,7 +14,7 @@ WORKERS ?= $(shell $(PYTHON) -c "import os; print(len(getattr(os, 'sched_getaffi
 # per worker instead of 4.7 s).
 PYTEST := env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $(WORKERS) --durations=30
 
-.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-http benchmark-faults benchmark-pages-large benchmark-corpus clean
+.PHONY: install port-free run serve migrate seed test test-fast system-deps e2e-deps lint security-check messages benchmark benchmark-http benchmark-faults benchmark-pages-large benchmark-search benchmark-corpus clean
 
 install: $(STAMP)
 
@@ -94,6 +94,12 @@ benchmark: install
 # Every public page type on a portal grown to 2,000 columns, 200,000 articles and 100,000 items (PostgreSQL).
 benchmark-pages-large: install
 	BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_pages.py --large
+
+# The ranked search with 1,000 and with 100,000 indexed articles, on SQLite and on PostgreSQL.
+benchmark-search: install
+	mkdir -p var/test-main
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_search.py
+	BENCH_POSTGRES_URL=postgres://postgres@127.0.0.1:5432 DJANGO_SETTINGS_MODULE=cms.settings.test $(PY) tests/benchmarks/bench_search.py
 
 # HTTP load against a bare Wagtail site, publishing under load, PostgreSQL and Redis faults (docs/deployment.md,
 # "Benchmarks"). benchmark-http needs PostgreSQL on 127.0.0.1:5432; benchmark-faults starts its own servers.

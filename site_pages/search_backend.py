@@ -59,11 +59,25 @@ class SegmentingBackendMixin:
         return super().autocomplete(text, model_or_queryset, **kwargs)
 
 
+def _ranking(inner):
+    """Class attributes giving Wagtail's database backends their leaner ranked queries (site_pages.search_sqlite,
+    site_pages.search_postgres); another backend (a search engine) keeps its own compiler."""
+    compiler = inner.query_compiler_class
+    # Imported here: each module reads the index models of its own database, which exist there alone.
+    if compiler.__name__ == "SQLiteSearchQueryCompiler":
+        from .search_sqlite import OnePassRankingMixin as mixin
+    elif compiler.__name__ == "PostgresSearchQueryCompiler":
+        from .search_postgres import SlimRowsMixin as mixin
+    else:
+        return {}
+    return {"query_compiler_class": type(f"{mixin.__name__}{compiler.__name__}", (mixin, compiler), {})}
+
+
 def SearchBackend(params):  # noqa: N802 - Wagtail looks the factory up by this name
     params = dict(params)
     inner_path = params.pop("INNER", "wagtail.search.backends.database")
     inner = import_backend(inner_path)(params)
-    wrapped = type(f"Segmenting{type(inner).__name__}", (SegmentingBackendMixin, type(inner)), {})
+    wrapped = type(f"Segmenting{type(inner).__name__}", (SegmentingBackendMixin, type(inner)), _ranking(inner))
     instance = wrapped.__new__(wrapped)
     instance.__dict__.update(inner.__dict__)
     return instance
