@@ -10,8 +10,12 @@ is stored in the shared cache once per generation and never changed, so while th
 request anyway) is the same, this process's copy is the shared one, and a page that shows eight listings
 makes no round trip for them. Unpickled on each read, like a value from Redis: no request sees objects another
 request used. The copies expire as the shared cache's do and are dropped when the generation changes.
+
+A shared value this code cannot unpickle (written by an older release's workers during an upgrade) counts as
+missing: it is computed again and written over, instead of failing the page.
 """
 
+import logging
 import pickle
 import time
 
@@ -22,6 +26,8 @@ from django.db.models import Q
 from cms.pagecache.keys import current_generation
 from cms.pagecache.local import BoundedCopies
 from cms.pagecache.purge import request_purge
+
+logger = logging.getLogger(__name__)
 
 # Long enough to matter under load, short enough that a change made behind the signals' back heals by itself.
 TIMEOUT = 3600
@@ -74,7 +80,7 @@ def cached(name, compute, *parts, keep=None):
     pickled = local_values.get(key, generation)
     if pickled is not None:
         return pickle.loads(pickled)  # noqa: S301 - written by this process just above
-    value = cache.get(key)
+    value = _shared(key)
     if value is None:
         value = compute()
         if value is None or (keep is not None and not keep(value)):
@@ -82,6 +88,22 @@ def cached(name, compute, *parts, keep=None):
         cache.set(key, value, TIMEOUT)
     local_values.put(key, generation, pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
+
+
+# What unpickling a value raises when the code that wrote it differs from this process's: its class moved or was
+# renamed (module or attribute missing) or takes other arguments. Seen during an upgrade, while the old workers
+# still write and the new ones read, and after it until the generation changes.
+UNREADABLE = (pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, EOFError)
+
+
+def _shared(key):
+    """The shared cache's value, or None where it has none or one this code cannot read (computed again and
+    written over)."""
+    try:
+        return cache.get(key)
+    except UNREADABLE:
+        logger.warning("列表缓存中的值无法读取（可能由旧版本代码写入），已重新计算：%s", key, exc_info=True)
+        return None
 
 
 def public(pages):

@@ -216,3 +216,37 @@ def test_a_view_restriction_applies_on_the_next_request_to_a_kept_route(client, 
     restriction.delete()
     assert client.get(article.url).status_code == 200
     assert "石羊镇召开春耕会" in client.get(portal["news"].url).content.decode()
+
+
+@pytest.mark.parametrize("change", ["module gone", "class gone", "other arguments"])
+def test_a_value_the_code_can_no_longer_read_is_computed_again_and_replaced(listing_cache_on, monkeypatch, change):
+    """A value written by other code (an upgrade's old workers): its class moved, was renamed or changed shape."""
+    import sys
+    import types
+    from dataclasses import dataclass
+
+    module = types.ModuleType("tests_listing_cache_old_code")
+
+    @dataclass
+    class Row:
+        title: str
+
+        def __reduce__(self):
+            return (type(self), (self.title,))
+
+    Row.__module__, Row.__qualname__ = module.__name__, "Row"
+    module.Row = Row
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    compute = Counted([Row("旧版本写入")])
+    listing_cache.cached("old-code", compute)
+    listing_cache.local_values.clear()  # another process: only the shared cache has the value
+    if change == "module gone":
+        monkeypatch.delitem(sys.modules, module.__name__)
+    elif change == "class gone":
+        monkeypatch.delattr(module, "Row")
+    else:
+        monkeypatch.setattr(module, "Row", lambda: "没有参数")
+    fresh = Counted(["新版本计算"])
+    assert listing_cache.cached("old-code", fresh) == ["新版本计算"] and fresh.calls == 1
+    listing_cache.local_values.clear()
+    assert listing_cache.cached("old-code", fresh) == ["新版本计算"] and fresh.calls == 1  # written over
