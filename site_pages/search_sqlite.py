@@ -2,8 +2,8 @@
 
 Wagtail's SQLite backend (modelsearch) gives each matching page its score by a correlated subquery that runs the
 FTS5 query again for that page: a search ranking n matches ran the full-text query n times, and bm25 counted
-every match again each time. Measured with tests/benchmarks/bench_search.py: a word matching 1,700 pages took
-0.4 s, and the time grew with the square of the matches. Here the pages are joined to their index entries and
+every match again each time, so the time grew with the square of the matches: with tests/benchmarks/bench_search.py,
+安岳 took 3.3 s on a site of 5,000 articles. Here the pages are joined to their index entries and
 FTS5 rows, so the full-text query drives one scan in which bm25 scores each match once and each match finds its
 entry and its page by primary key; the ranking, the order and the slice are those of Wagtail's compiler.
 """
@@ -43,4 +43,7 @@ class OnePassRankingMixin:
         if self.order_by_relevance:
             # bm25 is better when lower, as Wagtail's compiler orders it.
             queryset = queryset.order_by(score_field, "-pk")
+        elif not queryset.query.order_by:
+            # Wagtail's default, so that pages of results do not overlap.
+            queryset = queryset.order_by("-pk")
         return queryset[start:stop]

@@ -37,18 +37,21 @@ def wagtails_own(backend, query, queryset, **kwargs):
     ours = type(backend).query_compiler_class
     backend.query_compiler_class = next(c for c in ours.__mro__ if c.__module__.startswith("modelsearch."))
     try:
-        return [(page.pk, page._score) for page in backend.search(query, queryset, **kwargs).annotate_score("_score")]
+        results = backend.search(query, queryset, **kwargs).annotate_score("_score")
+        return [(page.pk, page._score) for page in results]
     finally:
         del backend.query_compiler_class
 
 
 @pytest.mark.parametrize("query", QUERIES)
 @pytest.mark.parametrize("model", [Page, NoticePage])
-def test_the_ranking_is_wagtails_own(ranked, query, model):
+@pytest.mark.parametrize("by_relevance", [True, False])
+def test_the_ranking_is_wagtails_own(ranked, query, model, by_relevance):
     backend = get_search_backend()
     queryset = model.objects.live()
-    ours = [(page.pk, page._score) for page in backend.search(query, queryset).annotate_score("_score")]
-    theirs = wagtails_own(backend, segment_query(query), queryset)
+    results = backend.search(query, queryset, order_by_relevance=by_relevance).annotate_score("_score")
+    ours = [(page.pk, page._score) for page in results]
+    theirs = wagtails_own(backend, segment_query(query), queryset, order_by_relevance=by_relevance)
     assert ours, query
     assert [pk for pk, _score in ours] == [pk for pk, _score in theirs]
     assert [score for _pk, score in ours] == pytest.approx([score for _pk, score in theirs])
