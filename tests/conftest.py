@@ -12,7 +12,7 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.test.utils import setup_databases, teardown_databases
 
-from tests import dbtemplate, scheduling
+from tests import dbtemplate, module_data, scheduling
 from tests.factories import UnitFactory, log_in, make_column, make_home, member
 
 
@@ -69,8 +69,12 @@ def pytest_collection_modifyitems(items):
     Only where pytest-django's order allows: a test that flushes the database must still follow every
     test that relies on the migrated data, so slow tests move to the front of their own kind, and slow
     tests that do not use the test database move to the very front.
+
+    Tests on the demo county follow the other tests of their kind: the first to need it seeds it (about a
+    minute on PostgreSQL, tests/dbtemplate.py) while the other workers go on with tests that do not wait for it.
     """
     _check_demo_modules(items)
+    module_data.check_modules(items, _database_use)
     if _on_postgresql():
         for item in items:
             if item.get_closest_marker("one_database"):
@@ -80,8 +84,9 @@ def pytest_collection_modifyitems(items):
         index, item = pair
         kind, slow = _database_use(item), item.get_closest_marker("slow") is not None
         if slow and kind == 0:
-            return (0, 0, index)
-        return (1 + KIND_ORDER[kind], 0 if slow else 1, index)
+            return (0, 0, 0, index)
+        on_demo = "demo_county" in getattr(item, "fixturenames", ())
+        return (1 + KIND_ORDER[kind], 0 if slow else 1, 1 if on_demo else 0, index)
 
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
@@ -145,34 +150,71 @@ def demo_county(demo_county_module, db):
     """The seeded demo county; what a test changes is rolled back to it."""
 
 
-@pytest.fixture
-def home(db):
-    return make_home()
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction for a module's own rows (tests/module_data.py)."""
+    yield from module_data.module_transaction(django_db_blocker)
 
 
-@pytest.fixture
-def township_a(db):
-    return UnitFactory(name="安岳县石羊镇人民政府测试", short_name="石羊镇")
+UNITS = {
+    "township_a": {"name": "安岳县石羊镇人民政府测试", "short_name": "石羊镇"},
+    "township_b": {"name": "安岳县龙台镇人民政府测试", "short_name": "龙台镇"},
+    "county_office": {"name": "安岳县人民政府办公室测试", "short_name": "县政府办", "kind": "supervisor"},
+}
 
 
-@pytest.fixture
-def township_b(db):
-    return UnitFactory(name="安岳县龙台镇人民政府测试", short_name="龙台镇")
-
-
-@pytest.fixture
-def county_office(db):
-    return UnitFactory(name="安岳县人民政府办公室测试", short_name="县政府办", kind="supervisor")
-
-
-@pytest.fixture
-def portal(home, township_a, township_b, county_office):
+def _columns(home, township_a, township_b, county_office):
     """新闻动态 (county office) > 乡镇动态 > one column per township."""
     news = make_column(home, "新闻动态", county_office, slug="xwdt")
     towns = make_column(news, "乡镇动态", county_office, slug="xzdt")
     col_a = make_column(towns, "石羊镇", township_a, slug="sy")
     col_b = make_column(towns, "龙台镇", township_b, slug="lt")
     return {"home": home, "news": news, "towns": towns, "a": col_a, "b": col_b}
+
+
+@pytest.fixture(scope="module")
+def shared_portal(module_db, django_db_blocker):
+    """The rows of the fixtures below, made once for a module that asks for them with
+    ``pytestmark = pytest.mark.usefixtures("shared_portal")``: home, township_a, township_b, county_office and
+    portal then hand each test its own copy of these rows instead of making new ones (tests/module_data.py).
+    Each of its tests sees all of them, whichever it asks for."""
+    with django_db_blocker.unblock():
+        units = {name: UnitFactory(**fields) for name, fields in UNITS.items()}
+        return {**units, "portal": _columns(make_home(), **units)}
+
+
+def _shared(request, name):
+    """This test's copy of ``name`` from the module's shared portal, or None when the module has none."""
+    if "shared_portal" not in request.fixturenames:
+        return None
+    return module_data.copy_for(request, request.getfixturevalue("shared_portal"))[name]
+
+
+@pytest.fixture
+def home(request, db):
+    shared = _shared(request, "portal")
+    return shared["home"] if shared else make_home()
+
+
+@pytest.fixture
+def township_a(request, db):
+    return _shared(request, "township_a") or UnitFactory(**UNITS["township_a"])
+
+
+@pytest.fixture
+def township_b(request, db):
+    return _shared(request, "township_b") or UnitFactory(**UNITS["township_b"])
+
+
+@pytest.fixture
+def county_office(request, db):
+    return _shared(request, "county_office") or UnitFactory(**UNITS["county_office"])
+
+
+@pytest.fixture
+def portal(request, home, township_a, township_b, county_office):
+    """新闻动态 (county office) > 乡镇动态 > one column per township."""
+    return _shared(request, "portal") or _columns(home, township_a, township_b, county_office)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The run's order (tests/conftest.py): slow tests first within what pytest-django allows, transactional ones last."""
+"""The run's order (tests/conftest.py): slow tests first within what pytest-django allows, the demo county's after
+the others of their kind, transactional ones last."""
 
 from tests import conftest
 
@@ -14,9 +15,10 @@ class Item:
         pass
 
 
-def test_slow_first_of_their_kind_and_the_transactional_tests_last():
+def test_slow_first_of_their_kind_the_demo_after_the_others_and_the_transactional_tests_last():
     items = [
         Item("no database"),
+        Item("on the demo", ["demo_county", "db"]),
         Item("db slow", ["db"], slow=True),
         Item("in db", ["db"]),
         Item("flushes", ["transactional_db"]),
@@ -29,6 +31,7 @@ def test_slow_first_of_their_kind_and_the_transactional_tests_last():
         "plain slow",  # needs no database: at the very front
         "db slow",
         "in db",
+        "on the demo",  # the first worker to need it seeds it while the others go on
         "no database",
         "plain",
         "browser slow",

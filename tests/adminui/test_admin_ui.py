@@ -16,7 +16,7 @@ from cms.adminui.guide import render_markdown
 from site_pages.models import PortalSettings
 from tests.factories import UserFactory, log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 SITE_NAME = "安岳县人民政府"  # WAGTAIL_SITE_NAME, shown while 门户网站设置 has no name
 

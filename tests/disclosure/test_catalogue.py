@@ -26,6 +26,8 @@ from disclosure.statutory import DisclosureMode, WithholdingReason
 from tests.factories import log_in, member, paragraph
 from workflows import api
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 TODAY = timezone.localdate()
 
 

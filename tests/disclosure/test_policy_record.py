@@ -16,6 +16,8 @@ from tests.factories import log_in, make_column, make_content, member
 
 from .test_catalogue import build_catalogue, category, code_of, make_item, unit_catalogue
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 TODAY = timezone.localdate()
 REGULATION = "安岳县政府网站和政府系统政务新媒体管理办法"
 merge_migration = importlib.import_module("disclosure.migrations.0006_merge_policy_duplicates")

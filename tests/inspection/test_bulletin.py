@@ -25,6 +25,8 @@ from .bulletin_support import (
     row,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 @pytest.fixture
 def run(township_a, township_b):

@@ -9,6 +9,8 @@ from tests.factories import log_in, make_column, member
 
 from .bulletin_support import make_run, notice_column
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 @pytest.fixture
 def issued(portal, township_a, township_b, county_office):

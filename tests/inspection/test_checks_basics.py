@@ -11,6 +11,8 @@ from site_pages import search as site_search
 from site_pages.models import PortalSettings
 from tests.factories import make_content
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 AS_OF = datetime.date(2026, 12, 3)
 COMPLETE = {
     "site_code": "5120210001",

@@ -14,7 +14,7 @@ from workflows.models import Override
 AS_OF = datetime.date(2026, 12, 3)
 ID_NUMBER = "11010519491231002X"
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 def run(function, unit_code=None):

@@ -14,7 +14,7 @@ from disclosure.requests.choices import Status
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 BASIS = datetime.date(2026, 11, 2)
 

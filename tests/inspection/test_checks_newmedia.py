@@ -9,6 +9,8 @@ from cms.inspection.checks import newmedia
 from cms.inspection.findings import InspectionContext
 from newmedia.models import AccountEvent, AccountStatus, EventKind, NewMediaAccount, Platform, PlatformException
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 AS_OF = datetime.date(2026, 12, 3)
 
 

@@ -9,6 +9,8 @@ from cms.inspection.findings import InspectionContext
 from site_pages.models import ServiceGuidePage
 from tests.site_pages.test_service_guides import MATERIAL, empty_value, make_guide, make_listing
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 AS_OF = datetime.date(2026, 12, 3)
 
 

@@ -14,7 +14,7 @@ from tests.factories import UserFactory, log_in, member
 
 from .support import DAY, only_column_checks, published_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 def row(unit, kind, severity, obj, false_positive=False):

@@ -16,7 +16,7 @@ from tests.factories import UnitFactory, make_column, member
 
 from .support import DAY, only_column_checks, published_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 @pytest.fixture

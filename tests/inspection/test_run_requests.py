@@ -17,7 +17,7 @@ from tests.factories import log_in, make_column
 
 from .support import DAY, only_column_checks, published_on
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 @pytest.fixture

@@ -23,6 +23,8 @@ from tests.factories import log_in
 
 from .conftest import active, applied, submitted
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def opening(unit, **fields):
     return {

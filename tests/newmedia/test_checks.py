@@ -14,6 +14,8 @@ from newmedia import checks, passwords
 from newmedia.models import AccountStatus, NewMediaAccount, Platform, PlatformException
 from tests.factories import UserFactory, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def account(unit, platform, name, status=AccountStatus.ACTIVE, **fields):
     return NewMediaAccount.objects.create(unit=unit, platform=platform, name=name, status=status, **fields)

@@ -13,6 +13,8 @@ from tests.factories import log_in
 
 from .conftest import active, applied, submitted
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 REFUSAL_NUMBER = "资府办函〔2026〕30号"
 
 

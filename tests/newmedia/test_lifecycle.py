@@ -20,6 +20,8 @@ from newmedia.models import (
 
 from .conftest import active, applied, submitted
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def refused(message, function, *args, **kwargs):
     with pytest.raises(LifecycleError) as error:

@@ -12,6 +12,8 @@ from tests.factories import log_in
 
 from .conftest import TODAY, active
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def at(day, hour=9):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))

@@ -13,6 +13,8 @@ from workflows.models import AuthoritativeSource, PublicationRecord
 
 from .conftest import active
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 ORDER = [
     ("review_1", "officer"),
     ("review_2", "deputy_head"),

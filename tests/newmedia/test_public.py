@@ -24,7 +24,7 @@ from newmedia.public import (
 )
 from tests.factories import log_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 DIRECTORY_URL = "/zwxmt/"
 REPORT_URL = "/zwxmt/report/"

@@ -17,6 +17,8 @@ from cms.organisation.permissions import PUBLIC_COLLECTION_NAME, public_collecti
 from tests.factories import UnitFactory, log_in, make_content
 from tests.security.test_uploads import PDF, png_bytes
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 Document = get_document_model()
 Image = get_image_model()
 

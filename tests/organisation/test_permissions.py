@@ -12,6 +12,8 @@ from cms.organisation.permissions import _grant_once, grant_page_to_unit
 from site_pages.models import ArticlePage
 from tests.factories import log_in, make_content, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def login(client, user):
     log_in(client, user)

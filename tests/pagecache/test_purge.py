@@ -27,7 +27,7 @@ from tests.pagecache.conftest import fresh, generation, warm
 from tests.workflows.conftest import draft, reviewers  # noqa: F401 - fixtures of the 三审三校 tests
 from workflows import api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 def every_model():

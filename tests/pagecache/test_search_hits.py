@@ -27,7 +27,7 @@ from tests.pagecache.conftest import generation, warm
 from tests.pagecache.test_wsgi import app, call  # noqa: F401 - fixture
 from tests.security.test_outages import on_redis, production_caches, redis_server  # noqa: F401 - fixtures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 FOUND_QUERY = "石羊镇"
 ZERO_QUERY = "查无此词"
 

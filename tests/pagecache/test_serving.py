@@ -10,7 +10,7 @@ from site_pages.models import ArticlePage, SearchQueryStat
 from tests.factories import UserFactory, log_in, make_content
 from tests.pagecache.conftest import generation, warm
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 SKIPPED = {HEADER, "Date"}
 
 

@@ -22,6 +22,8 @@ from cms.security.models import AuditEntry, PasswordHistory, PasswordState
 from cms.security.roles import AUDIT_ADMIN, SECURITY_ADMIN
 from tests.factories import PASSWORD, UserFactory, log_in, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 LOGIN = "/admin/login/"
 User = get_user_model()
 

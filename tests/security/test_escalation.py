@@ -22,6 +22,8 @@ from cms.security.models import AuditEntry, Handover
 from cms.security.roles import AUDIT_ADMIN, SECURITY_ADMIN, SYSTEM_ADMIN
 from tests.factories import UnitFactory, UserFactory, log_in, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 User = get_user_model()
 ROLE_MODELS = (User, Group, Membership, Handover)
 

@@ -14,6 +14,8 @@ from cms.security.roles import AUDIT_ADMIN, SYSTEM_ADMIN
 from tests.factories import UserFactory, log_in, make_content, member
 from workflows import api
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 @pytest.fixture
 def leaver(township_a):

@@ -14,6 +14,8 @@ from django.utils.http import urlsafe_base64_encode
 from cms.security import login as security_login
 from tests.factories import PASSWORD, log_in, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 NEW_PASSWORD = "Neu-Passw0rt-2026!"  # noqa: S105
 SECOND_FACTOR = ("security_otp_verify", "security_otp_enrol")
 

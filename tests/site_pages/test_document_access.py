@@ -7,7 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from tests.factories import log_in, make_content, member
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 def attach(page, title, publish=True):

@@ -14,6 +14,8 @@ from wagtail.models import Comment, TaskState, WorkflowState
 from tests.factories import log_in, make_content, member
 from workflows import api
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 DRAFT_TITLE = "石羊镇尚未发布的草稿甲"
 LIVE_TITLE = "石羊镇已经发布的信息乙"
 NEWER_TITLE = "石羊镇已发布信息的新草稿丙"

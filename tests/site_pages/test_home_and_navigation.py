@@ -13,7 +13,7 @@ from site_pages.models import NoticePage, PolicyDocumentPage
 from site_pages.templatetags.portal_tags import html_datetime
 from tests.factories import make_column, make_content
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 def nav_of(html):

@@ -18,6 +18,8 @@ from tests.factories import log_in, make_column, member
 from tests.prerequisites import unavailable
 from tests.site_pages.test_sanitize import PAYLOADS, dangers
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 BLOCKED_TERM = "访谈违禁测试词"
 
 

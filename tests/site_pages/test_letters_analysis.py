@@ -14,7 +14,7 @@ from workflows.checks.personal_data import id_number_check_character
 
 from .letter_reports_support import letter, make_board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 JUL, AUG, SEP, OCT = (datetime.date(2025, month, 1) for month in (7, 8, 9, 10))
 WRITER = "赵铁柱"

@@ -19,7 +19,7 @@ from tests.security import samples
 
 from .letters_helpers import closed_letter, fresh_token, letter_data, make_board, post_letter
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

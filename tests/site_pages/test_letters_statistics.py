@@ -13,7 +13,7 @@ from tests.factories import UserFactory, log_in, member
 
 from .letter_reports_support import letter, make_board, working_days
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 SEP, OCT = datetime.date(2025, 9, 1), datetime.date(2025, 10, 1)
 TODAY = datetime.date(2025, 12, 1)

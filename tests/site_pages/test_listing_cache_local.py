@@ -18,7 +18,7 @@ from site_pages import listing_cache
 from site_pages.models import PortalSettings
 from tests.factories import make_content
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("shared_portal")]
 
 
 @pytest.fixture

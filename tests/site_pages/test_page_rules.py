@@ -19,6 +19,8 @@ from site_pages.models.base import UpdateClass, update_due
 from site_pages.models.content import normalise_document_number
 from tests.factories import PASSWORD, UnitFactory, log_in, make_column, make_content, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def test_content_lives_only_under_columns_and_columns_under_home_or_columns(portal, county_office):
     home, towns = portal["home"], portal["towns"]
@@ -221,9 +223,9 @@ def test_township_editor_is_offered_only_what_its_column_takes(client, portal, t
         assert client.get(url).status_code in (302, 403)
 
 
-def test_department_editor_is_offered_only_what_its_columns_take(client, home, county_office):
+def test_department_editor_is_offered_only_what_its_columns_take(client, portal, county_office):
     bureau = UnitFactory(name="安岳县农业农村局测试", short_name="农业农村局", kind="department")
-    news = make_column(home, "新闻动态", county_office, slug="xwdt")
+    home, news = portal["home"], portal["news"]
     own_news = make_column(make_column(news, "部门动态", county_office, slug="bmdt"), "农业农村局", bureau, slug="nyj")
     policies = make_column(home, "政策文件", county_office, update_class="notice_policy", slug="zcwj")
     own_policies = make_column(policies, "农业农村局文件", bureau, update_class="notice_policy", slug="nyjwj")

@@ -22,6 +22,8 @@ from tests.factories import log_in, make_content
 
 from .test_sanitize import PAYLOADS
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 HOSTILE = [
     "<p>未闭合<b>粗体<i>斜体</p>",
     "<noscript><p>脚本</p></noscript>",

@@ -9,6 +9,8 @@ from site_pages.models import NoticePage, PortalSettings
 from site_pages.models.columns import LISTING_PAGE_SIZE
 from tests.factories import make_column, make_content
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 EXTERNAL_ASSET = re.compile(
     r'<(?:script|link|img|iframe|source|video)\b[^>]*(?:src|href)="(?:https?:)?//', re.IGNORECASE
 )

@@ -15,6 +15,8 @@ from site_pages.search_backend import segment_search_query
 from site_pages.segmentation import segment_for_index, segment_query
 from tests.factories import make_content
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 @pytest.fixture
 def searchable(portal):

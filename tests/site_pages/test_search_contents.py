@@ -14,6 +14,8 @@ from tests.factories import make_content
 from tests.site_pages.test_search_results import search, with_attachment
 from tests.workflows.test_checks import make_document, minimal_docx, minimal_pdf
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 BODY = "县农业农村局组织技术人员深入田间地头指导春季柠檬病虫害防治工作"
 
 

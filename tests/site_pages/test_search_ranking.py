@@ -13,6 +13,8 @@ from site_pages.search import SearchForm, run_search
 from site_pages.segmentation import segment_query
 from tests.factories import make_content
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's full-text query")
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ranked query")
 

@@ -3,6 +3,7 @@
 import datetime
 import re
 
+import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from wagtail.documents import get_document_model
@@ -10,6 +11,8 @@ from wagtail.models import Page, PageViewRestriction
 
 from site_pages.models import NoticePage, PolicyDocumentPage
 from tests.factories import make_content, paragraph
+
+pytestmark = pytest.mark.usefixtures("shared_portal")
 
 
 def search(client, marked=False, **params):

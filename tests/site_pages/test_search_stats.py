@@ -15,6 +15,8 @@ from site_pages.models import SearchQueryStat
 from site_pages.models.search_stats import week_of
 from tests.factories import log_in, make_content, member
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def test_searches_are_counted_per_week_without_who_searched(client, portal):
     make_content(portal["a"], title="柠檬产业发展大会", slug="lemon")

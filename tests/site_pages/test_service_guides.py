@@ -10,6 +10,8 @@ from tests.factories import log_in, member, paragraph
 from workflows import api
 from workflows.api import WorkflowError
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 # The six stages' people: (key, role); two deputy heads, for 二审 and 三校.
 PEOPLE = [
     ("info_officer", "info_officer"),

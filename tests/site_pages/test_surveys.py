@@ -22,6 +22,8 @@ from site_pages.surveys import public, visitor
 from tests.factories import log_in
 from tests.site_pages.test_sanitize import dangers
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 SINGLE, MULTIPLE, TEXT = "q-single", "q-multiple", "q-text"
 
 

@@ -13,6 +13,8 @@ from workflows.checks import attachments
 
 from .test_checks import make_document, minimal_docx
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 ID_NUMBER = "11010519491231002X"
 ROWS = [f"第{index}户 张三 {ID_NUMBER}" for index in range(60)]
 

@@ -18,6 +18,8 @@ from workflows.models import PublicationRecord, Stage, UnitRoleTask
 
 from .test_workflow_admin import approve, edit_data
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 SIGN_OFF = {Stage.REVIEW_3, Stage.GRADED}
 EDITOR_REFUSAL = "须包含由独立审核人办理的“三审（签发）”或“分级审核”环节"
 FINISH_REFUSAL = "未经独立审核人在“三审（签发）”或“分级审核”环节审核通过"

@@ -20,6 +20,8 @@ from workflows.lexicon.leaders import leader_findings, register_cache
 from workflows.lexicon.leaders_admin import LeaderTitleViewSet
 from workflows.lexicon.models import LeaderTitle
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 TODAY = datetime.date(2026, 12, 1)
 IMPORT = "/admin/leader_titles/import/"
 EXPORT = "/admin/leader_titles/export/"

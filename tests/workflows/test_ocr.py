@@ -26,6 +26,8 @@ from workflows.lexicon.models import LeaderTitle
 
 from .test_checks import minimal_docx
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 
 def resident_id(first17):
     return first17 + checks.id_number_check_character(first17)

@@ -40,7 +40,7 @@ urlpatterns = [
     *cms_urls.urlpatterns,
 ]
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__), pytest.mark.usefixtures("shared_portal")]
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SPRING_TITLE = "石羊镇召开春耕生产工作会议"

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -15,6 +16,8 @@ from workflows.models import CheckRun
 
 from .test_workflow_admin import approve, edit_data
 from .test_workflow_api import ORDER
+
+pytestmark = pytest.mark.usefixtures("shared_portal")
 
 
 def follow_dialog(client, response):

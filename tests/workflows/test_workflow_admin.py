@@ -14,6 +14,8 @@ from workflows.models import PublicationRecord
 
 from .test_workflow_api import ORDER
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
 

@@ -17,6 +17,8 @@ from workflows.models import (
     UnitTaskState,
 )
 
+pytestmark = pytest.mark.usefixtures("shared_portal")
+
 ORDER = [
     ("review_1", "info_officer"),
     ("review_2", "deputy_head"),
