@@ -56,19 +56,17 @@ def _check_demo_modules(items):
             raise pytest.UsageError(f"{name}: every database test must use demo_county, not {strays}")
 
 
-# Run order by kind (see _database_use): pytest-django's is in the database, transactional, none. Tests without the
-# database move before the transactional ones, so that the run ends with those (the browser tests), which
-# tests/scheduling.py hands out one at a time.
-KIND_ORDER = {1: 0, 0: 1, 2: 2}
-
-
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Tests marked slow start first, so that a parallel run does not end waiting for one of them.
+    """The run's order: by kind (see _database_use), then slow tests first, then the demo county's last.
 
-    Only where pytest-django's order allows: a test that flushes the database must still follow every
-    test that relies on the migrated data, so slow tests move to the front of their own kind, and slow
-    tests that do not use the test database move to the very front.
+    pytest-django's order of kinds is in the database, transactional, none. Tests without the database come
+    first here: the first worker to need the test database builds its template (about 40 s of migrations on
+    PostgreSQL, tests/dbtemplate.py) while the others run them instead of waiting. The transactional tests
+    (the browser tests among them) still follow every test that relies on the migrated data; tests/scheduling.py
+    hands them out one at a time.
+
+    Tests marked slow start first among their kind, so that a parallel run does not end waiting for one of them.
 
     Tests on the demo county follow the other tests of their kind: the first to need it seeds it (about a
     minute on PostgreSQL, tests/dbtemplate.py) while the other workers go on with tests that do not wait for it.
@@ -82,11 +80,9 @@ def pytest_collection_modifyitems(items):
 
     def key(pair):
         index, item = pair
-        kind, slow = _database_use(item), item.get_closest_marker("slow") is not None
-        if slow and kind == 0:
-            return (0, 0, 0, index)
+        slow = item.get_closest_marker("slow") is not None
         on_demo = "demo_county" in getattr(item, "fixturenames", ())
-        return (1 + KIND_ORDER[kind], 0 if slow else 1, 1 if on_demo else 0, index)
+        return (_database_use(item), 0 if slow else 1, 1 if on_demo else 0, index)
 
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 

@@ -1,5 +1,5 @@
-"""The run's order (tests/conftest.py): slow tests first within what pytest-django allows, the demo county's after
-the others of their kind, transactional ones last."""
+"""The run's order (tests/conftest.py): tests without the database first, transactional ones last; slow tests first
+and the demo county's last within their kind."""
 
 from tests import conftest
 
@@ -15,7 +15,7 @@ class Item:
         pass
 
 
-def test_slow_first_of_their_kind_the_demo_after_the_others_and_the_transactional_tests_last():
+def test_no_database_first_transactional_last_and_within_a_kind_slow_first_and_the_demo_last():
     items = [
         Item("no database"),
         Item("on the demo", ["demo_county", "db"]),
@@ -29,11 +29,11 @@ def test_slow_first_of_their_kind_the_demo_after_the_others_and_the_transactiona
     conftest.pytest_collection_modifyitems(items)
     assert [item.name for item in items] == [
         "plain slow",  # needs no database: at the very front
+        "no database",  # while the first worker to need the database builds it
+        "plain",
         "db slow",
         "in db",
         "on the demo",  # the first worker to need it seeds it while the others go on
-        "no database",
-        "plain",
         "browser slow",
         "flushes",
     ]
