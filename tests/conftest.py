@@ -17,12 +17,15 @@ from tests.factories import UnitFactory, log_in, make_column, make_home, member
 
 
 def _database_use(item):
-    """0: none, 1: in a rolled-back transaction, 2: transactional (flushes the database afterwards)."""
+    """0: none, 1: in a rolled-back transaction, 2: transactional (flushes the database afterwards).
+
+    A test of a module with rows of its own (module_db) uses the database through them, whatever else it asks for.
+    """
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", [])
     if {"transactional_db", "live_server"} & set(fixtures) or (marker and marker.kwargs.get("transaction")):
         return 2
-    return 1 if marker or "db" in fixtures else 0
+    return 1 if marker or {"db", "module_db"} & set(fixtures) else 0
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: a run with -p no:xdist does not know it

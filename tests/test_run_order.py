@@ -25,6 +25,7 @@ def test_no_database_first_transactional_last_and_within_a_kind_slow_first_and_t
         Item("browser slow", ["live_server"], slow=True),
         Item("plain"),
         Item("plain slow", slow=True),
+        Item("among a module's rows", ["module_db"]),  # uses the database through them
     ]
     conftest.pytest_collection_modifyitems(items)
     assert [item.name for item in items] == [
@@ -33,6 +34,7 @@ def test_no_database_first_transactional_last_and_within_a_kind_slow_first_and_t
         "plain",
         "db slow",
         "in db",
+        "among a module's rows",
         "on the demo",  # the first worker to need it seeds it while the others go on
         "browser slow",
         "flushes",
