@@ -10,6 +10,7 @@ import os
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS
 from django.test.utils import setup_databases, teardown_databases
 
 from tests import dbtemplate, module_data, scheduling
@@ -17,13 +18,16 @@ from tests.factories import UnitFactory, log_in, make_column, make_home, member
 
 
 def _database_use(item):
-    """0: none, 1: in a rolled-back transaction, 2: transactional (flushes the database afterwards).
+    """0: none, 1: in a rolled-back transaction, 2: transactional (flushes the database afterwards, or, for a
+    browser test on the demo county, replaces it: tests/e2e/conftest.py).
 
     A test of a module with rows of its own (module_db) uses the database through them, whatever else it asks for.
     """
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", [])
-    if {"transactional_db", "live_server"} & set(fixtures) or (marker and marker.kwargs.get("transaction")):
+    if {"transactional_db", "live_server", "demo_site"} & set(fixtures):
+        return 2
+    if marker and marker.kwargs.get("transaction"):
         return 2
     return 1 if marker or {"db", "module_db"} & set(fixtures) else 0
 
@@ -116,6 +120,9 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     from pytest_django.fixtures import _get_databases_for_setup
 
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # Browser tests use the test database outside pytest-django's fixtures (tests/e2e/conftest.py).
+    if any("demo_site" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        aliases.add(DEFAULT_DB_ALIAS)
     with django_db_blocker.unblock():
         dbtemplate.clone_into_test_database()
         config = setup_databases(
@@ -127,6 +134,8 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         # the templates (the restore drills alone) sets up no test database to read them from.
         if aliases:
             ContentType.objects.get_for_models(*apps.get_models(), for_concrete_models=False)
+        if DEFAULT_DB_ALIAS in aliases:
+            dbtemplate.remember_test_database()
     yield
     with django_db_blocker.unblock():
         dbtemplate.release_test_database()

@@ -208,12 +208,23 @@ def _demo_database(key):
         return prefix + key
 
 
+def remember_test_database():
+    """Notes the test database that the test setup made (tests/conftest.py's django_db_setup): the only one that
+    ``_copy_database`` will replace."""
+    _configured["test_name"] = connection.settings_dict["NAME"]
+
+
 def _copy_database(source):
     """The live test database replaced by a copy of ``source``, every connection of this process closed first:
     PostgreSQL copies a database only while nobody is connected to it, and SQLite's backup must not race a
-    connection's own cache."""
-    connections.close_all()
+    connection's own cache.
+
+    Refused unless the connection is on the test database made for this run: without one, it is still on the
+    configured database, a developer's own."""
     target = connection.settings_dict["NAME"]
+    if _configured.get("test_name") != target:
+        raise RuntimeError(f"{target} is not this run's test database: it is not replaced")
+    connections.close_all()
     if connection.vendor == "sqlite":
         import sqlite3
 

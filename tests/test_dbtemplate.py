@@ -1,4 +1,5 @@
-"""The test templates are rebuilt exactly when what they are made of changes (tests/dbtemplate.py)."""
+"""The test templates are rebuilt exactly when what they are made of changes, and copied over nothing but the test
+database (tests/dbtemplate.py)."""
 
 import re
 from pathlib import Path
@@ -90,3 +91,14 @@ def test_a_new_migrated_template_drops_the_old_ones_and_leaves_the_demo_to_its_o
         "test_cms.ci_tpl_0123456789ab_gw0",
     ):
         assert not pattern.match(name), name
+
+
+@pytest.mark.parametrize("remembered", [None, "another_database"])
+def test_only_the_test_database_made_for_this_run_is_ever_replaced(monkeypatch, remembered):
+    """Without a test database set up, the connection is still on the configured one, a developer's own."""
+    if remembered is None:
+        monkeypatch.delitem(dbtemplate._configured, "test_name", raising=False)
+    else:
+        monkeypatch.setitem(dbtemplate._configured, "test_name", remembered)
+    with pytest.raises(RuntimeError, match="is not this run's test database"):
+        dbtemplate.use_migrated_database()

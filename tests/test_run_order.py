@@ -23,6 +23,7 @@ def test_no_database_first_transactional_last_and_within_a_kind_slow_first_and_t
         Item("in db", ["db"]),
         Item("flushes", ["transactional_db"]),
         Item("browser slow", ["live_server"], slow=True),
+        Item("browser on the demo", ["demo_site"]),  # replaces the database afterwards
         Item("plain"),
         Item("plain slow", slow=True),
         Item("among a module's rows", ["module_db"]),  # uses the database through them
@@ -38,4 +39,5 @@ def test_no_database_first_transactional_last_and_within_a_kind_slow_first_and_t
         "on the demo",  # the first worker to need it seeds it while the others go on
         "browser slow",
         "flushes",
+        "browser on the demo",
     ]

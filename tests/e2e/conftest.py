@@ -5,15 +5,17 @@ When either is missing the tests are skipped, or fail when E2E_REQUIRED=1 (CI mu
 
 How the pieces fit (and why the browser is started per test, after the demo is in place):
 
-* pytest-django's ``live_server`` makes every test transactional: the database is flushed after each
-  test, so each test copies the demo county, seeded once per run, over it again (see ``demo_site``).
+* The live server runs in another thread, so it sees only what is committed: a browser test runs outside any
+  transaction, on its own copy of the demo county (seeded once per run, tests/dbtemplate.py), which
+  ``demo_site`` replaces by a copy of the migrated database afterwards. Two copies instead of pytest-django's
+  transactional tests, whose flush and restore of the migrated rows cost 2.3 s a test on PostgreSQL and were
+  thrown away by the copy of the demo. ``e2e_server`` is pytest-django's live server under another name:
+  asking for ``live_server`` makes pytest-django turn the test into a transactional one.
 * Playwright's sync API keeps an asyncio event loop registered as *running* in the main thread for as
   long as Playwright is started. While it is, Django refuses ORM calls (SynchronousOnlyOperation) unless
-  DJANGO_ALLOW_ASYNC_UNSAFE is set, and, worse, ``django.db.connections`` then hands out *another*
-  connection object (asgiref's thread-critical Local switches to context-variable storage), one that
-  pytest-django never set up: its serialized-rollback snapshot is missing, and the second test of the
-  module found no root page. So Playwright starts only after the copy and stops before pytest-django
-  flushes the database: all of the test's own database work happens with no event loop around.
+  DJANGO_ALLOW_ASYNC_UNSAFE is set, and ``django.db.connections`` then hands out *another* connection
+  object (asgiref's thread-critical Local switches to context-variable storage). So Playwright starts only
+  after the copy and stops before the database is replaced: the copies happen with no event loop around.
 * DJANGO_ALLOW_ASYNC_UNSAFE=true is still set for the browser's lifetime (a test that queries the ORM
   while the page is open must not crash), but only then: set for the whole run, it leaked into
   tests/test_settings.py, whose `manage.py check --deploy` subprocess then reports async.E001.
@@ -68,7 +70,7 @@ def e2e_prerequisites():
 
 @pytest.fixture
 def browser(e2e_prerequisites, demo_site, monkeypatch):
-    """Headless Chromium, started after demo_site's copy and stopped before the flush (see above)."""
+    """Headless Chromium, started after demo_site's copy and stopped before the database is replaced (see above)."""
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -86,16 +88,29 @@ def browser(e2e_prerequisites, demo_site, monkeypatch):
         connections.close_all()
 
 
-@pytest.fixture
-def demo_site(live_server, e2e_prerequisites, django_db_blocker):
-    """The live server with the demo county in this test's (transactional) database.
+@pytest.fixture(scope="session")
+def e2e_server(request, django_db_setup):
+    """pytest-django's live server, on the address its option or environment variable gives."""
+    from pytest_django.live_server_helper import LiveServer
 
-    Transactional tests flush the database afterwards, so every test copies the demo county (seeded once per run,
-    tests/dbtemplate.py) over it: a database copy instead of a seed.
-    """
+    address = request.config.getvalue("liveserver") or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS") or "localhost"
+    server = LiveServer(address)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def demo_site(e2e_server, e2e_prerequisites, django_db_blocker):
+    """The live server on a copy of the demo county, which the test changes without a transaction and which is
+    replaced by a copy of the migrated database afterwards (see above)."""
     with django_db_blocker.unblock():
         dbtemplate.use_demo_database()
-    return live_server
+        e2e_server._live_server_modified_settings.enable()
+        try:
+            yield e2e_server
+        finally:
+            e2e_server._live_server_modified_settings.disable()
+            dbtemplate.use_migrated_database()
 
 
 class RequestLog:

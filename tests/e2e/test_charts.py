@@ -6,7 +6,7 @@ import pytest
 
 from tests.test_chart_layout import HOSTILE, LONG, arguments, chart_functions
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 # Every <text>'s box in user units (getBBox ignores the CSS scaling), checked against its <svg>'s viewBox
 # and against the other texts of that chart.

@@ -23,8 +23,8 @@ try:
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
     expect = None
 
-# Transactional (the live server runs in another thread); see test_smoke.py and conftest.py.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# On a copy of the demo county that the live server shares (conftest.py's demo_site).
+pytestmark = pytest.mark.e2e
 
 PASSWORD = "Anyue@2026demo"  # seed_demo's published demo password
 COLUMN_URL = "/xwdt/ayyw/"

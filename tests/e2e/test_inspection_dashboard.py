@@ -17,7 +17,7 @@ try:
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
     expect = None
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 
 def test_status_panel_for_the_office_and_a_township(page, run_axe, screenshot_dir):

@@ -15,7 +15,7 @@ try:
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
     expect = None
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 CAPTCHA = re.compile(r"(\d+) 加 (\d+)")
 
 

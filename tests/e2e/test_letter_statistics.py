@@ -18,7 +18,7 @@ from tests.factories import PASSWORD, member
 from tests.site_pages.letter_reports_support import letter
 from tests.site_pages.letters_support import make_board
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = pytest.mark.e2e
 
 SHOTS = Path("/tmp")
 TOPICS = [("路灯坏了", "小区路灯坏了很久，晚上出行不便。"), ("广场舞噪音扰民", "广场舞噪音扰民，晚上十点还在放音乐。")]

@@ -21,8 +21,8 @@ try:
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
     expect = None
 
-# Transactional (the live server runs in another thread); see test_smoke.py and conftest.py.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# On a copy of the demo county that the live server shares (conftest.py's demo_site).
+pytestmark = pytest.mark.e2e
 
 COLUMN_SLUG = "sy"  # 新闻动态 > 乡镇动态 > 石羊镇, owned by 安岳县石羊镇人民政府 in the demo county
 SENSITIVE_TITLE = "石羊镇代开发票服务点开放"

@@ -11,9 +11,8 @@ try:
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
     expect = None
 
-# Transactional (the live server runs in another thread); serialized_rollback restores what the
-# migrations created (Wagtail's root page, locale, default site) after the previous test's flush.
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# On a copy of the demo county that the live server shares (conftest.py's demo_site).
+pytestmark = pytest.mark.e2e
 
 SITE_NAME = "安岳县人民政府"
 COLUMN_URL = "/xwdt/ayyw/"
