@@ -24,12 +24,10 @@ def _database_use(item):
     A test of a module with rows of its own (module_db) uses the database through them, whatever else it asks for.
     """
     marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", [])
-    if {"transactional_db", "live_server", "demo_site"} & set(fixtures):
+    fixtures = set(getattr(item, "fixturenames", ()))
+    if {"transactional_db", "live_server", "demo_site"} & fixtures or (marker and marker.kwargs.get("transaction")):
         return 2
-    if marker and marker.kwargs.get("transaction"):
-        return 2
-    return 1 if marker or {"db", "module_db"} & set(fixtures) else 0
+    return 1 if marker or {"db", "module_db"} & fixtures else 0
 
 
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook: a run with -p no:xdist does not know it
