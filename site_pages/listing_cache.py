@@ -12,9 +12,12 @@ makes no round trip for them. Unpickled on each read, like a value from Redis: n
 request used. The copies expire as the shared cache's do and are dropped when the generation changes.
 
 A shared value this code cannot unpickle (written by an older release's workers during an upgrade) counts as
-missing: it is computed again and written over, instead of failing the page.
+missing: it is computed again and written over, instead of failing the page. So does one that unpickles into an
+object lacking a field its class now has: a dataclass that gained a field would otherwise answer the field's
+default, or fail in a template, which prints nothing, until the generation changes.
 """
 
+import dataclasses
 import logging
 import pickle
 import time
@@ -100,10 +103,32 @@ def _shared(key):
     """The shared cache's value, or None where it has none or one this code cannot read (computed again and
     written over)."""
     try:
-        return cache.get(key)
+        value = cache.get(key)
     except UNREADABLE:
         logger.warning("列表缓存中的值无法读取（可能由旧版本代码写入），已重新计算：%s", key, exc_info=True)
         return None
+    if not _complete(value):
+        logger.warning("列表缓存中的值缺少当前代码需要的字段（可能由旧版本代码写入），已重新计算：%s", key)
+        return None
+    return value
+
+
+def _complete(value):
+    """Whether every dataclass instance in `value` (or in the lists, tuples, sets and dicts it holds) has each field
+    of its class in its own attributes, as this code would have made it."""
+    if isinstance(value, list | tuple | set | frozenset):
+        return all(_complete(item) for item in value)
+    if isinstance(value, dict):
+        return all(_complete(item) for item in value.values())
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Not hasattr() alone: a field with a default is also an attribute of the class. Slotted ones have no dict.
+        held = vars(value) if hasattr(value, "__dict__") else None
+        return all(
+            (spec.name in held if held is not None else hasattr(value, spec.name))
+            and _complete(getattr(value, spec.name))
+            for spec in dataclasses.fields(value)
+        )
+    return True
 
 
 def public(pages):

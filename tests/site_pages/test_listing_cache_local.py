@@ -250,3 +250,44 @@ def test_a_value_the_code_can_no_longer_read_is_computed_again_and_replaced(list
     assert listing_cache.cached("old-code", fresh) == ["新版本计算"] and fresh.calls == 1
     listing_cache.local_values.clear()
     assert listing_cache.cached("old-code", fresh) == ["新版本计算"] and fresh.calls == 1  # written over
+
+
+@pytest.mark.parametrize("holder", ["list", "dict", "dataclass"])
+@pytest.mark.parametrize("slotted", [False, True], ids=["dict", "slots"])
+def test_a_value_written_before_its_class_gained_a_field_is_computed_again(
+    listing_cache_on, monkeypatch, holder, slotted
+):
+    """An upgrade adds a field with a default to a cached dataclass: the old workers' values unpickle without it, and
+    would answer the class's default instead of the computed value."""
+    import dataclasses
+    import sys
+    import types
+
+    module = types.ModuleType("tests_listing_cache_grown_class")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+
+    def in_module(cls):
+        cls.__module__ = module.__name__  # where pickle finds the class again
+        setattr(module, cls.__name__, cls)
+        return cls
+
+    box = in_module(dataclasses.make_dataclass("Box", [("row", object)]))
+
+    def define(*extra):
+        return in_module(dataclasses.make_dataclass("Row", [("title", str), *extra], slots=slotted))
+
+    def held(row):
+        return {"list": [row], "dict": {"rows": [row]}, "dataclass": [box(row)]}[holder]
+
+    old_value = held(define()("旧版本写入"))
+    listing_cache.cached("grown-class", Counted(old_value))
+    listing_cache.local_values.clear()  # another process: only the shared cache has the value
+    unchanged = Counted(["不应计算"])
+    assert listing_cache.cached("grown-class", unchanged) == old_value and unchanged.calls == 0
+
+    new_value = held(define(("unit", str, dataclasses.field(default="")))("新版本计算", "石羊镇"))
+    listing_cache.local_values.clear()
+    fresh = Counted(new_value)
+    assert listing_cache.cached("grown-class", fresh) == new_value and fresh.calls == 1
+    listing_cache.local_values.clear()
+    assert listing_cache.cached("grown-class", fresh) == new_value and fresh.calls == 1  # written over
