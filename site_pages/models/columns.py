@@ -124,7 +124,7 @@ class ListingMixin:
         parents = listing_cache.cached("column-parents", lambda: parents_below(self), self.pk)
         if len(parents) > MAX_LISTED_PARENTS:
             return [Source(below_unindexed(self, base), "first_published_at")]
-        return [children_by_parent_index(path, base, "first_published_at") for path in parents]
+        return children_by_parent_index(parents, base, "first_published_at")
 
     def paginate_listing(self, request):
         # A short listing reads its range of paths and sorts it; a long one merges its parents' pages (above).

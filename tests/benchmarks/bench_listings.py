@@ -8,7 +8,8 @@ Builds, in a throw-away test database destroyed at the end (bench_db.py), a cata
 then prints for each listing the median time and the query count of its first page and of its last page (reached
 by the link the page itself offers), and the median time of its second page by the first page's 下一页 link (a
 cursor on the keyset listings): the catalogue unfiltered and filtered, a unit's catalogue, the column
-listing (and a column of 50 articles on the same site), the site search and the catalogue's index page /zfxxgk/.
+listing (and on the same site a column of 50 articles, and a column with 99 sub-columns holding a hundredth as
+many articles as the news column over the same years), the site search and the catalogue's index page /zfxxgk/.
 Nothing is asserted; the target is the 100k time within 1.5x of the 1k time. --plans prints the database's plans
 (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE) of the unfiltered listings' queries. The search uses
 a one-character query, matched in titles: the benchmark does not fill the search index (the ranked search is
@@ -48,34 +49,43 @@ from tests.benchmarks.bench_catalogue import (  # noqa: E402
 from tests.benchmarks.run_benchmarks import database_description, heading, load_average, print_table  # noqa: E402
 
 SMALL_COLUMN = 50
+# As many sub-columns as a long listing reads one by one (columns.MAX_LISTED_PARENTS, the column itself the
+# hundredth). It holds a hundredth as many articles as the news column, spread over the same years.
+WIDE_COLUMNS = 99
+WIDE_SHARE = 100
 PLANNED = ("catalogue, unfiltered", "column listing", f"small column ({SMALL_COLUMN} articles)")
 
 
-def bulk_articles(column, start, count, hours_back=0):
-    """Articles number start+1 .. start+count in one column, one an hour backwards from `hours_back` hours ago
-    (seven at a time share their time: ties for the pk to break)."""
+def bulk_articles(columns, start, count, hours_back=0, hours_apart=1):
+    """Articles number start+1 .. start+count, round-robin over `columns` (a column or a list), one every
+    `hours_apart` hours backwards from `hours_back` hours ago (seven at a time share their time: ties for the pk to
+    break)."""
     from wagtail.models import Page
 
     from site_pages.models import ArticlePage
     from tests.factories import paragraph
 
+    columns = columns if isinstance(columns, list) else [columns]
     now = timezone.now()
     body = paragraph("批量生成的测试动态正文。")
     for batch_start in range(start, start + count, BATCH):
         articles = []
         for i in range(batch_start + 1, min(batch_start + BATCH, start + count) + 1):
+            column, position = columns[(i - 1) % len(columns)], (i - 1) // len(columns) + 1
             # The later a batch, the older its articles: the 1k column's newest stay newest at 100k.
-            published = now - datetime.timedelta(hours=hours_back + i - i % 7)
+            published = now - datetime.timedelta(hours=hours_back + (i - i % 7) * hours_apart)
             articles.append(
                 ArticlePage(
-                    **live_child(column, i, f"article-{i:06d}", f"基准测试动态第{i}条", published),
+                    **live_child(column, position, f"article-{i:06d}", f"基准测试动态第{i}条", published),
                     summary="",
                     body=body,
                 )
             )
         insert_pages(ArticlePage, articles)
-    Page.objects.filter(pk=column.pk).update(numchild=start + count)
-    column.refresh_from_db()
+    total = start + count
+    for n, column in enumerate(columns):
+        Page.objects.filter(pk=column.pk).update(numchild=total // len(columns) + (n < total % len(columns)))
+        column.refresh_from_db()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
@@ -108,7 +118,7 @@ def last_page_link(response, name):
     return page_link(response, "last") or urlencode({"page": response.context[name].paginator.num_pages})
 
 
-def listings(proactive, parents, column, small_column):
+def listings(proactive, parents, column, small_column, wide_column):
     from disclosure.models import DisclosureCatalogue, DisclosureItem
 
     sample = DisclosureItem.objects.filter(owning_unit=parents[3].owning_unit).order_by("pk").first()
@@ -125,6 +135,7 @@ def listings(proactive, parents, column, small_column):
         ("unit catalogue", parents[3].url, {}, "listing"),
         ("column listing", column.url, {}, "listing"),
         (f"small column ({SMALL_COLUMN} articles)", small_column.url, {}, "listing"),
+        (f"wide column ({WIDE_COLUMNS} sub-columns)", wide_column.url, {}, "listing"),
         ("search (one character)", "/search/", {"q": "第"}, "results"),
         ("/zfxxgk/ index", catalogue.url, {}, None),
     ]
@@ -202,6 +213,11 @@ def main():
         home = proactive.get_parent().get_parent()
         column = make_column(home, "基准动态", parents[0].owning_unit, slug="jzdt")
         small_column = make_column(home, "基准小栏目", parents[0].owning_unit, slug="jzxlm")
+        wide_column = make_column(home, "基准宽栏目", parents[0].owning_unit, slug="jzkl")
+        subcolumns = [
+            make_column(wide_column, f"基准子栏目{n}", parents[0].owning_unit, slug=f"jzzl{n}")
+            for n in range(WIDE_COLUMNS)
+        ]
         # Older than anything else on the site: walking the site's newest-first date index would meet them last.
         bulk_articles(small_column, 0, SMALL_COLUMN, hours_back=args.large * 2)
         rows = []
@@ -209,8 +225,11 @@ def main():
             started = time.perf_counter()
             bulk_items(parents, start, size - start, years)
             bulk_articles(column, start, size - start)
+            # A hundredth of the column's size over the same years: one page in 200 of the site's at any time.
+            bulk_articles(subcolumns, start // WIDE_SHARE, (size - start) // WIDE_SHARE, hours_apart=WIDE_SHARE)
             print(f"{size:,} items and articles after {time.perf_counter() - started:.1f}s of inserts")
-            rows += figures(client, proactive, parents, (column, small_column), size, args.runs, args.plans)
+            columns = (column, small_column, wide_column)
+            rows += figures(client, proactive, parents, columns, size, args.runs, args.plans)
         heading(f"Public listings, median of {args.runs} warm requests ({connection.vendor})")
         print_table(
             [

@@ -145,6 +145,10 @@ def test_column_listing_matches_order_by_with_ties(client, portal, monkeypatch):
         listing_cache.bump()  # no total or listing kept from the previous way
         assert pages("page=1", "next") == expected, (bound, max_parents)
         assert pages(links(client.get(column.url))["last"], "prev") == expected[::-1], (bound, max_parents)
+        # A page number typed by hand (OFFSET) gives the same rows.
+        for number in (2, len(expected)):
+            shown = [page.pk for page in client.get(column.url, {"page": number}).context["listing"].object_list]
+            assert shown == expected[number - 1], (bound, max_parents, number)
 
 
 # One catalogue for all of them: building it is most of the test's time.
@@ -285,3 +289,17 @@ def test_every_listing_total_is_counted_once_until_pages_change(client, catalogu
     # A publication renews them.
     make_content(column, model=ArticlePage, title="动态3", slug="dt3")
     assert client.get(column.url).context["listing"].count == 4
+
+
+def test_a_source_function_that_does_not_pass_its_value_as_a_parameter_is_refused():
+    """Sources made by one function are read by a statement compiled once for a placeholder value: a function that
+    wrote its value into the SQL, or ignored it, would read one source's rows for all of them."""
+
+    def ignoring(value):
+        return keyset.Source(Page.objects.all(), "first_published_at", made_by=(ignoring, value))
+
+    listing = keyset.KeysetListing(
+        [ignoring("0001"), ignoring("0002")], lambda page: (page.first_published_at, page.pk), 20
+    )
+    with pytest.raises(ValueError, match="does not pass its value"):
+        listing.newest(20)
