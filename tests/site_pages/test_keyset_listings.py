@@ -303,3 +303,11 @@ def test_a_source_function_that_does_not_pass_its_value_as_a_parameter_is_refuse
     )
     with pytest.raises(ValueError, match="does not pass its value"):
         listing.newest(20)
+
+
+def test_the_placeholder_parameter_becomes_a_column_reference_and_the_others_stay_parameters():
+    sql = "SELECT 1 WHERE a = %s AND b LIKE 'x%%' AND c = %s AND d = %s"
+    assert keyset._with_placeholder_as(sql, [keyset.PLACEHOLDER, 5, keyset.PLACEHOLDER], "made_by.value") == (
+        "SELECT 1 WHERE a = made_by.value AND b LIKE 'x%%' AND c = %s AND d = made_by.value",
+        [5],
+    )
