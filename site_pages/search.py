@@ -24,6 +24,7 @@ from wagtail.models import Page
 
 from cms.organisation.models import Unit
 
+from . import search_recent
 from .keyset import of_types
 from .models.content import normalise_document_number
 from .segmentation import WORD_RUN, normalise, query_terms, query_words
@@ -181,6 +182,28 @@ def _score_bucket(score, higher_is_better):
     return float(f"{score:.2g}")
 
 
+@dataclass(slots=True)
+class Found:
+    """What ranking reads of a matching page: building a thousand page instances cost more than the search."""
+
+    COLUMNS = ("pk", "title", "first_published_at")
+
+    pk: int
+    title: str
+    first_published_at: datetime.datetime | None
+    score: float | None = None
+
+
+def _ranked_candidates(query, pages):
+    """The pages to rank, in the backend's order of score: the newest matches (site_pages.search_recent), or the
+    best MAX_RESULTS + 1 by the backend's score where a search engine ranks."""
+    recent = search_recent.candidates(query, pages, MAX_RESULTS + 1)
+    if recent is not None:
+        return [Found(*row) for row in recent]
+    results = pages.only("id", "title", "first_published_at").search(query).annotate_score("_score")
+    return [Found(page.pk, page.title, page.first_published_at, page._score) for page in results[: MAX_RESULTS + 1]]
+
+
 def _timestamp(page):
     return page.first_published_at.timestamp() if page.first_published_at else 0
 
@@ -206,31 +229,29 @@ def run_search(form):
         return outcome
     pages = filtered_pages(form)
     exact = exact_number_ids(query, pages)
-    # Ranking needs only these; up to a thousand full page rows cost more to sort and to build than the query.
-    ranked = pages.only("id", "title", "first_published_at")
-    found = list(ranked.search(query).annotate_score("_score")[: MAX_RESULTS + 1])
+    found = _ranked_candidates(query, pages)
     outcome.truncated = len(found) > MAX_RESULTS
-    found = found[:MAX_RESULTS]
-    if exact - {page.pk for page in found}:
-        found += list(Page.objects.filter(pk__in=exact - {page.pk for page in found}))
+    missing = exact - {page.pk for page in found}
+    if missing:
+        found += [Found(*row) for row in Page.objects.filter(pk__in=missing).values_list(*Found.COLUMNS)]
     if form.value("sort") == "date":
         found.sort(key=lambda page: (-_timestamp(page), -page.pk))
     else:
-        scored = [page for page in found if getattr(page, "_score", None) is not None]
+        scored = [page for page in found if page.score is not None]
         # Backends differ in the sign of their score (SQLite's bm25 is better when lower); the order they
         # returned tells which way it runs.
-        higher_is_better = not scored or scored[0]._score >= scored[-1]._score
+        higher_is_better = not scored or scored[0].score >= scored[-1].score
         words = [w for w in query_words(query) if len(w) >= 2]
 
         def rank(page):
             group = 0 if page.pk in exact else _title_group(page.title, runs, words)
             # The database backends weigh a title by the average title length when it was indexed, so equal
             # titles indexed at different times score differently: titles holding the query go by recency.
-            score = _score_bucket(getattr(page, "_score", 0), higher_is_better) if group == BODY_GROUP else 0
+            score = _score_bucket(page.score, higher_is_better) if group == BODY_GROUP else 0
             return (group, -score, -_timestamp(page), -page.pk)
 
         found.sort(key=rank)
-    outcome.ids = [page.pk for page in found]
+    outcome.ids = [page.pk for page in found][:MAX_RESULTS]
     return outcome
 
 

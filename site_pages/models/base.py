@@ -78,6 +78,15 @@ def update_due(update_class, last_update):
     return add_months(last_update, months) + datetime.timedelta(days=days)
 
 
+class SegmentedTitle(index.SearchField):
+    """The title again as words and character pairs, like the body: Chinese has no spaces, so the raw title was
+    one token that no query matched, and a search could not tell a page holding the query in its title
+    (site_pages.search_recent reads those first). Page's own title field stays, as Wagtail's checks expect."""
+
+    def get_value(self, obj):
+        return segment_for_index(obj.title or "")
+
+
 class PortalPage(UrlPathMixin, Page):
     """Abstract base for every page below the home page."""
 
@@ -92,6 +101,7 @@ class PortalPage(UrlPathMixin, Page):
     )
 
     search_fields = Page.search_fields + [
+        SegmentedTitle("title", boost=2),
         index.SearchField("search_text"),
         index.FilterField("owning_unit"),
     ]

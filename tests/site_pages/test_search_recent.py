@@ -1,0 +1,174 @@
+"""The public search reads its matches newest first and stops (site_pages.search_recent, migration 0018)."""
+
+import datetime
+import importlib
+from types import SimpleNamespace
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Page
+from wagtail.search.models import IndexEntry
+
+from site_pages import search, search_recent
+from site_pages.models import ArticlePage, NoticePage
+from site_pages.search import SearchForm, run_search
+from tests.factories import make_content
+
+pytestmark = pytest.mark.usefixtures("shared_portal")
+migration = importlib.import_module("site_pages.migrations.0018_search_recent")
+MINUTES_SINCE_1900 = datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC)
+
+
+def filed():
+    """{page id: publication to the minute, or None for a live page never published}, as the index keeps it."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"SELECT recent_key FROM {search_recent.RECENT_KEYS}")
+            keys = [key for (key,) in cursor.fetchall()]
+            cursor.execute(f"SELECT rowid FROM {search_recent.RECENT_TABLE}")
+            assert sorted(row for (row,) in cursor.fetchall()) == sorted(keys)
+            return {
+                key % search_recent.KEY_SPAN: MINUTES_SINCE_1900
+                + datetime.timedelta(minutes=key // search_recent.KEY_SPAN)
+                if key // search_recent.KEY_SPAN
+                else None
+                for key in keys
+            }
+        cursor.execute(
+            f"SELECT object_id, NULLIF({search_recent.PUBLISHED_COLUMN}, '-infinity') "  # noqa: S608 - constants
+            f"FROM wagtailsearch_indexentry WHERE {search_recent.PUBLISHED_COLUMN} IS NOT NULL"
+        )
+        return {int(object_id): published for object_id, published in cursor.fetchall()}
+
+
+def expected():
+    """Every live page with an index entry of its own type, and its first publication to the minute."""
+    entries = set(IndexEntry.objects.values_list("content_type_id", "object_id"))
+    return {
+        page.pk: page.first_published_at.replace(second=0, microsecond=0) if page.first_published_at else None
+        for page in Page.objects.filter(live=True)
+        if (page.content_type_id, str(page.pk)) in entries
+    }
+
+
+def to_the_minute(found):
+    return {pk: published.replace(second=0, microsecond=0) if published else None for pk, published in found.items()}
+
+
+def test_every_live_page_is_filed_with_its_publication_through_its_whole_life(portal):
+    page = make_content(portal["a"], title="柠檬产业发展推进会", text="柠檬产业")
+    draft = make_content(portal["a"], title="柠檬产业草稿", text="柠檬产业", publish=False)
+    steps = {"published": lambda: None}
+    steps["edited and published again"] = lambda: page.save_revision().publish()
+    steps["unpublished"] = lambda: page.unpublish()
+    steps["published again"] = lambda: page.save_revision().publish()
+    steps["dated earlier without indexing"] = lambda: Page.objects.filter(pk=page.pk).update(
+        first_published_at=timezone.now() - datetime.timedelta(days=400)
+    )
+    steps["made live without a date"] = lambda: Page.objects.filter(pk=draft.pk).update(live=True)
+    steps["deleted"] = lambda: Page.objects.get(pk=page.pk).delete()
+    for step, run in steps.items():
+        run()
+        assert expected(), step
+        assert to_the_minute(filed()) == expected(), step
+    assert page.pk not in filed()
+    assert filed()[draft.pk] is None
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_migration_files_the_pages_already_indexed(portal):
+    for number in range(3):
+        make_content(portal["a"], title=f"已有信息第{number}条", slug=f"old{number}")
+    with connection.cursor() as cursor:
+        # The statements as the migration runs them (a schema editor cannot open inside a test's transaction).
+        editor = SimpleNamespace(connection=connection, execute=cursor.execute)
+        if connection.vendor == "postgresql":
+            # The pages' deferred foreign key checks would otherwise forbid altering the entries' table.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        migration._run({"sqlite": migration.SQLITE_REVERSE, "postgresql": migration.POSTGRESQL_REVERSE})(None, editor)
+        migration._run({"sqlite": migration.SQLITE, "postgresql": migration.POSTGRESQL})(None, editor)
+    assert len(expected()) >= 3
+    assert to_the_minute(filed()) == expected()
+
+
+def dated(column, title, text, days_ago, model=ArticlePage):
+    page = make_content(column, model=model, title=title, text=text)
+    Page.objects.filter(pk=page.pk).update(first_published_at=timezone.now() - datetime.timedelta(days=days_ago))
+    return page
+
+
+def test_a_search_ranks_the_newest_matches_and_keeps_every_title_match(portal, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    bodies = [dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n) for n in range(1, 7)]
+    titled = dated(portal["b"], "柠檬产业发展规划", "规划全文。", days_ago=900, model=NoticePage)
+    outcome = run_search(SearchForm({"q": "柠檬产业"}))
+    assert outcome.truncated
+    # The title match ranks first however old; then the body matches among the newest MAX_RESULTS + 1.
+    # (Equal texts score alike, so the body matches go by recency.)
+    assert outcome.ids == [titled.pk, bodies[0].pk, bodies[1].pk]
+
+
+def test_filters_apply_before_the_newest_matches_are_taken(portal, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    for n in range(1, 5):
+        dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n)
+    notice = dated(portal["b"], "工作通知", "柠檬产业工作安排。", days_ago=30, model=NoticePage)
+    outcome = run_search(SearchForm({"q": "柠檬产业", "type": "notice"}))
+    assert outcome.ids == [notice.pk] and not outcome.truncated
+
+
+def candidate_statements(portal):
+    for n in range(1, 4):
+        dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n)
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = run_search(SearchForm({"q": "柠檬产业"}))
+    assert len(outcome.ids) == 3
+    marker = search_recent.RECENT_TABLE if connection.vendor == "sqlite" else search_recent.PUBLISHED_COLUMN
+    statements = [query["sql"] for query in ctx.captured_queries if marker in query["sql"]]
+    assert len(statements) == 2, statements
+    return statements
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
+def test_sqlite_walks_the_full_text_index_newest_first_without_sorting(portal):
+    for sql in candidate_statements(portal):
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            steps = [row[-1] for row in cursor.fetchall()]
+        assert steps[0].startswith("SCAN r VIRTUAL TABLE"), steps
+        assert not any("TEMP B-TREE" in step for step in steps), steps
+        assert any("wagtailcore_page USING INTEGER PRIMARY KEY (rowid=?)" in step for step in steps), steps
+
+
+def postgresql_plan(sql, *priced_out):
+    with connection.cursor() as cursor:
+        for setting in priced_out:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute("EXPLAIN (COSTS OFF) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        for setting in priced_out:
+            cursor.execute(f"SET LOCAL {setting} = on")
+    return plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
+def test_postgresql_can_walk_the_publication_index_or_read_the_matches_by_gin(portal):
+    """Common words: walk the publication index newest first and stop; rare words: read their matches by GIN."""
+    whole_text, title = candidate_statements(portal)
+    for sql in (whole_text, title):
+        plan = postgresql_plan(sql, "enable_seqscan", "enable_bitmapscan", "enable_sort")
+        assert f"Index Scan using wagtailsearch_indexentry_{search_recent.PUBLISHED_COLUMN}" in plan, plan
+        assert "Sort" not in plan, plan
+    assert "site_pages_indexentry_title_body" in postgresql_plan(whole_text, "enable_seqscan", "enable_indexscan")
+    assert "Bitmap Index Scan" in postgresql_plan(title, "enable_seqscan", "enable_indexscan")
+
+
+def test_another_backend_ranks_by_itself(monkeypatch):
+    class Engine:
+        query_compiler_class = type("ElasticsearchSearchQueryCompiler", (), {})
+
+    monkeypatch.setattr(search_recent, "get_search_backend", Engine)
+    assert search_recent.candidates("柠檬产业", Page.objects.all(), 10) is None
+    assert search_recent.candidates("", Page.objects.all(), 10) == []
