@@ -3,9 +3,9 @@
 Ranking every match made a search's time grow with the site: a common word matches a fixed share of the pages, so
 at 100,000 pages the database scored tens of thousands of matches to keep the best 1,000 (docs/deployment.md,
 "Search at scale"). Here the database walks the matches newest first and stops at `limit`: the public search then
-ranks at most the newest `limit` pages that hold the query anywhere and the newest `limit` that hold it in their
-title, however large the site. Titles holding the query rank first by recency (site_pages.search), so the second
-set keeps every title match a results list can show.
+ranks at most the newest `limit` pages that hold the query anywhere and, when there are more, the newest `limit`
+older pages that hold it in their title, however large the site. Titles holding the query rank first by recency
+(site_pages.search), so the second set keeps every title match a results list can show.
 
 Migration site_pages 0018 keeps each live page's first publication with its index entry, by triggers on the index
 and on the page table, so that the full-text index can be read in date order:
@@ -46,9 +46,10 @@ def _compiler_name():
 
 
 def candidates(query, pages, limit):
-    """The newest `limit` pages of `pages` matching `query` and the newest `limit` holding it in their title, as
-    rows (page id, title, first publication, score), best score first in the backend's own direction (SQLite's
-    bm25 is better when lower); [] when nothing is searchable, None when a search engine ranks instead.
+    """The newest `limit` pages of `pages` matching `query` and, when there are more, the newest `limit` older ones
+    holding it in their title, as rows (page id, title, first publication, score), best score first in the
+    backend's own direction (SQLite's bm25 is better when lower); [] when nothing is searchable, None when a
+    search engine ranks instead.
     """
     segmented = segment_search_query(query)
     if segmented is None:
@@ -86,21 +87,26 @@ def _sqlite(segmented, pages, limit):
     backend = get_search_backend()
     compiler = backend.query_compiler_class(pages, segmented)
     sql_compiler = pages.query.get_compiler(connection=connection)
-    found = {}
-    # The whole text first, so that a page found by both passes keeps the score of the whole text.
+    found, older = {}, ""
+    # The whole text first: a page found by both passes keeps the score of the whole text, and the title pass is
+    # needed only when the first stopped at `limit`, for title matches older than the matches it kept.
     for columns in (compiler.FTS_TABLE_FIELDS, ["title"]):
         match = MatchExpression(columns, compiler.build_search_query(normalize(compiler.query)))
         _template, (match_string,) = match.as_sql(sql_compiler, connection)
         condition, params = _page_condition(pages, f"r.rowid %% {KEY_SPAN}")
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT p.id, p.title, p.first_published_at, bm25({RECENT_TABLE}) FROM {RECENT_TABLE} r "  # noqa: S608
-                f"JOIN wagtailcore_page p ON p.id = r.rowid %% {KEY_SPAN} "
-                f"WHERE {RECENT_TABLE} MATCH %s AND {condition} ORDER BY r.rowid DESC LIMIT %s",
+                f"SELECT r.rowid, p.id, p.title, p.first_published_at, bm25({RECENT_TABLE}) "  # noqa: S608 - constants
+                f"FROM {RECENT_TABLE} r JOIN wagtailcore_page p ON p.id = r.rowid %% {KEY_SPAN} "
+                f"WHERE {RECENT_TABLE} MATCH %s {older} AND {condition} ORDER BY r.rowid DESC LIMIT %s",
                 [match_string, *params, limit],
             )
-            for page_id, title, published, score in cursor.fetchall():
-                found.setdefault(page_id, (page_id, title, _aware(published), score))
+            rows = cursor.fetchall()
+        for _key, page_id, title, published, score in rows:
+            found.setdefault(page_id, (page_id, title, _aware(published), score))
+        if len(rows) < limit:
+            break
+        older = f"AND r.rowid < {int(rows[-1][0])}"
     return sorted(found.values(), key=lambda row: row[-1])
 
 
@@ -115,17 +121,29 @@ def _postgresql(segmented, pages, limit):
     config = compiler.get_config(backend)
     search_query = compiler.build_tsquery(compiler.query, config=config)
     tsquery_sql, tsquery_params = search_query.as_sql(pages.query.get_compiler(connection=connection), connection)
-    entries = set()
-    for vector in ("(e.title || e.body)", "e.title"):
+    entries, older, params_older = [], "", []
+    # As on SQLite: the title pass only when the first stopped at `limit`, for older title matches. The body alone
+    # is matched: a result page's body holds its title's words too (PortalPage.search_text), and PostgreSQL then
+    # checks one text vector for each row it walks instead of joining two.
+    for vector in ("e.body", "e.title"):
         condition, params = _page_condition(pages, "e.object_id::integer")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.id FROM wagtailsearch_indexentry e "  # noqa: S608 - constants
-                f"WHERE e.{PUBLISHED_COLUMN} IS NOT NULL AND {vector} @@ {tsquery_sql} AND {condition} "
+                f"WHERE e.{PUBLISHED_COLUMN} IS NOT NULL AND {vector} @@ {tsquery_sql} {older} AND {condition} "
                 f"ORDER BY e.{PUBLISHED_COLUMN} DESC, e.id DESC LIMIT %s",
-                [*tsquery_params, *params, limit],
+                [*tsquery_params, *params_older, *params, limit],
             )
-            entries.update(entry_id for (entry_id,) in cursor.fetchall())
+            rows = [entry_id for (entry_id,) in cursor.fetchall()]
+        entries += rows
+        if len(rows) < limit:
+            break
+        # The last kept entry's own values: a page never published is filed at -infinity, which psycopg cannot read.
+        older = (
+            f"AND (e.{PUBLISHED_COLUMN}, e.id) < (SELECT last.{PUBLISHED_COLUMN}, last.id "
+            "FROM wagtailsearch_indexentry last WHERE last.id = %s)"
+        )
+        params_older = [rows[-1]]
     if not entries:
         return []
     # Wagtail's score, on the kept entries alone: ts_rank reads a match's whole text vector.
