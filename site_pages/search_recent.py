@@ -88,12 +88,12 @@ def _sqlite(segmented, pages, limit):
     compiler = backend.query_compiler_class(pages, segmented)
     sql_compiler = pages.query.get_compiler(connection=connection)
     found, older = {}, ""
+    condition, params = _page_condition(pages, f"r.rowid %% {KEY_SPAN}")
     # The whole text first: a page found by both passes keeps the score of the whole text, and the title pass is
     # needed only when the first stopped at `limit`, for title matches older than the matches it kept.
     for columns in (compiler.FTS_TABLE_FIELDS, ["title"]):
         match = MatchExpression(columns, compiler.build_search_query(normalize(compiler.query)))
         _template, (match_string,) = match.as_sql(sql_compiler, connection)
-        condition, params = _page_condition(pages, f"r.rowid %% {KEY_SPAN}")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT r.rowid, p.id, p.title, p.first_published_at, bm25({RECENT_TABLE}) "  # noqa: S608 - constants
@@ -122,11 +122,11 @@ def _postgresql(segmented, pages, limit):
     search_query = compiler.build_tsquery(compiler.query, config=config)
     tsquery_sql, tsquery_params = search_query.as_sql(pages.query.get_compiler(connection=connection), connection)
     entries, older, params_older = [], "", []
+    condition, params = _page_condition(pages, "e.object_id::integer")
     # As on SQLite: the title pass only when the first stopped at `limit`, for older title matches. The body alone
     # is matched: a result page's body holds its title's words too (PortalPage.search_text), and PostgreSQL then
     # checks one text vector for each row it walks instead of joining two.
     for vector in ("e.body", "e.title"):
-        condition, params = _page_condition(pages, "e.object_id::integer")
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT e.id FROM wagtailsearch_indexentry e "  # noqa: S608 - constants
