@@ -10,6 +10,7 @@ matched against titles directly.
 import datetime
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from django import forms
 from django.apps import apps
@@ -32,7 +33,7 @@ from .segmentation import WORD_RUN, normalise, query_terms, query_words
 PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 100
 # Results ranked per query; a query matching more pages than this asks for a narrower query or a filter.
-MAX_RESULTS = 1000
+MAX_RESULTS = 500
 SNIPPET_CHARS = 120
 
 # `type` parameter -> (label, model); columns and other structure pages are never results.
@@ -194,10 +195,10 @@ class Found:
     score: float | None = None
 
 
-def _ranked_candidates(query, pages):
-    """The pages to rank, in the backend's order of score: the newest matches (site_pages.search_recent), or the
-    best MAX_RESULTS + 1 by the backend's score where a search engine ranks."""
-    recent = search_recent.candidates(query, pages, MAX_RESULTS + 1)
+def _ranked_candidates(query, pages, title_rank):
+    """The pages to rank, in the backend's order of score: the newest matches (site_pages.search_recent), scored
+    where `title_rank(title)` is None, or the best MAX_RESULTS + 1 by the backend's score where an engine ranks."""
+    recent = search_recent.candidates(query, pages, MAX_RESULTS + 1, title_rank)
     if recent is not None:
         return [Found(*row) for row in recent]
     results = pages.only("id", "title", "first_published_at").search(query).annotate_score("_score")
@@ -229,22 +230,30 @@ def run_search(form):
         return outcome
     pages = filtered_pages(form)
     exact = exact_number_ids(query, pages)
-    found = _ranked_candidates(query, pages)
+    words = [w for w in query_words(query) if len(w) >= 2]
+    title_group = cache(lambda title: _title_group(title, runs, words))
+    by_date = form.value("sort") == "date"
+
+    def title_rank(title):
+        # By date, every page ranks as a title match does: by recency alone.
+        group = 1 if by_date else title_group(title)
+        return None if group == BODY_GROUP else group - 1
+
+    found = _ranked_candidates(query, pages, title_rank)
     outcome.truncated = len(found) > MAX_RESULTS
     missing = exact - {page.pk for page in found}
     if missing:
         found += [Found(*row) for row in Page.objects.filter(pk__in=missing).values_list(*Found.COLUMNS)]
-    if form.value("sort") == "date":
+    if by_date:
         found.sort(key=lambda page: (-_timestamp(page), -page.pk))
     else:
         scored = [page for page in found if page.score is not None]
         # Backends differ in the sign of their score (SQLite's bm25 is better when lower); the order they
         # returned tells which way it runs.
         higher_is_better = not scored or scored[0].score >= scored[-1].score
-        words = [w for w in query_words(query) if len(w) >= 2]
 
         def rank(page):
-            group = 0 if page.pk in exact else _title_group(page.title, runs, words)
+            group = 0 if page.pk in exact else title_group(page.title)
             # The database backends weigh a title by the average title length when it was indexed, so equal
             # titles indexed at different times score differently: titles holding the query go by recency.
             score = _score_bucket(page.score, higher_is_better) if group == BODY_GROUP else 0

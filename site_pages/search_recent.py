@@ -3,17 +3,18 @@
 Ranking every match made a search's time grow with the site: a common word matches a fixed share of the pages, so
 at 100,000 pages the database scored tens of thousands of matches to keep the best 1,000 (docs/deployment.md,
 "Search at scale"). Here the database walks the matches newest first and stops at `limit`: the public search then
-ranks at most the newest `limit` pages that hold the query anywhere and, when there are more, the newest `limit`
+ranks at most the newest `limit` pages that hold the query anywhere and, when there are more, at most `limit`
 older pages that hold it in their title, however large the site. Titles holding the query rank first by recency
-(site_pages.search), so the second set keeps every title match a results list can show.
+(site_pages.search), so the second set keeps every title match a results list can show. Only the pages ranked by
+their score are scored.
 
 Migration site_pages 0018 keeps each live page's first publication with its index entry, by triggers on the index
 and on the page table, so that the full-text index can be read in date order:
 - SQLite: an FTS5 table of the entries' title and body whose rowid is the page's publication minute and page id
   (`recent_key`), so that FTS5 walks a query's matches by descending rowid and stops at the LIMIT.
 - PostgreSQL: the entry's column `site_pages_published_at`, indexed, beside the GIN index of site_pages 0017: the
-  planner walks the date index while matches are common and reads the GIN index when they are rare; only the
-  pages it keeps are ranked (ts_rank reads each match's whole text vector).
+  planner walks the date index while matches are common and reads the GIN index when they are rare, and sorts
+  the matching entries before it reads their pages.
 
 A search engine configured as the backend (docs/deployment.md) ranks its best matches itself: `candidates` then
 answers None and the search asks the backend as before.
@@ -23,7 +24,6 @@ import datetime
 
 from django.db import connection
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.search.backends import get_search_backend
@@ -45,11 +45,21 @@ def _compiler_name():
     return next((cls.__name__ for cls in getattr(inner, "__mro__", ()) if cls.__module__.startswith("modelsearch")), "")
 
 
-def candidates(query, pages, limit):
-    """The newest `limit` pages of `pages` matching `query` and, when there are more, the newest `limit` older ones
-    holding it in their title, as rows (page id, title, first publication, score), best score first in the
-    backend's own direction (SQLite's bm25 is better when lower); [] when nothing is searchable, None when a
+def _by_score(_title):
+    return None
+
+
+def candidates(query, pages, limit, title_rank=_by_score):
+    """The newest `limit` pages of `pages` matching `query` and, when there are more, older ones holding it in
+    their title, as rows (page id, title, first publication, score); [] when nothing is searchable, None when a
     search engine ranks instead.
+
+    `title_rank(title)` says how the search ranks a page: 0 first (the title holds the query as typed), 1 next (it
+    holds its words), by recency within each, or None by its score. Scoring reads a match's whole text, so only the
+    pages ranked by score are scored, and none when the others alone fill `limit`. An older title match can only
+    rank after the newer pages of rank 0, so the title pass reads no more than fit after those. Scored rows come
+    first, best first in the backend's own direction (SQLite's bm25 is better when lower); the others follow with
+    the score None.
     """
     segmented = segment_search_query(query)
     if segmented is None:
@@ -58,17 +68,34 @@ def candidates(query, pages, limit):
         return None
     name = _compiler_name()
     if name == "SQLiteSearchQueryCompiler" and connection.vendor == "sqlite":
-        return _sqlite(segmented, pages, limit)
-    if name == "PostgresSearchQueryCompiler" and connection.vendor == "postgresql":
-        return _postgresql(segmented, pages, limit)
-    return None
+        reader = _SQLite(segmented, pages)
+    elif name == "PostgresSearchQueryCompiler" and connection.vendor == "postgresql":
+        reader = _PostgreSQL(segmented, pages)
+    else:
+        return None
+    # The whole text first, then, only when it stopped at `limit`, title matches older than the last it kept.
+    newest = reader.matches(reader.whole_text, limit)
+    ranks = [title_rank(row[2]) for row in newest]
+    room = limit - ranks.count(0)
+    older = reader.matches(reader.titles, room, after=newest[-1]) if len(newest) == limit and room else []
+    to_score = [row for row, rank in zip(newest, ranks, strict=True) if rank is None]
+    if len(newest) - len(to_score) + sum(title_rank(row[2]) is not None for row in older) >= limit:
+        to_score = []
+    scores = reader.scores(to_score) if to_score else {}
+    rows, seen = [], set()
+    for _key, page_id, title, published in newest + older:
+        if page_id not in seen:
+            seen.add(page_id)
+            rows.append((page_id, title, _aware(published), scores.get(page_id)))
+    scored = sorted((row for row in rows if row[-1] is not None), key=reader.best_first)
+    return scored + [row for row in rows if row[-1] is None]
 
 
-def _page_condition(pages, page_id_sql):
-    """EXISTS over the filtered pages for the page whose id `page_id_sql` gives, checked per candidate: an IN over
-    the filtered pages would read every live page first."""
-    sql, params = pages.filter(pk=RawSQL(page_id_sql, ())).order_by().values("pk").query.sql_with_params()
-    return f"EXISTS ({sql})", list(params)
+def _filtered_pages(pages):
+    """The filtered pages as a subquery to join each match to, with what ranking reads of them: PostgreSQL and SQLite
+    both fold it into the statement, so that each match looks its page up once by primary key."""
+    sql, params = pages.order_by().values("pk", "title", "first_published_at").query.sql_with_params()
+    return f"({sql})", list(params)
 
 
 def _aware(value):
@@ -80,34 +107,49 @@ def _aware(value):
     return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
 
 
-def _sqlite(segmented, pages, limit):
-    # Imported here: the module reads the FTS5 index model, which exists on SQLite alone.
-    from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+class _SQLite:
+    """FTS5 walks the matches by descending rowid (the publication minute and page id) and stops at the LIMIT."""
 
-    backend = get_search_backend()
-    compiler = backend.query_compiler_class(pages, segmented)
-    sql_compiler = pages.query.get_compiler(connection=connection)
-    found, older = {}, ""
-    condition, params = _page_condition(pages, f"r.rowid %% {KEY_SPAN}")
-    # The whole text first: a page found by both passes keeps the score of the whole text, and the title pass is
-    # needed only when the first stopped at `limit`, for title matches older than the matches it kept.
-    for columns in (compiler.FTS_TABLE_FIELDS, ["title"]):
-        match = MatchExpression(columns, compiler.build_search_query(normalize(compiler.query)))
-        _template, (match_string,) = match.as_sql(sql_compiler, connection)
+    def __init__(self, segmented, pages):
+        # Imported here: the module reads the FTS5 index model, which exists on SQLite alone.
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+
+        compiler = get_search_backend().query_compiler_class(pages, segmented)
+        sql_compiler = pages.query.get_compiler(connection=connection)
+        search_query = compiler.build_search_query(normalize(compiler.query))
+        self.whole_text, self.titles = (
+            MatchExpression(columns, search_query).as_sql(sql_compiler, connection)[1][0]
+            for columns in (compiler.FTS_TABLE_FIELDS, ["title"])
+        )
+        self.pages = _filtered_pages(pages)
+
+    def matches(self, match_string, limit, after=None):
+        """(rowid, page id, title, first publication) of the newest `limit` matches older than the row `after`."""
+        pages_sql, params = self.pages
+        older = f"AND r.rowid < {int(after[0])}" if after else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT r.rowid, p.id, p.title, p.first_published_at, bm25({RECENT_TABLE}) "  # noqa: S608 - constants
-                f"FROM {RECENT_TABLE} r JOIN wagtailcore_page p ON p.id = r.rowid %% {KEY_SPAN} "
-                f"WHERE {RECENT_TABLE} MATCH %s {older} AND {condition} ORDER BY r.rowid DESC LIMIT %s",
-                [match_string, *params, limit],
+                f"SELECT r.rowid, p.pk, p.title, p.first_published_at FROM {RECENT_TABLE} r "  # noqa: S608 - constants
+                f"JOIN {pages_sql} p ON p.pk = r.rowid %% {KEY_SPAN} "
+                f"WHERE {RECENT_TABLE} MATCH %s {older} ORDER BY r.rowid DESC LIMIT %s",
+                [*params, match_string, limit],
             )
-            rows = cursor.fetchall()
-        for _key, page_id, title, published, score in rows:
-            found.setdefault(page_id, (page_id, title, _aware(published), score))
-        if len(rows) < limit:
-            break
-        older = f"AND r.rowid < {int(rows[-1][0])}"
-    return sorted(found.values(), key=lambda row: row[-1])
+            return cursor.fetchall()
+
+    def scores(self, rows):
+        """{page id: bm25} of `rows`, read in one pass over the span of rowids they lie in."""
+        keys = {row[0] for row in rows}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT rowid, bm25({RECENT_TABLE}) FROM {RECENT_TABLE} "  # noqa: S608 - constants
+                f"WHERE {RECENT_TABLE} MATCH %s AND rowid BETWEEN %s AND %s",
+                [self.whole_text, min(keys), max(keys)],
+            )
+            return {key % KEY_SPAN: score for key, score in cursor.fetchall() if key in keys}
+
+    @staticmethod
+    def best_first(row):
+        return row[-1]
 
 
 def _on_entry(value):
@@ -115,41 +157,76 @@ def _on_entry(value):
     return F(value.name.removeprefix("index_entries__")) if isinstance(value, F) else value
 
 
-def _postgresql(segmented, pages, limit):
-    backend = get_search_backend()
-    compiler = backend.query_compiler_class(pages, segmented)
-    config = compiler.get_config(backend)
-    search_query = compiler.build_tsquery(compiler.query, config=config)
-    tsquery_sql, tsquery_params = search_query.as_sql(pages.query.get_compiler(connection=connection), connection)
-    entries, older, params_older = [], "", []
-    condition, params = _page_condition(pages, "e.object_id::integer")
-    # As on SQLite: the title pass only when the first stopped at `limit`, for older title matches. The body alone
-    # is matched: a result page's body holds its title's words too (PortalPage.search_text), and PostgreSQL then
-    # checks one text vector for each row it walks instead of joining two.
-    for vector in ("e.body", "e.title"):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT e.id FROM wagtailsearch_indexentry e "  # noqa: S608 - constants
-                f"WHERE e.{PUBLISHED_COLUMN} IS NOT NULL AND {vector} @@ {tsquery_sql} {older} AND {condition} "
-                f"ORDER BY e.{PUBLISHED_COLUMN} DESC, e.id DESC LIMIT %s",
-                [*tsquery_params, *params_older, *params, limit],
-            )
-            rows = [entry_id for (entry_id,) in cursor.fetchall()]
-        entries += rows
-        if len(rows) < limit:
-            break
-        # The last kept entry's own values: a page never published is filed at -infinity, which psycopg cannot read.
+class _PostgreSQL:
+    """The planner walks the publication index while matches are common and reads the GIN index when they are
+    rare; only the kept entries are ranked (ts_rank reads each match's whole text vector)."""
+
+    def __init__(self, segmented, pages):
+        backend = get_search_backend()
+        self.compiler = backend.query_compiler_class(pages, segmented)
+        self.config = self.compiler.get_config(backend)
+        self.search_query = self.compiler.build_tsquery(self.compiler.query, config=self.config)
+        self.tsquery = self.search_query.as_sql(pages.query.get_compiler(connection=connection), connection)
+        # The body alone is matched for the whole text: a result page's body holds its title's words too
+        # (PortalPage.search_text), and PostgreSQL then checks one text vector for each row it walks.
+        self.whole_text, self.titles = "e.body", "e.title"
+        self.pages = _filtered_pages(pages)
+
+    def matches(self, vector, limit, after=None):
+        """(entry id, page id, title, first publication) of the newest `limit` matches older than the row `after`.
+
+        The newest matching entries are sorted before their pages are read: looking every match's page up before
+        sorting read 15,000 pages for 1,000. A filtered-out page leaves a gap, so the walk goes on after it; when
+        the filters keep fewer than half of a batch (a unit, a type), the rest is read with them inside the walk.
+        """
+        rows, filter_inside = [], False
+        while True:
+            wanted = limit - len(rows)
+            walked = self._walk(vector, wanted, after, filter_inside)
+            kept = [row for row in walked if row[1] is not None]
+            rows += kept
+            if len(walked) < wanted or len(rows) >= limit:
+                return rows
+            after, filter_inside = walked[-1], filter_inside or len(kept) < wanted / 2
+
+    def _walk(self, vector, limit, after, filter_inside):
+        """The newest `limit` matching entries older than the row `after`, each with its page's id, title and
+        first publication, or None there when the filters leave the page out."""
+        pages_sql, params = self.pages
+        tsquery_sql, tsquery_params = self.tsquery
+        # The last row's own values: a page never published is filed at -infinity, which psycopg cannot read.
         older = (
             f"AND (e.{PUBLISHED_COLUMN}, e.id) < (SELECT last.{PUBLISHED_COLUMN}, last.id "
             "FROM wagtailsearch_indexentry last WHERE last.id = %s)"
+            if after
+            else ""
         )
-        params_older = [rows[-1]]
-    if not entries:
-        return []
-    # Wagtail's score, on the kept entries alone: ts_rank reads a match's whole text vector.
-    vectors = [(_on_entry(vector), _on_entry(boost)) for vector, boost in compiler.get_index_vectors(search_query)]
-    scored = IndexEntry.objects.filter(pk__in=entries).annotate(_score=compiler._build_rank_expression(vectors, config))
-    scores = {int(page_id): score for page_id, score in scored.values_list("object_id", "_score")}
-    rows = pages.filter(pk__in=scores).values_list("pk", "title", "first_published_at")
-    # Wagtail's order: higher scores first, then the newer id.
-    return sorted(((*row, scores[row[0]]) for row in rows), key=lambda row: (-row[-1], -row[0]))
+        inside = f"JOIN {pages_sql} f ON f.pk = e.object_id::integer" if filter_inside else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.id, p.pk, p.title, p.first_published_at FROM ("  # noqa: S608 - constants
+                f"SELECT e.id, e.object_id, e.{PUBLISHED_COLUMN} AS published FROM wagtailsearch_indexentry e "
+                f"{inside} WHERE e.{PUBLISHED_COLUMN} IS NOT NULL AND {vector} @@ {tsquery_sql} {older} "
+                f"ORDER BY e.{PUBLISHED_COLUMN} DESC, e.id DESC LIMIT %s"
+                f") m LEFT JOIN {pages_sql} p ON p.pk = m.object_id::integer ORDER BY m.published DESC, m.id DESC",
+                [
+                    *(params if filter_inside else []),
+                    *tsquery_params,
+                    *([after[0]] if after else []),
+                    limit,
+                    *params,
+                ],
+            )
+            return cursor.fetchall()
+
+    def scores(self, rows):
+        """{page id: Wagtail's score} of `rows`, computed on their entries alone."""
+        vectors = [(_on_entry(v), _on_entry(boost)) for v, boost in self.compiler.get_index_vectors(self.search_query)]
+        rank = self.compiler._build_rank_expression(vectors, self.config)
+        scored = IndexEntry.objects.filter(pk__in=[row[0] for row in rows]).annotate(_score=rank)
+        return {int(page_id): score for page_id, score in scored.values_list("object_id", "_score")}
+
+    @staticmethod
+    def best_first(row):
+        # Wagtail's order: higher scores first, then the newer id.
+        return (-row[-1], -row[0])

@@ -122,6 +122,14 @@ def test_filters_apply_before_the_newest_matches_are_taken(portal, monkeypatch):
     assert outcome.ids == [notice.pk] and not outcome.truncated
 
 
+def walks_and_scorings(ctx):
+    """The statements that walked matches in date order, and those that read scores, of a captured search."""
+    marker = search_recent.RECENT_TABLE if connection.vendor == "sqlite" else search_recent.PUBLISHED_COLUMN
+    score = "bm25(" if connection.vendor == "sqlite" else "ts_rank("
+    sqls = [query["sql"] for query in ctx.captured_queries]
+    return [sql for sql in sqls if marker in sql and "ORDER BY" in sql], [sql for sql in sqls if score in sql]
+
+
 def candidate_statements(portal, monkeypatch):
     """The whole-text pass and the title pass, which runs when the first stopped at its limit."""
     monkeypatch.setattr(search, "MAX_RESULTS", 1)
@@ -130,10 +138,56 @@ def candidate_statements(portal, monkeypatch):
     with CaptureQueriesContext(connection) as ctx:
         outcome = run_search(SearchForm({"q": "柠檬产业"}))
     assert len(outcome.ids) == 1 and outcome.truncated
-    marker = search_recent.RECENT_TABLE if connection.vendor == "sqlite" else search_recent.PUBLISHED_COLUMN
-    statements = [query["sql"] for query in ctx.captured_queries if marker in query["sql"]]
+    statements, _scorings = walks_and_scorings(ctx)
     assert len(statements) == 2, statements
     return statements
+
+
+@pytest.mark.parametrize("left_out", [1, 5])
+def test_a_walk_goes_on_past_the_pages_the_filters_leave_out(portal, monkeypatch, township_b, left_out):
+    """Newer matches of another unit take no slot and do not end the walk: one is a gap (PostgreSQL walks on),
+    five fill a whole batch (the rest is read with the filters inside the walk)."""
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    for n in range(left_out):
+        dated(portal["a"], f"石羊动态第{n}期", "全县柠檬产业稳步发展。", days_ago=1 + n / 10)
+    ours = [dated(portal["b"], f"龙台动态第{n}期", "全县柠檬产业稳步发展。", days_ago=10 + n) for n in range(4)]
+    outcome = run_search(SearchForm({"q": "柠檬产业", "unit": township_b.pk}))
+    assert outcome.ids == [ours[0].pk, ours[1].pk] and outcome.truncated
+
+
+def test_only_the_pages_ranked_by_their_score_are_scored(portal):
+    titled = dated(portal["a"], "柠檬产业动态", "全县柠檬产业稳步发展。", days_ago=1)
+    bodies = [dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=1 + n) for n in range(1, 3)]
+    rows = search_recent.candidates(
+        "柠檬产业", Page.objects.live(), 10, lambda title: 0 if "柠檬产业" in title else None
+    )
+    scores = {row[0]: row[-1] for row in rows}
+    assert scores[titled.pk] is None and all(scores[page.pk] is not None for page in bodies)
+    assert rows[-1][0] == titled.pk, "the scored rows come first"
+
+
+def test_title_matches_filling_the_list_leave_nothing_to_score_or_to_read_further(portal, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    titled = [dated(portal["a"], f"柠檬产业动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n) for n in range(1, 4)]
+    dated(portal["b"], "工作动态", "柠檬产业", days_ago=10)
+    dated(portal["b"], "柠檬产业发展规划", "规划全文。", days_ago=900, model=NoticePage)
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = run_search(SearchForm({"q": "柠檬产业"}))
+    # Newer titles holding the query as typed rank before any older one: there is no room for the title pass.
+    assert outcome.ids == [titled[0].pk, titled[1].pk] and outcome.truncated
+    walks, scorings = walks_and_scorings(ctx)
+    assert len(walks) == 1 and not scorings, (walks, scorings)
+
+
+def test_a_search_by_date_scores_nothing_and_reads_no_older_titles(portal, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    bodies = [dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n) for n in range(1, 4)]
+    dated(portal["b"], "柠檬产业发展规划", "规划全文。", days_ago=900, model=NoticePage)
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = run_search(SearchForm({"q": "柠檬产业", "sort": "date"}))
+    assert outcome.ids == [bodies[0].pk, bodies[1].pk] and outcome.truncated
+    walks, scorings = walks_and_scorings(ctx)
+    assert len(walks) == 1 and not scorings, (walks, scorings)
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
