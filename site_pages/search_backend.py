@@ -59,14 +59,26 @@ class SegmentingBackendMixin:
         return super().autocomplete(text, model_or_queryset, **kwargs)
 
 
+# Wagtail's database backends' query compilers, and the database whose own full-text index each queries.
+DATABASE_COMPILERS = {"SQLiteSearchQueryCompiler": "sqlite", "PostgresSearchQueryCompiler": "postgresql"}
+
+
+def database_of(compiler):
+    """The database a compiler of Wagtail's database backends queries (a subclass too, as wrapped here): "sqlite"
+    or "postgresql"; None for a search engine's compiler."""
+    names = (cls.__name__ for cls in getattr(compiler, "__mro__", ()))
+    return next((DATABASE_COMPILERS[name] for name in names if name in DATABASE_COMPILERS), None)
+
+
 def _ranking(inner):
     """Class attributes giving Wagtail's database backends their leaner ranked queries (site_pages.search_sqlite,
     site_pages.search_postgres); another backend (a search engine) keeps its own compiler."""
     compiler = inner.query_compiler_class
+    database = database_of(compiler)
     # Imported here: each module reads the index models of its own database, which exist there alone.
-    if compiler.__name__ == "SQLiteSearchQueryCompiler":
+    if database == "sqlite":
         from .search_sqlite import OnePassRankingMixin as mixin
-    elif compiler.__name__ == "PostgresSearchQueryCompiler":
+    elif database == "postgresql":
         from .search_postgres import SlimRowsMixin as mixin
     else:
         return {}

@@ -30,7 +30,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import PlainText
 
-from .search_backend import segment_search_query
+from .search_backend import database_of, segment_search_query
 
 RECENT_TABLE = "site_pages_search_recent"
 RECENT_KEYS = "site_pages_search_recent_key"
@@ -38,11 +38,6 @@ PUBLISHED_COLUMN = "site_pages_published_at"
 # recent_key = publication minute since 1900 * KEY_SPAN + page id: unique for every int32 id, ordered by date and
 # then id, and within SQLite's 64 bits for the next eight thousand years.
 KEY_SPAN = 2**31
-
-
-def _compiler_name():
-    inner = getattr(get_search_backend(), "query_compiler_class", None)
-    return next((cls.__name__ for cls in getattr(inner, "__mro__", ()) if cls.__module__.startswith("modelsearch")), "")
 
 
 def _by_score(_title):
@@ -66,13 +61,10 @@ def candidates(query, pages, limit, title_rank=_by_score):
         return []
     if not isinstance(segmented, PlainText):
         return None
-    name = _compiler_name()
-    if name == "SQLiteSearchQueryCompiler" and connection.vendor == "sqlite":
-        reader = _SQLite(segmented, pages)
-    elif name == "PostgresSearchQueryCompiler" and connection.vendor == "postgresql":
-        reader = _PostgreSQL(segmented, pages)
-    else:
+    database = database_of(getattr(get_search_backend(), "query_compiler_class", None))
+    if database != connection.vendor:
         return None
+    reader = (_SQLite if database == "sqlite" else _PostgreSQL)(segmented, pages)
     # The whole text first, then, only when it stopped at `limit`, title matches older than the last it kept.
     newest = reader.matches(reader.whole_text, limit)
     ranks = [title_rank(row[2]) for row in newest]
