@@ -101,6 +101,8 @@ def _m2m_handler(action_name, owner_model, target_model, describe):
     """Log adds, removes and clears of one many-to-many relation, one entry per owner object."""
 
     def handler(sender, instance, action, reverse, model, pk_set, **kwargs):
+        if instance.__dict__.get("_audit_raw_save"):
+            return
         if action == "pre_clear":
             # Clear sends no pk_set afterwards, so what is about to go is read now.
             instance._audit_cleared = set(
@@ -127,6 +129,12 @@ def _m2m_handler(action_name, owner_model, target_model, describe):
             audit.record(action_name, obj=owner, detail=f"{label}：{instance}", data={verb: [instance.pk]})
 
     return handler
+
+
+def on_owner_saved(sender, instance, raw=False, **kwargs):
+    """loaddata (a restore) saves an object raw and then sets its many-to-many relations on the same instance:
+    those relations are restored, not granted, and are not logged, as raw saves are not."""
+    instance._audit_raw_save = raw
 
 
 def _column(through, instance):
@@ -265,6 +273,8 @@ def connect():
         dispatch_uid="audit_group_permissions",
         weak=False,
     )
+    for owner in (user_model, Group):
+        post_save.connect(on_owner_saved, sender=owner, dispatch_uid=f"audit_raw_save_{owner._meta.label_lower}")
     post_save.connect(on_membership_saved, sender=Membership, dispatch_uid="audit_membership_saved")
     post_delete.connect(on_membership_deleted, sender=Membership, dispatch_uid="audit_membership_deleted")
     for grant in (GroupPagePermission, GroupCollectionPermission):

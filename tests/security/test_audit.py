@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core import serializers
 from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from django.urls import reverse
@@ -95,6 +96,31 @@ def test_group_membership_and_permission_changes_are_logged(db):
     user.save()
     flags = entries("permission.user_flags", object_id=str(user.pk)).get()
     assert flags.data == {"is_superuser": True}
+
+
+def test_a_fixture_load_restores_relations_without_logging_them_as_changes(db, tmp_path):
+    """loaddata saves raw and then sets each object's relations: like its raw saves, that is no permission change."""
+    user = UserFactory(username="zhaoliu")
+    group = Group.objects.create(name="恢复测试组")
+    perm = Permission.objects.get(codename="view_auditentry")
+    group.permissions.add(perm)
+    user.groups.add(group)
+    user.user_permissions.add(perm)
+    fixture = tmp_path / "restore.json"
+    fixture.write_text(serializers.serialize("json", [group, user]), encoding="utf-8")
+    group.permissions.clear()
+    user.groups.clear()
+    user.user_permissions.clear()
+    relations = ("permission.group_permissions", "permission.group_membership", "permission.user_permissions")
+    logged = AuditEntry.objects.filter(action__in=relations).count()
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert list(user.groups.all()) == [group] and list(group.permissions.all()) == [perm]
+    assert list(user.user_permissions.all()) == [perm]
+    assert AuditEntry.objects.filter(action__in=relations).count() == logged
+    # The same objects changed afterwards are logged again.
+    restored = type(user).objects.get(pk=user.pk)
+    restored.groups.remove(group)
+    assert entries("permission.group_membership", object_id=str(user.pk)).latest("pk").detail.startswith("移除")
 
 
 def test_membership_and_page_grants_are_logged(portal, township_a):
