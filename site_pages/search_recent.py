@@ -23,7 +23,8 @@ answers None and the search asks the backend as before.
 import datetime
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import BooleanField, F
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from wagtail.search.backends import get_search_backend
@@ -210,10 +211,14 @@ class _PostgreSQL:
             return cursor.fetchall()
 
     def scores(self, rows):
-        """{page id: Wagtail's score} of `rows`, computed on their entries alone."""
+        """{page id: Wagtail's score} of `rows`, computed on their entries alone.
+
+        The entries are named by one array parameter: a list of 500 ids as `pk__in` cost Django 3-4 ms to compile
+        and PostgreSQL to parse, a fifth of scoring them."""
         vectors = [(_on_entry(v), _on_entry(boost)) for v, boost in self.compiler.get_index_vectors(self.search_query)]
         rank = self.compiler._build_rank_expression(vectors, self.config)
-        scored = IndexEntry.objects.filter(pk__in=[row[0] for row in rows]).annotate(_score=rank)
+        listed = RawSQL(f"{IndexEntry._meta.db_table}.id = ANY(%s)", ([row[0] for row in rows],), BooleanField())
+        scored = IndexEntry.objects.filter(listed).annotate(_score=rank)
         return {int(page_id): score for page_id, score in scored.values_list("object_id", "_score")}
 
     @staticmethod

@@ -86,8 +86,7 @@ def bulk_articles(columns, start, count, hours_back=0, hours_apart=1):
     for n, column in enumerate(columns):
         Page.objects.filter(pk=column.pk).update(numchild=total // len(columns) + (n < total % len(columns)))
         column.refresh_from_db()
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    bench_db.settle()
 
 
 def timed(client, url, data, runs):
