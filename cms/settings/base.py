@@ -204,10 +204,16 @@ WAGTAILEMBEDS_FINDERS = []
 # Chinese text is segmented with jieba before it reaches the configured backend
 # (see site_pages/search_backend.py). INNER may be any Wagtail search backend, e.g.
 # "wagtail.search.backends.elasticsearch8" for large deployments.
+# SEARCH_CONFIG: PostgreSQL's text search configuration for the index and the queries. Without it both follow the
+# server's default, which initdb picks by locale: english in an English or C locale (which drops IT, US, no and
+# stems Latin words), simple in a Chinese one, so that two servers matched differently. The text arrives
+# segmented and lower-cased; simple only splits it, as SQLite's index does. Being named, it is also evaluated
+# once per statement instead of once per row scored. Changing it needs `update_index` (docs/deployment.md).
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "site_pages.search_backend",
         "INNER": "wagtail.search.backends.database",
+        "SEARCH_CONFIG": "simple",
     }
 }
 

@@ -11,6 +11,7 @@ from wagtail.search.backends import get_search_backend
 from wagtail.search.query import Phrase, PlainText
 
 from site_pages.models import ArticlePage, NoticePage
+from site_pages.search import SearchForm, run_search
 from site_pages.search_backend import segment_search_query
 from site_pages.segmentation import segment_for_index, segment_query
 from tests.factories import make_content
@@ -93,6 +94,18 @@ def test_odd_queries_give_a_normal_page(client, searchable, query):
     html = response.content.decode()
     assert "全站搜索" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_latin_words_english_drops_are_found_whatever_the_servers_default_text_search_configuration(portal):
+    """IT, US and no are English stop words: under PostgreSQL's english configuration, the default of a server
+    initialised in an English or C locale, they were dropped from the index and from the query."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL default_text_search_config = 'pg_catalog.english'")
+    page = make_content(portal["a"], title="全县IT产业发展报告", text="推动IT与柠檬产业融合，对接US标准。")
+    for query in ("IT", "it", "US"):
+        assert run_search(SearchForm({"q": query})).ids == [page.pk], query
+        assert titles(Page.objects.live().search(query)) == {page.title}, query
 
 
 def test_search_page_lists_results_with_pagination(client, portal):
