@@ -12,8 +12,8 @@ matches half of it. The copies are dated newest first, so the 1,000 stay the new
 For each query it prints how many results the search ranked (capped at search.MAX_RESULTS), the median time of
 `run_search` alone, of the results page /search/?q= and of its last page, and the 100k/1k ratio of each; each
 round of the timings takes every query in turn. The database is settled after each bulk load (bench_db.settle).
-The page cache and the listing cache are off (the test settings'). Nothing is asserted; the issue's target is a ratio of
-1.5 or less. --plans prints the database's plan of the ranked query at each size (PostgreSQL's EXPLAIN ANALYZE,
+The page cache and the listing cache are off (the test settings'). Nothing is asserted; the issue's target is a
+ratio of 1.5 or less. --plans prints the database's plan of the ranked query at each size (PostgreSQL's EXPLAIN ANALYZE,
 SQLite's EXPLAIN QUERY PLAN).
 """
 
@@ -150,10 +150,10 @@ def figures(client, size, runs, show_plans):
     calls = {}
     for query in QUERIES:
         found = len(run_search(SearchForm({"q": query})).ids)
-        last = max(1, -(-found // PAGE_SIZE))
+        last_page = max(1, -(-found // PAGE_SIZE))
         calls[query, "search"] = lambda q=query: run_search(SearchForm({"q": q}))
         calls[query, "first"] = lambda q=query: client.get("/search/", {"q": q})
-        calls[query, "last"] = lambda q=query, n=last: client.get("/search/", {"q": q, "page": n})
+        calls[query, "last"] = lambda q=query, n=last_page: client.get("/search/", {"q": q, "page": n})
     timed = interleaved_medians(calls, runs)
     rows = {}
     for query in QUERIES:

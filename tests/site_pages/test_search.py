@@ -104,8 +104,8 @@ def test_latin_words_english_drops_are_found_whatever_the_servers_default_text_s
             cursor.execute("SET LOCAL default_text_search_config = 'pg_catalog.english'")
     page = make_content(portal["a"], title="全县IT产业发展报告", text="推动IT与柠檬产业融合，对接US标准。")
     for query in ("IT", "it", "US"):
-        assert run_search(SearchForm({"q": query})).ids == [page.pk], query
-        assert titles(Page.objects.live().search(query)) == {page.title}, query
+        assert page.pk in run_search(SearchForm({"q": query})).ids, query
+        assert page.title in titles(Page.objects.live().search(query)), query
 
 
 def test_search_page_lists_results_with_pagination(client, portal):
