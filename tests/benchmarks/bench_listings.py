@@ -12,8 +12,8 @@ listing (and on the same site a column of 50 articles, and a column with 99 sub-
 many articles as the news column over the same years), the site search and the catalogue's index page /zfxxgk/.
 Nothing is asserted; the target is the 100k time within 1.5x of the 1k time. --plans prints the database's plans
 (SQLite's EXPLAIN QUERY PLAN, PostgreSQL's EXPLAIN ANALYZE) of the unfiltered listings' queries. The search uses
-a one-character query, matched in titles: the benchmark does not fill the search index (the ranked search is
-capped at 1,000 results whatever the size of the site).
+a one-character query, matched in titles: the benchmark does not fill the search index (bench_search.py measures
+the ranked search, capped at search.MAX_RESULTS whatever the size of the site).
 """
 
 import argparse
