@@ -25,8 +25,6 @@ import datetime
 from django.db import connection
 from django.db.models import BooleanField, F
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 from wagtail.search.query import PlainText
@@ -47,8 +45,8 @@ def _by_score(_title):
 
 def candidates(query, pages, limit, title_rank=_by_score):
     """The newest `limit` pages of `pages` matching `query` and, when there are more, older ones holding it in
-    their title, as rows (page id, title, first publication, score); [] when nothing is searchable, None when a
-    search engine ranks instead.
+    their title, as rows (page id, title, first publication in seconds since the epoch, score); [] when nothing is
+    searchable, None when a search engine ranks instead.
 
     `title_rank(title)` says how the search ranks a page: 0 first (the title holds the query as typed), 1 next (it
     holds its words), by recency within each, or None by its score. Scoring reads a match's whole text, so only the
@@ -79,7 +77,7 @@ def candidates(query, pages, limit, title_rank=_by_score):
     for _key, page_id, title, published in newest + older:
         if page_id not in seen:
             seen.add(page_id)
-            rows.append((page_id, title, _aware(published), scores.get(page_id)))
+            rows.append((page_id, title, seconds(published), scores.get(page_id)))
     scored = sorted((row for row in rows if row[-1] is not None), key=reader.best_first)
     return scored + [row for row in rows if row[-1] is None]
 
@@ -91,13 +89,16 @@ def _filtered_pages(pages):
     return f"({sql})", list(params)
 
 
-def _aware(value):
-    """A datetime column read by a cursor (naive, in UTC, as SQLite stores it) as the ORM would read it."""
+def seconds(value):
+    """A first publication in seconds since the epoch, 0 when there is none, from what reads it: PostgreSQL's epoch,
+    SQLite's text (naive, in UTC, as Django stores it) or the ORM's datetime."""
     if value is None:
-        return None
+        return 0.0
     if isinstance(value, str):
-        value = parse_datetime(value)
-    return timezone.make_aware(value, datetime.UTC) if timezone.is_naive(value) else value
+        value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).timestamp()
+    return float(value)
 
 
 class _SQLite:
@@ -195,7 +196,7 @@ class _PostgreSQL:
         inside = f"JOIN {pages_sql} f ON f.pk = e.object_id::integer" if filter_inside else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT m.id, p.pk, p.title, p.first_published_at FROM ("  # noqa: S608 - constants
+                f"SELECT m.id, p.pk, p.title, extract(epoch FROM p.first_published_at)::float8 FROM ("  # noqa: S608
                 f"SELECT e.id, e.object_id, e.{PUBLISHED_COLUMN} AS published FROM wagtailsearch_indexentry e "
                 f"{inside} WHERE e.{PUBLISHED_COLUMN} IS NOT NULL AND {vector} @@ {tsquery_sql} {older} "
                 f"ORDER BY e.{PUBLISHED_COLUMN} DESC, e.id DESC LIMIT %s"

@@ -190,6 +190,27 @@ def test_a_search_by_date_scores_nothing_and_reads_no_older_titles(portal, monke
     assert len(walks) == 1 and not scorings, (walks, scorings)
 
 
+def test_recency_is_read_to_the_microsecond_and_a_page_never_published_comes_last(portal):
+    """The database gives each match's first publication in seconds since the epoch: two pages a microsecond
+    apart keep their order against their ids, and a live page without a date sorts after every dated one."""
+    moment = timezone.now() - datetime.timedelta(days=2)
+    later, earlier, undated = (
+        make_content(portal["a"], title=f"工作动态第{n}期", text="全县柠檬产业稳步发展。") for n in range(3)
+    )
+    Page.objects.filter(pk=later.pk).update(first_published_at=moment + datetime.timedelta(microseconds=1))
+    Page.objects.filter(pk=earlier.pk).update(first_published_at=moment)
+    Page.objects.filter(pk=undated.pk).update(first_published_at=None)
+    rows = search_recent.candidates("柠檬产业", Page.objects.filter(pk__in=[later.pk, earlier.pk, undated.pk]), 10)
+    assert {row[0]: row[2] for row in rows} == {
+        later.pk: (moment + datetime.timedelta(microseconds=1)).timestamp(),
+        earlier.pk: moment.timestamp(),
+        undated.pk: 0.0,
+    }
+    outcome = run_search(SearchForm({"q": "柠檬产业", "sort": "date"}))
+    mine = [pk for pk in outcome.ids if pk in (later.pk, earlier.pk, undated.pk)]
+    assert mine == [later.pk, earlier.pk, undated.pk]
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
 def test_sqlite_walks_the_full_text_index_newest_first_without_sorting(portal, monkeypatch):
     for sql in candidate_statements(portal, monkeypatch):
