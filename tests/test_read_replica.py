@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from wagtail.models import Page
@@ -116,3 +117,19 @@ def test_production_settings_add_the_replica_only_when_configured():
     assert replica["OPTIONS"]["connect_timeout"] == 3 and replica["CONN_HEALTH_CHECKS"]
     assert configured["routers"] == ["cms.replica.ReplicaRouter"]
     assert configured["middleware"][-1] == "cms.replica.PublicReadMiddleware"
+
+
+@pytest.mark.django_db
+def test_every_postgresql_connection_runs_without_jit_compilation():
+    """JIT is off on the primary and the replica, after the options a DATABASE_URL brings itself; the connection
+    the suite runs on has it off too when it is PostgreSQL."""
+    configured = production_databases(
+        DATABASE_URL="postgres://cms:x@127.0.0.1:5432/cms?options=-c%20statement_timeout%3D30000",
+        DATABASE_REPLICA_URL="postgres://cms:x@10.0.0.2:5432/cms",
+    )
+    options = {alias: database["OPTIONS"]["options"] for alias, database in configured["databases"].items()}
+    assert options == {"default": "-c statement_timeout=30000 -c jit=off", "replica": "-c jit=off"}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone() == ("off",)

@@ -40,6 +40,7 @@ if DATABASE_REPLICA_URL:
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    tune_postgresql(_database)  # noqa: F405
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
