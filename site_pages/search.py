@@ -187,8 +187,8 @@ def _score_bucket(score, higher_is_better):
 class Found:
     """What ranking reads of a matching page: building a thousand page instances cost more than the search.
 
-    `published` is the page's first publication in seconds since the epoch, 0 when it has none: the database
-    reads it so, as parsing 500 timestamps cost more than sorting them."""
+    `published` is the page's first publication in seconds since the epoch, 0 when it has none: PostgreSQL reads
+    it so, as parsing 500 timestamps into datetimes cost more than sorting them."""
 
     pk: int
     title: str

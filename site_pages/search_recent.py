@@ -91,7 +91,8 @@ def _filtered_pages(pages):
 
 def seconds(value):
     """A first publication in seconds since the epoch, 0 when there is none, from what reads it: PostgreSQL's epoch,
-    SQLite's text (naive, in UTC, as Django stores it) or the ORM's datetime."""
+    the ORM's datetime or SQLite's (a naive datetime in UTC, as Django stores it, or its text where a cursor lost
+    the column's type)."""
     if value is None:
         return 0.0
     if isinstance(value, str):
