@@ -91,12 +91,9 @@ def _filtered_pages(pages):
 
 def seconds(value):
     """A first publication in seconds since the epoch, 0 when there is none, from what reads it: PostgreSQL's epoch,
-    the ORM's datetime or SQLite's (a naive datetime in UTC, as Django stores it, or its text where a cursor lost
-    the column's type)."""
+    the ORM's datetime or SQLite's cursor's (naive, in UTC, as Django stores it)."""
     if value is None:
         return 0.0
-    if isinstance(value, str):
-        value = datetime.datetime.fromisoformat(value)
     if isinstance(value, datetime.datetime):
         return (value if value.tzinfo else value.replace(tzinfo=datetime.UTC)).timestamp()
     return float(value)
