@@ -200,10 +200,10 @@ class Found:
         return cls(pk, title, search_recent.seconds(first_published_at), score)
 
 
-def _ranked_candidates(query, pages, title_rank):
+def _ranked_candidates(query, pages, title_rank, by_date):
     """The pages to rank, in the backend's order of score: the newest matches (site_pages.search_recent), scored
     where `title_rank(title)` is None, or the best MAX_RESULTS + 1 by the backend's score where an engine ranks."""
-    recent = search_recent.candidates(query, pages, MAX_RESULTS + 1, title_rank)
+    recent = search_recent.candidates(query, pages, MAX_RESULTS + 1, title_rank, titles_first=not by_date)
     if recent is not None:
         return [Found(*row) for row in recent]
     results = pages.only("id", "title", "first_published_at").search(query).annotate_score("_score")
@@ -240,7 +240,7 @@ def run_search(form):
         group = 1 if by_date else title_group(title)
         return None if group == BODY_GROUP else group - 1
 
-    found = _ranked_candidates(query, pages, title_rank)
+    found = _ranked_candidates(query, pages, title_rank, by_date)
     outcome.truncated = len(found) > MAX_RESULTS
     missing = exact - {page.pk for page in found}
     if missing:

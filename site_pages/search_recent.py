@@ -43,7 +43,7 @@ def _by_score(_title):
     return None
 
 
-def candidates(query, pages, limit, title_rank=_by_score):
+def candidates(query, pages, limit, title_rank=_by_score, titles_first=False):
     """The newest `limit` pages of `pages` matching `query` and, when there are more, older ones holding it in
     their title, as rows (page id, title, first publication in seconds since the epoch, score); [] when nothing is
     searchable, None when a search engine ranks instead.
@@ -54,6 +54,10 @@ def candidates(query, pages, limit, title_rank=_by_score):
     rank after the newer pages of rank 0, so the title pass reads no more than fit after those. Scored rows come
     first, best first in the backend's own direction (SQLite's bm25 is better when lower); the others follow with
     the score None.
+
+    `titles_first` says that a page whose title does not match ranks after every page of rank 0, as it does by
+    score (by date it does not): the newest title matches are then read first, and when `limit` of them all rank 0
+    they are the answer, without reading the whole text (issue 17 §2).
     """
     segmented = segment_search_query(query)
     if segmented is None:
@@ -64,11 +68,7 @@ def candidates(query, pages, limit, title_rank=_by_score):
     if database != connection.vendor:
         return None
     reader = (_SQLite if database == "sqlite" else _PostgreSQL)(segmented, pages)
-    # The whole text first, then, only when it stopped at `limit`, title matches older than the last it kept.
-    newest = reader.matches(reader.whole_text, limit)
-    ranks = [title_rank(row[2]) for row in newest]
-    room = limit - ranks.count(0)
-    older = reader.matches(reader.titles, room, after=newest[-1]) if len(newest) == limit and room else []
+    newest, ranks, older = _newest_and_older(reader, limit, title_rank, titles_first)
     to_score = [row for row, rank in zip(newest, ranks, strict=True) if rank is None]
     if len(newest) - len(to_score) + sum(title_rank(row[2]) is not None for row in older) >= limit:
         to_score = []
@@ -80,6 +80,24 @@ def candidates(query, pages, limit, title_rank=_by_score):
             rows.append((page_id, title, seconds(published), scores.get(page_id)))
     scored = sorted((row for row in rows if row[-1] is not None), key=reader.best_first)
     return scored + [row for row in rows if row[-1] is None]
+
+
+def _newest_and_older(reader, limit, title_rank, titles_first):
+    """The rows to rank: the newest `limit` matches with their ranks and, only when they reach `limit`, title
+    matches older than the last of them (see candidates)."""
+    titles = reader.matches(reader.titles, limit) if titles_first else None
+    if titles and len(titles) == limit and all(title_rank(row[2]) == 0 for row in titles):
+        # No page ranks before these: a title holding the query as typed matches it in the title index too.
+        return titles, [0] * limit, []
+    newest = reader.matches(reader.whole_text, limit)
+    ranks = [title_rank(row[2]) for row in newest]
+    room = limit - ranks.count(0)
+    if len(newest) < limit or not room:
+        return newest, ranks, []
+    if titles is not None and len(titles) < limit:
+        # Every title match has been read: the title pass would read those older than the last row kept.
+        return newest, ranks, [row for row in titles if reader.walk_order(row) < reader.walk_order(newest[-1])][:room]
+    return newest, ranks, reader.matches(reader.titles, room, after=newest[-1])
 
 
 def _filtered_pages(pages):
@@ -127,6 +145,11 @@ class _SQLite:
                 [*params, match_string, limit],
             )
             return cursor.fetchall()
+
+    @staticmethod
+    def walk_order(row):
+        """Where a row comes in the walk, which reads the matches by descending key."""
+        return row[0]
 
     def scores(self, rows):
         """{page id: bm25} of `rows`, read in one pass over the span of rowids they lie in."""
@@ -208,6 +231,12 @@ class _PostgreSQL:
                 ],
             )
             return cursor.fetchall()
+
+    @staticmethod
+    def walk_order(row):
+        """Where a row comes in the walk, which reads the entries by descending date and id: a page never
+        published is filed at -infinity."""
+        return (float("-inf") if row[3] is None else row[3], row[0])
 
     def scores(self, rows):
         """{page id: Wagtail's score} of `rows`, computed on their entries alone.

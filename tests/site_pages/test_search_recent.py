@@ -131,7 +131,7 @@ def walks_and_scorings(ctx):
 
 
 def candidate_statements(portal, monkeypatch):
-    """The whole-text pass and the title pass, which runs when the first stopped at its limit."""
+    """The whole-text pass and the title pass (which a search by score reads first), as {vector: statement}."""
     monkeypatch.setattr(search, "MAX_RESULTS", 1)
     for n in range(1, 4):
         dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n)
@@ -140,7 +140,9 @@ def candidate_statements(portal, monkeypatch):
     assert len(outcome.ids) == 1 and outcome.truncated
     statements, _scorings = walks_and_scorings(ctx)
     assert len(statements) == 2, statements
-    return statements
+    if connection.vendor == "sqlite":
+        return dict(zip(("title", "body"), statements, strict=True))
+    return {vector: next(sql for sql in statements if f"e.{vector} @@" in sql) for vector in ("body", "title")}
 
 
 @pytest.mark.parametrize("left_out", [1, 20])
@@ -179,6 +181,66 @@ def test_title_matches_filling_the_list_leave_nothing_to_score_or_to_read_furthe
     assert len(walks) == 1 and not scorings, (walks, scorings)
 
 
+def test_reading_the_titles_first_ranks_as_reading_the_whole_text_first(portal, monkeypatch, township_b):
+    """A mix of titles holding the query as typed (0), titles holding its words apart (1) and bodies alone (None),
+    in two units, one page never published, ranks the same at every cap and filter whether a search by score reads
+    the title matches first or not. Both ways of reading them first are taken: the title matches alone filling
+    the list, and all of them read before the whole text, which then reads no title again."""
+    titles = {
+        0: ("柠檬产业动态第{}期", "简讯。"),
+        # Every pair of the query's characters, but not the query: a title match of rank 1.
+        1: ("柠檬产地与产业第{}期", "简讯。"),
+        None: ("工作动态第{}期", "全县柠檬产业稳步发展。"),
+    }
+    mix = [(1, 1, "a"), (1, 2, "a"), (0, 3, "b"), (None, 4, "a"), (None, 4.5, "b"), (0, 5, "b"), (0, 6, "a")]
+    mix += [(None, 6.5, "a"), (None, 7, "a"), (1, 8, "a"), (0, 9, "a"), (0, None, "a"), (None, 10, "b")]
+    for n, (rank, days_ago, unit) in enumerate(mix):
+        title, text = titles[rank]
+        page = dated(portal[unit], title.format(n), text, days_ago=days_ago or 0)
+        if days_ago is None:
+            Page.objects.filter(pk=page.pk).update(first_published_at=None)
+    calls = {}
+    real = search_recent.candidates
+
+    def reading(titles_first):
+        def candidates(*args, **kwargs):
+            with CaptureQueriesContext(connection) as ctx:
+                rows = real(*args, **{**kwargs, "titles_first": titles_first and kwargs["titles_first"]})
+            calls.setdefault(titles_first, []).append(len(walks_and_scorings(ctx)[0]))
+            return rows
+
+        return candidates
+
+    for cap in range(1, 15):
+        monkeypatch.setattr(search, "MAX_RESULTS", cap)
+        for filters in ({}, {"unit": township_b.pk}, {"sort": "date"}):
+            outcomes = []
+            for titles_first in (False, True):
+                monkeypatch.setattr(search_recent, "candidates", reading(titles_first))
+                outcome = run_search(SearchForm({"q": "柠檬产业", **filters}))
+                outcomes.append((outcome.ids, outcome.truncated))
+            assert outcomes[0] == outcomes[1], (cap, filters, outcomes)
+    # Read first, the titles alone answered some searches; other searches read every title match first and
+    # then the whole text, without reading the titles again.
+    assert 1 in calls[True] and 2 in calls[True], calls
+
+
+def test_titles_holding_the_query_fill_the_list_without_reading_the_whole_text(portal, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    titled = [dated(portal["a"], f"柠檬产业动态第{n}期", "简讯。", days_ago=n) for n in range(3, 6)]
+    newer = dated(portal["b"], "工作动态", "全县柠檬产业稳步发展。", days_ago=1)
+    with CaptureQueriesContext(connection) as ctx:
+        outcome = run_search(SearchForm({"q": "柠檬产业"}))
+    assert outcome.ids == [titled[0].pk, titled[1].pk] and outcome.truncated
+    walks, scorings = walks_and_scorings(ctx)
+    assert len(walks) == 1 and not scorings, (walks, scorings)
+    if connection.vendor == "postgresql":
+        assert "e.title @@" in walks[0], walks
+    # By date the newer page whose body alone holds the query comes first: the whole text is read.
+    outcome = run_search(SearchForm({"q": "柠檬产业", "sort": "date"}))
+    assert outcome.ids == [newer.pk, titled[0].pk]
+
+
 def test_a_search_by_date_scores_nothing_and_reads_no_older_titles(portal, monkeypatch):
     monkeypatch.setattr(search, "MAX_RESULTS", 2)
     bodies = [dated(portal["a"], f"工作动态第{n}期", "全县柠檬产业稳步发展。", days_ago=n) for n in range(1, 4)]
@@ -213,7 +275,7 @@ def test_recency_is_read_to_the_microsecond_and_a_page_never_published_comes_las
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan")
 def test_sqlite_walks_the_full_text_index_newest_first_without_sorting(portal, monkeypatch):
-    for sql in candidate_statements(portal, monkeypatch):
+    for sql in candidate_statements(portal, monkeypatch).values():
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN QUERY PLAN " + sql)
             steps = [row[-1] for row in cursor.fetchall()]
@@ -247,8 +309,8 @@ def postgresql_plan(sql, *priced_out):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's plan")
 def test_postgresql_can_walk_the_publication_index_or_read_the_matches_by_gin(portal, monkeypatch):
     """Common words: walk the publication index newest first and stop; rare words: read their matches by GIN."""
-    body, title = candidate_statements(portal, monkeypatch)
-    for sql in (body, title):
+    statements = candidate_statements(portal, monkeypatch)
+    for sql in statements.values():
         plan = postgresql_plan(sql, "enable_seqscan", "enable_bitmapscan", "enable_sort")
         assert f"Index Scan using wagtailsearch_indexentry_{search_recent.PUBLISHED_COLUMN}" in plan, plan
         assert "Sort" not in plan, plan
@@ -256,7 +318,7 @@ def test_postgresql_can_walk_the_publication_index_or_read_the_matches_by_gin(po
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(f"DROP INDEX wagtailsearch_indexentry_{search_recent.PUBLISHED_COLUMN}")
-        for sql, vector in ((body, "body"), (title, "title")):
+        for vector, sql in statements.items():
             plan = postgresql_plan(sql, "enable_seqscan", "enable_indexscan")
             assert f"Bitmap Index Scan on {gin_index(vector)}" in plan, plan
         transaction.set_rollback(True)
