@@ -6,7 +6,8 @@ at 100,000 pages the database scored tens of thousands of matches to keep the be
 ranks at most the newest `limit` pages that hold the query anywhere and, when there are more, at most `limit`
 older pages that hold it in their title, however large the site. Titles holding the query rank first by recency
 (site_pages.search), so the second set keeps every title match a results list can show. Only the pages ranked by
-their score are scored.
+their score are scored. A search by score reads the newest title matches first: a common word's titles are a small
+index to read, and when `limit` of them hold the query as typed nothing else is read.
 
 Migration site_pages 0018 keeps each live page's first publication with its index entry, by triggers on the index
 and on the page table, so that the full-text index can be read in date order:
