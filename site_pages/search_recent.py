@@ -95,9 +95,12 @@ def _newest_and_older(reader, limit, title_rank, titles_first):
     room = limit - ranks.count(0)
     if len(newest) < limit or not room:
         return newest, ranks, []
-    if titles is not None and len(titles) < limit:
-        # Every title match has been read: the title pass would read those older than the last row kept.
-        return newest, ranks, [row for row in titles if reader.walk_order(row) < reader.walk_order(newest[-1])][:room]
+    if titles is not None:
+        # The title pass reads the title matches older than the last row kept: those read first are the newest of
+        # them, and enough when they fill `room` or are every title match there is.
+        read = [row for row in titles if reader.walk_order(row) < reader.walk_order(newest[-1])][:room]
+        if len(read) == room or len(titles) < limit:
+            return newest, ranks, read
     return newest, ranks, reader.matches(reader.titles, room, after=newest[-1])
 
 

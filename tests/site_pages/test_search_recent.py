@@ -194,6 +194,7 @@ def test_reading_the_titles_first_ranks_as_reading_the_whole_text_first(portal, 
     }
     mix = [(1, 1, "a"), (1, 2, "a"), (0, 3, "b"), (None, 4, "a"), (None, 4.5, "b"), (0, 5, "b"), (0, 6, "a")]
     mix += [(None, 6.5, "a"), (None, 7, "a"), (1, 8, "a"), (0, 9, "a"), (0, None, "a"), (None, 10, "b")]
+    mix += [(None, 0.5, "b"), (1, 5.5, "b")]
     for n, (rank, days_ago, unit) in enumerate(mix):
         title, text = titles[rank]
         page = dated(portal[unit], title.format(n), text, days_ago=days_ago or 0)
