@@ -7,9 +7,10 @@ Full-page screenshots land in var/e2e-screenshots/ for a human to look at.
 import pytest
 
 try:
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import expect
 except ImportError:  # conftest's e2e_prerequisites skips (or fails under E2E_REQUIRED=1) with the reason
-    expect = None
+    expect = PlaywrightError = None
 
 # On a copy of the demo county that the live server shares (conftest.py's demo_site).
 pytestmark = pytest.mark.e2e
@@ -91,6 +92,22 @@ def format_violations(violations):
         if len(v["nodes"]) > 10:
             lines.append(f"      … {len(v['nodes']) - 10} more")
     return "\n".join(lines)
+
+
+# A name, an address of each family, and https: none may reach a network, whatever resolves it.
+ELSEWHERE = ["http://example.com/", "https://example.org/a.js", "http://93.184.215.14/", "http://[2606:4700::1]/"]
+
+
+def test_the_browser_cannot_leave_the_live_server(page, demo_site):
+    """The browser itself refuses every host but the loopback (conftest's CHROMIUM_ARGS): each request fails at
+    the dead proxy, at once, and is logged as failed, while the live server still answers."""
+    away = page.context.new_page()
+    for url in ELSEWHERE:
+        with pytest.raises(PlaywrightError, match="ERR_PROXY_CONNECTION_FAILED"):
+            away.goto(url)
+    failed = page.context.request_log.failed
+    assert [entry.rsplit(" ", 1)[-1] for entry in failed] == ELSEWHERE, failed
+    open_page(page, "/", heading=SITE_NAME)
 
 
 def test_home_column_and_article_render_in_chinese(page, demo_site, screenshot_dir):
