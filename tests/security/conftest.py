@@ -2,10 +2,18 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.test import TestCase
 
 from cms.security.fingerprint import render_page
 from cms.security.tamper import live_pages
+from tests import module_data
 from tests.factories import UnitFactory, make_column, make_content, make_home
+
+
+def _publish(action, *args, **kwargs):
+    """As the admin publishes: fingerprints are taken when the transaction commits (here, when the block ends)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return action(*args, **kwargs)
 
 
 @pytest.fixture
@@ -19,16 +27,24 @@ def published(django_capture_on_commit_callbacks):
     return run
 
 
-@pytest.fixture
-def site_tree(db, published):
-    unit = UnitFactory(name="安岳县石羊镇人民政府测试", short_name="石羊镇")
-    other = UnitFactory(name="安岳县龙台镇人民政府测试", short_name="龙台镇")
-    home = published(make_home)
-    news = published(make_column, home, "新闻动态", unit, slug="xwdt")
-    col_a = published(make_column, news, "石羊镇", unit, slug="sy")
-    col_b = published(make_column, news, "龙台镇", other, slug="lt")
-    article = published(make_content, col_a, title="石羊镇召开春耕生产会", text="春耕生产正当时。", slug="chungeng")
+@pytest.fixture(scope="module")
+def site_tree_rows(module_db, django_db_blocker):
+    """The published tree, made once for a module's tests (tests/module_data.py): each publication renders and
+    fingerprints pages, about a second for the tree."""
+    with django_db_blocker.unblock():
+        unit = UnitFactory(name="安岳县石羊镇人民政府测试", short_name="石羊镇")
+        other = UnitFactory(name="安岳县龙台镇人民政府测试", short_name="龙台镇")
+        home = _publish(make_home)
+        news = _publish(make_column, home, "新闻动态", unit, slug="xwdt")
+        col_a = _publish(make_column, news, "石羊镇", unit, slug="sy")
+        col_b = _publish(make_column, news, "龙台镇", other, slug="lt")
+        article = _publish(make_content, col_a, title="石羊镇召开春耕生产会", text="春耕生产正当时。", slug="chungeng")
     return {"home": home, "news": news, "a": col_a, "b": col_b, "article": article}
+
+
+@pytest.fixture
+def site_tree(request, site_tree_rows, db):
+    return module_data.copy_for(request, site_tree_rows)
 
 
 class FakeSite:

@@ -37,7 +37,7 @@ from site_pages.letters import handling
 from site_pages.models import ArticlePage, InterviewGuest, InterviewPage, InterviewQuestion, PolicyDocumentPage
 from tests.disclosure.test_catalogue import build_catalogue, make_item, unit_catalogue
 from tests.disclosure.test_requests_clock import make_request
-from tests.factories import log_in, make_column, make_content, make_home, member
+from tests.factories import log_in, make_column, make_content, member
 from tests.site_pages.letters_support import make_board, make_letter
 from tests.site_pages.test_surveys import make_survey
 from workflows import api
@@ -56,6 +56,8 @@ OUR_PACKAGES = {"cms", "workflows", "disclosure", "newmedia", "site_pages"}
 # Keyword arguments that name one stored object: pk, id, object_id, task_state_id, page_pk ...
 OBJECT_KWARG = re.compile(r"^(pk|id)$|_(id|pk)$")
 DENIED_MESSAGES = {"Sorry, you do not have permission to access this area."}
+
+pytestmark = pytest.mark.usefixtures("shared_portal")
 
 
 # ---------------------------------------------------------------- enumeration
@@ -111,17 +113,11 @@ OBJECT_PATTERNS = object_patterns()
 
 
 class World:
-    """Units A and B and the county office; people and pages are made on first use, so each case pays only for
-    what it needs."""
+    """Units A and B, the county office and their portal (made once for the module: tests/conftest.py's
+    shared_portal); people are made on first use, so each case pays only for what it needs."""
 
-    def __init__(self, a, b, office):
-        self.a, self.b, self.office = a, b, office
-
-    @cached_property
-    def portal(self):
-        home = make_home()
-        news = make_column(home, "新闻动态", self.office, slug="xwdt")
-        return {"home": home, "a": make_column(news, "石羊镇", self.a, slug="sy")}
+    def __init__(self, a, b, office, portal):
+        self.a, self.b, self.office, self.portal = a, b, office, portal
 
     @cached_property
     def info_officer(self):
@@ -150,8 +146,8 @@ class World:
 
 
 @pytest.fixture
-def world(township_a, township_b, county_office):
-    return World(township_a, township_b, county_office)
+def world(township_a, township_b, county_office, portal):
+    return World(township_a, township_b, county_office, portal)
 
 
 def joint_draft(world):
