@@ -15,6 +15,7 @@ from disclosure.requests import services
 from disclosure.requests.choices import Outcome
 from disclosure.requests.clock import effective_receipt
 from disclosure.requests.models import QUERY_CODE_ALPHABET, DisclosureRequest, hash_secret, new_query_code
+from tests import module_data
 from tests.disclosure.test_requests_clock import make_request
 from tests.disclosure.test_requests_public import (
     FORM_URL,
@@ -31,17 +32,24 @@ pytestmark = pytest.mark.django_db
 LOOK_ALIKES = set("0O1lI")
 
 
+@pytest.fixture(scope="module")
+def agency_rows(module_db, django_db_blocker):
+    """Two agencies publish; a third unit has no catalogue and a fourth is inactive. Made once for the module's
+    tests (tests/module_data.py)."""
+    with django_db_blocker.unblock():
+        inactive = UnitFactory(name="已撤并乡人民政府")
+        township, bureau, _ = publishing_units(
+            UnitFactory(name="安岳县石羊镇人民政府"), UnitFactory(name="安岳县财政局", kind="department"), inactive
+        )
+        inactive.active = False
+        inactive.save()
+        UnitFactory(name="没有目录的单位")
+        return township
+
+
 @pytest.fixture(autouse=True)
-def agency(clear_rate_limits):
-    """Two agencies publish; a third unit has no catalogue and a fourth is inactive."""
-    inactive = UnitFactory(name="已撤并乡人民政府")
-    township, bureau, _ = publishing_units(
-        UnitFactory(name="安岳县石羊镇人民政府"), UnitFactory(name="安岳县财政局", kind="department"), inactive
-    )
-    inactive.active = False
-    inactive.save()
-    UnitFactory(name="没有目录的单位")
-    return township
+def agency(request, agency_rows, clear_rate_limits):
+    return module_data.copy_for(request, agency_rows)
 
 
 @pytest.fixture

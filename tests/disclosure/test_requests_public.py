@@ -10,6 +10,7 @@ from disclosure.models import DisclosureCatalogue, ProactiveDisclosurePage, Unit
 from disclosure.requests.choices import Status
 from disclosure.requests.forms import CAPTCHA_SESSION_KEY
 from disclosure.requests.models import DisclosureRequest, RequestEvent
+from tests import module_data
 from tests.factories import UnitFactory, make_home
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,16 @@ def publishing_units(*units):
     return units
 
 
+@pytest.fixture(scope="module")
+def agency_rows(module_db, django_db_blocker):
+    """The agency and its catalogue pages, made once for the module's tests (tests/module_data.py)."""
+    with django_db_blocker.unblock():
+        return publishing_units(UnitFactory(name="安岳县石羊镇人民政府"))[0]
+
+
 @pytest.fixture(autouse=True)
-def agency():
-    return publishing_units(UnitFactory(name="安岳县石羊镇人民政府"))[0]
+def agency(request, agency_rows):
+    return module_data.copy_for(request, agency_rows)
 
 
 @pytest.fixture(autouse=True)
