@@ -24,6 +24,7 @@ from disclosure.models.listing import CatalogueListing
 from site_pages import listing_cache
 from site_pages.keyset import KeysetListing
 from site_pages.models import PolicyDocumentPage
+from tests import module_data
 from tests.benchmarks.bench_catalogue import build_tree, bulk_items
 from tests.factories import make_column, make_content
 
@@ -53,26 +54,34 @@ FULL_READ = re.compile(r"^SCAN (?!subquery)\S+( USING COVERING INDEX \S*content_
 DEPTH_ONLY = re.compile(r"site_pages_page_depth_path \(depth[<=>]+\?\)")
 
 
+@pytest.fixture(scope="module")
+def catalogue_rows(module_db, django_db_blocker):
+    """The catalogue, its statistics and a catalogued policy document, made once for the module's tests
+    (tests/module_data.py): the statistics go back with the module's transaction."""
+    with django_db_blocker.unblock():
+        proactive, parents, _unit = build_tree()
+        bulk_items(parents, 0, ITEMS, (2025, 2026))  # ends with ANALYZE, as a deployment keeps statistics
+        statistics_of_a_larger_site(SCALE)
+        column = make_column(proactive.get_parent().get_parent(), "政策文件", parents[0].owning_unit, "notice_policy")
+        make_content(
+            column,
+            model=PolicyDocumentPage,
+            title="政策文件第1号",
+            document_number="安府办发〔2026〕1号",
+            written_date=DisclosureItem.objects.values_list("published_date", flat=True).first(),
+            issuing_authority="安岳县人民政府办公室",
+        )
+    return proactive
+
+
 @pytest.fixture
-def catalogue(db, settings, monkeypatch):
+def catalogue(request, catalogue_rows, db, settings, monkeypatch):
     settings.LISTING_CACHE_ENABLED = True
     # The listing cache keeps each first page (site_pages.keyset): its query, run after every change of pages, is
     # the one whose plan is checked here.
     monkeypatch.setattr(KeysetListing, "_asks_first_page", staticmethod(lambda params: False))
-    proactive, parents, _unit = build_tree()
-    bulk_items(parents, 0, ITEMS, (2025, 2026))  # ends with ANALYZE, as a deployment keeps statistics
-    statistics_of_a_larger_site(SCALE)
-    column = make_column(proactive.get_parent().get_parent(), "政策文件", parents[0].owning_unit, "notice_policy")
-    make_content(
-        column,
-        model=PolicyDocumentPage,
-        title="政策文件第1号",
-        document_number="安府办发〔2026〕1号",
-        written_date=DisclosureItem.objects.values_list("published_date", flat=True).first(),
-        issuing_authority="安岳县人民政府办公室",
-    )
     listing_cache.bump()
-    return proactive
+    return module_data.copy_for(request, catalogue_rows)
 
 
 def statistics_of_a_larger_site(factor):
@@ -80,7 +89,7 @@ def statistics_of_a_larger_site(factor):
 
     sqlite_stat1 holds, per index, the rows of the table and the average rows per value of each prefix of the
     index's columns: every figure but a unique prefix's 1 grows with the site. SQLite rereads the statistics at
-    ANALYZE sqlite_schema; the test's transaction takes them back.
+    ANALYZE sqlite_schema; the module's transaction takes them back.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT tbl, idx, stat FROM sqlite_stat1")
