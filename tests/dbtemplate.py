@@ -29,8 +29,7 @@ from django.core.cache import caches
 from django.db import connection, connections
 
 ROOT = Path(__file__).resolve().parents[1]
-# One lock per template and database: a worker copying the migrated one does not wait for another seeding the demo,
-# nor a PostgreSQL run for a SQLite run building its own (CI runs both at once).
+# One lock per template: a worker copying the migrated one does not wait for another seeding the demo.
 LOCKS = ROOT / "var"
 # Our migrations and the test-only app; third-party migrations change only with pyproject.toml.
 SOURCES = ["cms", "workflows", "disclosure", "newmedia", "site_pages", "tests/testapp"]
@@ -66,7 +65,7 @@ def demo_fingerprint():
 @contextmanager
 def _locked(template):
     LOCKS.mkdir(parents=True, exist_ok=True)
-    with (LOCKS / f"template-{template}-{connection.vendor}.lock").open("w") as handle:
+    with (LOCKS / f"template-{template}.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield

@@ -18,11 +18,9 @@ DEMO_SEED_ALLOWED = True
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 
 # Each pytest-xdist worker (PYTEST_XDIST_WORKER=gw0, gw1, ...) writes files under its own folder, so
-# parallel tests never see each other's uploads, backups, manifests or archives; the folder is named after the
-# database too, as CI runs the SQLite and the PostgreSQL suites at the same time. TEST_FILES_ROOT names the folder
+# parallel tests never see each other's uploads, backups, manifests or archives. TEST_FILES_ROOT names the folder
 # outright (the demo template's seed, a benchmark's server).
-_ENGINE = DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]  # noqa: F405
-_FOLDER = BASE_DIR / "var" / f"test-{_ENGINE}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
+_FOLDER = BASE_DIR / "var" / f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"  # noqa: F405
 TEST_FILES_ROOT = Path(os.environ.get("TEST_FILES_ROOT") or _FOLDER)  # noqa: F405
 MEDIA_ROOT = TEST_FILES_ROOT / "media"
 DISCLOSURE_REQUEST_FILES_ROOT = TEST_FILES_ROOT / "private"
