@@ -23,6 +23,7 @@ from disclosure.models import (
     UnitCataloguePage,
 )
 from disclosure.statutory import DisclosureMode, WithholdingReason
+from tests import module_data
 from tests.factories import log_in, member, paragraph
 from workflows import api
 
@@ -71,15 +72,22 @@ def make_item(parent, title="测试公开信息", publish=True, written=None, **
     return item
 
 
+@pytest.fixture(scope="module")
+def catalogue_rows(shared_portal, django_db_blocker):
+    """The catalogue on the module's shared portal, made once for the module's tests (tests/module_data.py)."""
+    with django_db_blocker.unblock():
+        catalogue, proactive = build_catalogue(shared_portal["portal"]["home"], shared_portal["county_office"])
+        return {
+            "catalogue": catalogue,
+            "proactive": proactive,
+            "a": unit_catalogue(proactive, shared_portal["township_a"], "sy"),
+            "b": unit_catalogue(proactive, shared_portal["township_b"], "lt"),
+        }
+
+
 @pytest.fixture
-def catalogue(home, township_a, township_b, county_office):
-    catalogue, proactive = build_catalogue(home, county_office)
-    return {
-        "catalogue": catalogue,
-        "proactive": proactive,
-        "a": unit_catalogue(proactive, township_a, "sy"),
-        "b": unit_catalogue(proactive, township_b, "lt"),
-    }
+def catalogue(request, catalogue_rows, db):
+    return module_data.copy_for(request, catalogue_rows)
 
 
 @pytest.fixture
