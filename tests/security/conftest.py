@@ -17,14 +17,9 @@ def _publish(action, *args, **kwargs):
 
 
 @pytest.fixture
-def published(django_capture_on_commit_callbacks):
+def published(db):
     """Publish like the admin does: fingerprints are taken when the transaction commits."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
+    return _publish
 
 
 @pytest.fixture(scope="module")
